@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findServer, UnknownServerError } from '@mcpkit/core';
+import type { ParsedArgs } from '../options.js';
+import { UsageError } from '../usage.js';
+
+/**
+ * `mcpkit config claude <server> [args]`: the entry to paste into claude_desktop_config.json.
+ * Claude Desktop starts servers from an unknown folder with a minimal PATH, so the entry names
+ * this Node and this mcpkit by absolute path, and local path arguments are made absolute.
+ */
+export function configClaude(parsed: ParsedArgs): void {
+  const [what, server, ...args] = parsed.positionals;
+  if (what !== 'claude') throw new UsageError('usage: mcpkit config claude <server> [args...]');
+  if (!server) throw new UsageError('config claude needs a server name (mcpkit serve --list)');
+  const entry = findServer(server);
+  if (!entry) throw new UnknownServerError(server);
+  const absolute = entry.pathArgs
+    ? args.map((a) => (!a.startsWith('-') && !/^[a-z]+:\/\//i.test(a) && existsSync(a) ? path.resolve(a) : a))
+    : args;
+  const flags = [...parsed.options].map(([k, v]) => (v === true ? `--${k}` : `--${k}=${v}`));
+  const bin = fileURLToPath(new URL('./bin.js', import.meta.url).href.replace('/commands/bin.js', '/bin.js'));
+  const snippet = {
+    mcpServers: {
+      [server]: { command: process.execPath, args: [bin, 'serve', server, ...absolute, ...flags] },
+    },
+  };
+  process.stdout.write(`${JSON.stringify(snippet, null, 2)}\n`);
+}

@@ -1,0 +1,36 @@
+/** A mistake in how the command was called: one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const HELP = `mcpkit: serve, inspect and call MCP servers
+
+Usage:
+  mcpkit serve <server> [args...] [options]   serve a built-in server over stdio
+  mcpkit serve --config <file>                serve what a config file describes (YAML/JSON,
+                                              mcpkit's shape or Claude Desktop's mcpServers)
+  mcpkit serve --list                         list the built-in servers
+  mcpkit tools <target>                       list a server's tools
+  mcpkit call <target> <tool> [json-args]     call one tool and print its result
+  mcpkit config claude <server> [args...]     print the Claude Desktop entry for a server
+
+A <target> is a built-in server name with its arguments, --config <file>, or a command after
+"--" (for tools/call the command comes last: mcpkit call <tool> [json] -- node server.js).
+
+Serve options:
+  --read-only            only tools that declare readOnlyHint are listed and callable
+  --allow <globs>        comma-separated tool names/globs to keep
+  --deny <globs>         comma-separated tool names/globs to remove
+  --timeout <ms>         per-call time limit (default 60000, 0 = none)
+  --max-output <bytes>   most bytes in one result (default 262144)
+  --log-level <level>    stderr log level: fatal|error|warn|info|debug|silent (default info)
+  --<name>[=<value>]     any other option is passed to the server (e.g. --data-dir=./data)
+
+Tools/call options:
+  --json                 print the raw JSON result
+  --era <legacy|modern>  protocol era to speak (default legacy: 2025 initialize)
+
+Other:
+  -h, --help             this help
+  -v, --version          print the version
+`;

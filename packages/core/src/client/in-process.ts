@@ -1,0 +1,57 @@
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Era } from '../define/context.js';
+import type { Runtime } from '../runtime/runtime.js';
+
+/** An SDK Client that, when closed, also shuts down whatever served it. */
+export class OwnedClient extends Client {
+  private teardowns: (() => Promise<void>)[] = [];
+
+  /** Runs `teardown` once after the client closes; in the order added. */
+  onClose(teardown: () => Promise<void>): void {
+    this.teardowns.push(teardown);
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      const teardowns = this.teardowns;
+      this.teardowns = [];
+      for (const teardown of teardowns) await teardown();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Client options that make it speak the given era. */
+export function eraClientOptions(era: Era) {
+  return era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' as const } } } : {};
+}
+
+/**
+ * Connects a client to a runtime inside this process: the same `serveStdio` entry the CLI
+ * serves, over a linked in-memory pair instead of pipes.
+ */
+export async function connectInProcess(
+  runtime: Runtime,
+  options: { era?: Era; clientName?: string } = {},
+): Promise<OwnedClient> {
+  const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
+  const handle = serveStdio(runtime.factory, { transport: serverEnd });
+  const client = new OwnedClient(
+    { name: options.clientName ?? 'mcpkit', version: '0.1.0' },
+    eraClientOptions(options.era ?? 'legacy'),
+  );
+  client.onClose(() => handle.close());
+  try {
+    await client.connect(clientEnd);
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw error;
+  }
+  return client;
+}

@@ -1,0 +1,1 @@
+export { connectInProcess, eraClientOptions, OwnedClient } from './in-process.js';

@@ -1,0 +1,1 @@
+export { type ComposeSpec, compose } from './compose.js';

@@ -1,0 +1,39 @@
+import type { AuthInfo } from '@modelcontextprotocol/server';
+
+/** The protocol family a connection speaks: 2025 revisions (`legacy`) or 2026-07-28 (`modern`). */
+export type Era = 'legacy' | 'modern';
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+
+/** Logs from a handler go to stderr (pino) and, where the era and the client allow, to the client. */
+export interface HandlerLogger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/**
+ * What a tool, resource or prompt handler receives besides its input. Everything a handler
+ * needs from the protocol is here, so a handler can be unit-tested with `createTestContext()`.
+ */
+export interface HandlerContext {
+  /** Aborted when the client cancels, the connection closes, or the call times out. */
+  signal: AbortSignal;
+  /** Reports progress when the client asked for it (a progress token); a no-op otherwise. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  log: HandlerLogger;
+  /** The verified caller (HTTP with auth); undefined on stdio. */
+  auth?: AuthInfo;
+  /** A stable name for the caller: the token's subject or client id, or `local` on stdio. */
+  principal: string;
+  era: Era;
+}
+
+/** The principal a call is attributed to: used by rate limits, cache keys and the audit log. */
+export function principalOf(auth: AuthInfo | undefined): string {
+  if (!auth) return 'local';
+  const sub = auth.extra?.sub;
+  if (typeof sub === 'string' && sub) return sub;
+  return auth.clientId || 'anonymous';
+}

@@ -1,0 +1,64 @@
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
+import type * as z from 'zod';
+import type { HandlerContext } from './context.js';
+
+export type ToolInputSchema = z.ZodObject<z.ZodRawShape>;
+export type ToolOutputSchema = z.ZodObject<z.ZodRawShape>;
+
+/** What a tool handler returns: an MCP CallToolResult (see `text`, `structured`, `toolError`). */
+export type ToolResult = CallToolResult;
+
+export interface ToolSpec<I extends ToolInputSchema, O extends ToolOutputSchema | undefined> {
+  /** Letters, digits, `_`, `-`, `.`; 1..64 characters, so a namespace prefix still fits the spec's 128. */
+  name: string;
+  title?: string;
+  /** What the tool does, its limits, and how to page: the only manual the model reads. */
+  description: string;
+  input?: I;
+  output?: O;
+  annotations?: ToolAnnotations;
+  /** Set false to keep this read-only tool out of the response cache (results that must be fresh). */
+  cache?: boolean;
+  /** Overrides the server-wide timeout for this tool. */
+  timeoutMs?: number;
+  /** OAuth scopes a caller needs to see and call this tool over authenticated HTTP. */
+  scopes?: string[];
+  handler: (input: z.output<I>, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
+}
+
+/** A tool with its types erased, as held by a server module. */
+export interface ToolDefinition {
+  readonly kind: 'tool';
+  readonly name: string;
+  readonly title?: string;
+  readonly description: string;
+  readonly input?: ToolInputSchema;
+  readonly output?: ToolOutputSchema;
+  readonly annotations?: ToolAnnotations;
+  readonly cache?: boolean;
+  readonly timeoutMs?: number;
+  readonly scopes?: string[];
+  readonly handler: (input: any, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function assertName(kind: string, name: string): void {
+  if (!NAME.test(name)) {
+    throw new TypeError(`Invalid ${kind} name "${name}": use 1-64 letters, digits, "_", "-" or "."`);
+  }
+}
+
+/** Defines a tool: a zod input schema, an optional output schema, annotations and a handler. */
+export function defineTool<I extends ToolInputSchema, O extends ToolOutputSchema | undefined = undefined>(
+  spec: ToolSpec<I, O>,
+): ToolDefinition {
+  assertName('tool', spec.name);
+  if (!spec.description?.trim()) throw new TypeError(`Tool "${spec.name}" needs a description`);
+  return Object.freeze({ kind: 'tool' as const, ...spec });
+}
+
+/** True when the tool declares it changes nothing (readOnlyHint), the test read-only mode uses. */
+export function isReadOnlyTool(tool: ToolDefinition): boolean {
+  return tool.annotations?.readOnlyHint === true;
+}

@@ -1,0 +1,2 @@
+export { describeError, redactPaths } from './sanitize.js';
+export { isToolError, ToolError } from './tool-error.js';

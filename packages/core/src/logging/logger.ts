@@ -1,0 +1,25 @@
+import { type LevelWithSilent, type Logger, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: LevelWithSilent;
+  /** Where to write. Defaults to stderr: stdout belongs to the stdio protocol channel. */
+  destination?: number | string;
+  name?: string;
+}
+
+/**
+ * The process logger: pino writing JSON lines to stderr (fd 2), never stdout. The level comes
+ * from the option, then `MCPKIT_LOG_LEVEL`, then `info`.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? (process.env.MCPKIT_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
+  const destination = pino.destination({ dest: options.destination ?? 2, sync: true });
+  return pino({ name: options.name ?? 'mcpkit', level, base: { pid: process.pid } }, destination);
+}
+
+/** A logger that drops everything; the default inside tests and unit-called handlers. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,39 @@
+import { ToolError } from '../errors/tool-error.js';
+import type { Middleware } from './types.js';
+
+export interface TimeoutOptions {
+  /** Default for every call; a tool's own `timeoutMs` wins. */
+  ms: number;
+}
+
+/**
+ * Fails a call that runs too long, and aborts its signal so the handler's own I/O
+ * (queries, reads, fetches) stops too instead of running on unseen.
+ */
+export function timeout(options: TimeoutOptions): Middleware {
+  return async (call, next) => {
+    const ms = (call.kind === 'tool' ? call.tool.timeoutMs : undefined) ?? options.ms;
+    if (!Number.isFinite(ms) || ms <= 0) return next();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const what =
+          call.kind === 'resource'
+            ? `Reading ${call.uri}`
+            : `${call.kind === 'tool' ? 'Tool' : 'Prompt'} ${call.name}`;
+        const error = new ToolError(
+          `${what} timed out after ${ms} ms and was stopped. Ask for less (a narrower query, a smaller limit) or retry.`,
+          { code: -32001, data: { timeoutMs: ms } },
+        );
+        call.abort(error);
+        reject(error);
+      }, ms);
+      timer.unref?.();
+    });
+    try {
+      return await Promise.race([next(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

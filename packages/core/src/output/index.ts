@@ -1,0 +1,1 @@
+export { byteLength, formatBytes, truncateUtf8 } from './truncate.js';

@@ -1,0 +1,1 @@
+export { applyPolicy, type PolicyOptions, toolsForCaller } from './policy.js';

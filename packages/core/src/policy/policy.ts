@@ -1,0 +1,51 @@
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import picomatch from 'picomatch';
+import type { ServerModule } from '../define/server.js';
+import { isReadOnlyTool, type ToolDefinition } from '../define/tool.js';
+
+export interface PolicyOptions {
+  /** Only tools whose annotations say readOnlyHint: true are listed and callable. */
+  readOnly?: boolean;
+  /** Tool names or globs (`fs_*`); when set, only matching tools exist. */
+  allow?: readonly string[];
+  /** Tool names or globs removed after `allow`. */
+  deny?: readonly string[];
+  /**
+   * Scopes a caller needs per tool glob, on top of each tool's own `scopes`
+   * (for example `{ "pg_execute": ["db:write"] }`). Enforced only for authenticated callers.
+   */
+  scopes?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Applies the configured policy to a module once, at start: a tool the policy removes is never
+ * registered, so it is neither listed nor callable (the SDK answers "not found").
+ */
+export function applyPolicy(module: ServerModule, policy: PolicyOptions = {}): ServerModule {
+  const allow = policy.allow?.length ? picomatch(policy.allow as string[]) : undefined;
+  const deny = policy.deny?.length ? picomatch(policy.deny as string[]) : undefined;
+  const tools = module.tools.filter(
+    (tool) =>
+      (!policy.readOnly || isReadOnlyTool(tool)) && (!allow || allow(tool.name)) && !deny?.(tool.name),
+  );
+  if (tools.length === module.tools.length) return module;
+  return Object.freeze({ ...module, tools });
+}
+
+/** The tools a given caller may see and call: every required scope must be in its token. */
+export function toolsForCaller(
+  tools: readonly ToolDefinition[],
+  auth: AuthInfo | undefined,
+  scopes: PolicyOptions['scopes'],
+): readonly ToolDefinition[] {
+  if (!auth) return tools; // unauthenticated transports (stdio, loopback without auth) see the policy's tools
+  const matchers = Object.entries(scopes ?? {}).map(([glob, needed]) => ({ match: picomatch(glob), needed }));
+  const granted = new Set(auth.scopes);
+  return tools.filter((tool) => {
+    const needed = [
+      ...(tool.scopes ?? []),
+      ...matchers.filter((m) => m.match(tool.name)).flatMap((m) => m.needed),
+    ];
+    return needed.every((scope) => granted.has(scope));
+  });
+}

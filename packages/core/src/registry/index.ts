@@ -1,0 +1,7 @@
+export {
+  findServer,
+  listServers,
+  registerServer,
+  type ServerCreateContext,
+  type ServerEntry,
+} from './registry.js';

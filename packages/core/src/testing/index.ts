@@ -1,0 +1,2 @@
+export { type ConnectOptions, connect, ERAS, type TestClient } from './connect.js';
+export { createTestContext, type TestContextOptions } from './context.js';

@@ -1,7 +1,7 @@
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Era } from '../define/context.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { serveOnConnection } from '../runtime/serve.js';
 
 /** An SDK Client that, when closed, also shuts down whatever served it. */
 export class OwnedClient extends Client {
@@ -41,7 +41,7 @@ export async function connectInProcess(
   options: { era?: Era; clientName?: string } = {},
 ): Promise<OwnedClient> {
   const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
-  const handle = serveStdio(runtime.factory, { transport: serverEnd });
+  const handle = serveOnConnection(runtime, serverEnd);
   const client = new OwnedClient(
     { name: options.clientName ?? 'mcpkit', version: '0.1.0' },
     eraClientOptions(options.era ?? 'legacy'),

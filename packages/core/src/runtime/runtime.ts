@@ -29,6 +29,7 @@ import { timeout } from '../middleware/timeout.js';
 import type { Call, CallOutcome, Middleware } from '../middleware/types.js';
 import { applyPolicy, type PolicyOptions, toolsForCaller } from '../policy/policy.js';
 import { handlerContext } from './context.js';
+import { ResourceWatches } from './watches.js';
 
 export interface RuntimeOptions {
   logger?: Logger;
@@ -259,36 +260,35 @@ function installPagedResourceList(
 /**
  * 2025-era resources/subscribe: watch what this connection subscribed to, tell it when that
  * changes, and stop watching when it unsubscribes or goes away. (The 2026-07-28 era subscribes
- * through subscriptions/listen, which the serving entry routes.)
+ * through subscriptions/listen, which the serving entry answers; see serveOnConnection.)
  */
 function installLegacySubscriptions(server: McpServer, module: ServerModule, logger: Logger) {
-  const watching = new Map<string, () => void>();
+  const watches = new ResourceWatches(
+    module,
+    (uri) => {
+      server.server
+        .sendResourceUpdated({ uri })
+        .catch((error) => logger.debug({ err: error }, 'update not sent'));
+    },
+    logger,
+  );
   server.server.setRequestHandler('resources/subscribe', (request) => {
     const uri = request.params.uri;
-    if (!watching.has(uri)) {
-      const stop = module.watch!(uri, () => {
-        server.server
-          .sendResourceUpdated({ uri })
-          .catch((error) => logger.debug({ err: error }, 'update not sent'));
-      });
-      if (!stop)
-        throw new ProtocolError(
-          ProtocolErrorCode.InvalidParams,
-          `Cannot subscribe to ${uri}: not a resource of this server`,
-        );
-      watching.set(uri, stop);
+    if (watches.add(uri, [uri]).length) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Cannot subscribe to ${uri}: not a resource of this server`,
+      );
     }
     return {};
   });
   server.server.setRequestHandler('resources/unsubscribe', (request) => {
-    watching.get(request.params.uri)?.();
-    watching.delete(request.params.uri);
+    watches.remove(request.params.uri);
     return {};
   });
   const previous = server.server.onclose;
   server.server.onclose = () => {
     previous?.();
-    for (const stop of watching.values()) stop();
-    watching.clear();
+    watches.closeAll();
   };
 }

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Runtime } from '../../runtime/runtime.js';
+import { serveOnConnection } from '../../runtime/serve.js';
 import { type HardenedStdioOptions, HardenedStdioTransport } from './hardened-stdio-transport.js';
 
 export interface StdioServeOptions extends HardenedStdioOptions {
@@ -28,8 +29,5 @@ export function serveRuntimeOverStdio(runtime: Runtime, options: StdioServeOptio
       },
     },
   );
-  return serveStdio(runtime.factory, {
-    transport,
-    onerror: (error) => runtime.logger.debug({ err: error }, 'stdio transport error'),
-  });
+  return serveOnConnection(runtime, transport);
 }

@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests import workspace packages through their "source" export condition, so they run the
+// Tests import workspace packages through their "@mcpkit/source" export condition, so they run the
 // TypeScript sources directly; spawned CLI processes run the built dist (npm test builds first).
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@mcpkit/source'] },
+  ssr: { resolve: { conditions: ['@mcpkit/source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -1,4 +1,5 @@
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import type { Era } from '../define/context.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { serveOnConnection } from '../runtime/serve.js';
@@ -34,21 +35,34 @@ export function eraClientOptions(era: Era) {
 
 /**
  * Connects a client to a runtime inside this process: the same `serveStdio` entry the CLI
- * serves, over a linked in-memory pair instead of pipes.
+ * serves, over a linked in-memory pair instead of pipes. With `auth`, the client is an
+ * authenticated caller instead: requests go through the SDK's HTTP handler in-process (no
+ * socket), which hands the verified identity to the runtime, as the HTTP transport does.
  */
 export async function connectInProcess(
   runtime: Runtime,
-  options: { era?: Era; clientName?: string } = {},
+  options: { era?: Era; clientName?: string; auth?: AuthInfo } = {},
 ): Promise<OwnedClient> {
-  const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
-  const handle = serveOnConnection(runtime, serverEnd);
   const client = new OwnedClient(
     { name: options.clientName ?? 'mcpkit', version: '0.1.0' },
     eraClientOptions(options.era ?? 'legacy'),
   );
-  client.onClose(() => handle.close());
+  let transport: InMemoryTransport | StreamableHTTPClientTransport;
+  if (options.auth) {
+    const auth = options.auth;
+    const handler = createMcpHandler(runtime.factory);
+    client.onClose(() => handler.close());
+    transport = new StreamableHTTPClientTransport(new URL('http://in-process.invalid/mcp'), {
+      fetch: (url, init) => handler.fetch(new Request(url, init), { authInfo: auth }),
+    });
+  } else {
+    const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
+    const handle = serveOnConnection(runtime, serverEnd);
+    client.onClose(() => handle.close());
+    transport = clientEnd;
+  }
   try {
-    await client.connect(clientEnd);
+    await client.connect(transport);
   } catch (error) {
     await client.close().catch(() => {});
     throw error;

@@ -1,3 +1,4 @@
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { connectInProcess, type OwnedClient } from '../client/in-process.js';
 import type { Era } from '../define/context.js';
 import type { ServerModule } from '../define/server.js';
@@ -10,6 +11,8 @@ export interface ConnectOptions extends RuntimeOptions {
   /** Which protocol era the client speaks. Default `legacy` (2025 initialize). */
   era?: Era;
   clientName?: string;
+  /** Connect as this verified caller (through the SDK's HTTP handler, in-process). */
+  auth?: AuthInfo;
 }
 
 export type TestClient = OwnedClient;
@@ -30,6 +33,7 @@ export async function connect(
   const client = await connectInProcess(runtime, {
     era: options.era,
     clientName: options.clientName ?? 'mcpkit-test',
+    auth: options.auth,
   });
   // Added last, so it runs after the serving handle has closed.
   if (owned) client.onClose(() => runtime.close());

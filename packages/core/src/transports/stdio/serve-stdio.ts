@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { Runtime } from '../../runtime/runtime.js';
 import { serveOnConnection } from '../../runtime/serve.js';
 import { type HardenedStdioOptions, HardenedStdioTransport } from './hardened-stdio-transport.js';

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { defineServer, defineTool, text } from '../src/index.js';
+import { connect, ERAS, resultText, type TestClient } from '../src/testing/index.js';
+
+function contextServer() {
+  const seen = { aborted: 0, reason: '' };
+  const module = defineServer({
+    name: 'ctx',
+    version: '1',
+    tools: [
+      defineTool({
+        name: 'steps',
+        description: 'Reports progress for n steps, logging as it goes',
+        input: z.object({ n: z.number().int() }),
+        handler: async ({ n }, ctx) => {
+          ctx.log.info('starting', { n });
+          for (let i = 1; i <= n; i++) {
+            await ctx.progress(i, n, `step ${i}`);
+            await ctx.progress(i, n, 'repeat'); // not increasing: dropped
+          }
+          return text(`did ${n}`);
+        },
+      }),
+      defineTool({
+        name: 'wait',
+        description: 'Waits until cancelled',
+        handler: (_input, ctx) =>
+          new Promise((resolve) => {
+            ctx.signal.addEventListener('abort', () => {
+              seen.aborted++;
+              seen.reason = String(ctx.signal.reason);
+              resolve(text('stopped'));
+            });
+          }),
+      }),
+    ],
+  });
+  return { module, seen };
+}
+
+describe.each(ERAS)('handler context (%s era)', (era) => {
+  let client: TestClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+
+  it('delivers progress only when asked, strictly increasing', async () => {
+    client = await connect(contextServer().module, { era });
+    const updates: { progress: number; total?: number; message?: string }[] = [];
+    const result = await client.callTool(
+      { name: 'steps', arguments: { n: 3 } },
+      { onprogress: (u) => updates.push(u) },
+    );
+    expect(resultText(result)).toBe('did 3');
+    expect(updates).toEqual([
+      { progress: 1, total: 3, message: 'step 1' },
+      { progress: 2, total: 3, message: 'step 2' },
+      { progress: 3, total: 3, message: 'step 3' },
+    ]);
+  });
+
+  it('aborts the handler’s signal when the client cancels', async () => {
+    const server = contextServer();
+    client = await connect(server.module, { era });
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'wait', arguments: {} }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort('user pressed stop');
+    await expect(call).rejects.toThrow();
+    await expect.poll(() => server.seen.aborted).toBe(1);
+  });
+});
+
+describe('logging to the client', () => {
+  it('sends handler logs as MCP log messages on a 2025-era connection', async () => {
+    const client = await connect(contextServer().module, { era: 'legacy' });
+    try {
+      const messages: unknown[] = [];
+      client.setNotificationHandler('notifications/message', (n) => {
+        messages.push(n.params);
+      });
+      await client.setLoggingLevel('info');
+      await client.callTool({ name: 'steps', arguments: { n: 1 } });
+      expect(messages).toEqual([{ level: 'info', data: { message: 'starting', n: 1 } }]);
+      await client.setLoggingLevel('error');
+      await client.callTool({ name: 'steps', arguments: { n: 1 } });
+      expect(messages).toHaveLength(1); // below the client's level: not sent
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -17,6 +17,8 @@ export interface RateLimitOptions {
    * (several HTTP workers behind a load balancer). Counters fall back to memory if Redis fails.
    */
   store?: { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix?: string };
+  /** How long start-up waits for Redis before counting in memory (ms). Default 2000. */
+  connectTimeoutMs?: number;
 }
 
 export interface RateLimiter {
@@ -35,12 +37,18 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
   const store = options.store ?? { kind: 'memory' };
   if (store.kind === 'redis') {
     const { Redis } = await import('ioredis');
-    const client = new Redis(store.url, {
-      enableOfflineQueue: false,
-      lazyConnect: false,
-      maxRetriesPerRequest: 1,
-    });
+    // No offline queue: while Redis is away, calls are counted in memory (the insurance
+    // limiter) instead of waiting. So wait (briefly) for the first connection before serving.
+    const client = new Redis(store.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     client.on('error', () => {}); // the insurance limiter takes over; errors are not fatal
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.connectTimeoutMs ?? 2000);
+      client.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
     limiter = new RateLimiterRedis({
       ...base,
       keyPrefix: store.keyPrefix ?? base.keyPrefix,

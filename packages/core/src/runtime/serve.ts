@@ -35,8 +35,8 @@ export function serveOnConnection(runtime: Runtime, transport: Transport): Stdio
     transport,
     (message, direction) => {
       if (direction === 'in' && isRequest(message) && message.method === 'subscriptions/listen') {
-        const uris = (message.params as { filter?: { resourceSubscriptions?: unknown } } | undefined)?.filter
-          ?.resourceSubscriptions;
+        const uris = (message.params as { notifications?: { resourceSubscriptions?: unknown } } | undefined)
+          ?.notifications?.resourceSubscriptions;
         if (Array.isArray(uris)) {
           listens.add(message.id);
           watches.add(

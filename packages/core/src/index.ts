@@ -14,4 +14,5 @@ export * from './output/index.js';
 export * from './policy/index.js';
 export * from './registry/index.js';
 export * from './runtime/index.js';
+export * from './transports/http/index.js';
 export * from './transports/stdio/index.js';

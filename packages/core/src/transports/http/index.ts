@@ -1,0 +1,18 @@
+export { createMcpHttpApp, type McpHttpApp } from './app.js';
+export { type Authenticator, createAuthenticator, DEFAULT_JWT_ALGORITHMS } from './auth.js';
+export {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_HTTP_PATH,
+  DEFAULT_HTTP_PORT,
+  type HttpAuthOptions,
+  HttpConfigError,
+  type HttpLimits,
+  type HttpServeOptions,
+  isLoopbackHost,
+  type JwtOptions,
+  type ResolvedHttpOptions,
+  resolveHttpOptions,
+  type StaticToken,
+} from './options.js';
+export { type HttpServerHandle, serveRuntimeOverHttp } from './serve-http.js';

@@ -80,7 +80,7 @@ export function createTestModule(watchable = createWatchable()) {
         name: 'memo',
         uri: 'memo://one',
         mimeType: 'text/plain',
-        read: (uri) => ({ contents: [textContents(uri.href, 'memo one', 'text/plain')] }),
+        read: (uri) => textContents(uri.href, 'memo one', 'text/plain'),
       }),
     ],
     watch: (uri, onChange) => watchable.watch(uri, onChange),

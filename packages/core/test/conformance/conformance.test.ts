@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type HttpServerHandle, type Runtime, serveRuntimeOverHttp } from '../../src/index.js';
+import { createEverythingRuntime } from './everything.js';
+
+/**
+ * The official MCP conformance suite (server scenarios, all of them) against the fixture served
+ * by our HTTP transport. The suite needs Node >= 22, so it runs under `npx -p node@24` (downloaded
+ * once on a fresh machine). A scenario that fails must be named, with its reason, in
+ * expected-failures.yml; the suite also fails when a listed scenario starts passing.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../../..');
+const cli = path.join(root, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
+const expectedFailures = path.join(here, 'expected-failures.yml');
+
+let runtime: Runtime;
+let handle: HttpServerHandle;
+let work: string;
+
+beforeAll(async () => {
+  runtime = await createEverythingRuntime();
+  handle = await serveRuntimeOverHttp(runtime, { port: 0 });
+  work = mkdtempSync(path.join(tmpdir(), 'mcpkit-conformance-'));
+});
+afterAll(async () => {
+  await handle?.close();
+  await runtime?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+it('passes the official conformance suite (server scenarios)', { timeout: 600_000 }, async () => {
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const { code, output } = await run(
+    npx,
+    [
+      '--yes',
+      '-p',
+      'node@24',
+      'node',
+      cli,
+      'server',
+      '--url',
+      handle.url.href,
+      '--suite',
+      'all',
+      '--expected-failures',
+      expectedFailures,
+      '-o',
+      work,
+    ],
+    work,
+  );
+  const summary = output
+    .split('\n')
+    .filter((line) => /passed|failed|✗|~|Unexpected|stale|Total|Running/i.test(line))
+    .join('\n');
+  expect(code, `conformance suite failed:\n${summary}\n\n${output.slice(-6000)}`).toBe(0);
+  expect(output).toMatch(/Running all suite \(\d+ scenarios\)/);
+});

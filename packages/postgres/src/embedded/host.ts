@@ -1,0 +1,138 @@
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '@mcpkit/core';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
+
+/** The compiled worker beside this file; from the TypeScript sources (tests), the built one. */
+function workerFile(): URL {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL(here.href.replace('/src/embedded/', '/dist/embedded/'));
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new Error('The embedded database worker is not built: run `npm run build` first');
+}
+
+interface Pending {
+  resolve: (reply: Uint8Array) => void;
+  reject: (error: Error) => void;
+}
+
+/** Settings every embedded start uses: small buffers keep the process's memory bounded. */
+export const EMBEDDED_SETTINGS: Record<string, string> = {
+  shared_buffers: '16MB',
+  work_mem: '4MB',
+  temp_buffers: '4MB',
+  maintenance_work_mem: '16MB',
+};
+
+/**
+ * Owns the worker thread that runs PGlite on one data folder. Requests are protocol messages
+ * in, Postgres's answer out, in order. `kill()` ends the worker at once (a query past its
+ * deadline, a cancelled call) and starts a fresh one on the same folder; every connection of
+ * the old worker fails, so nothing of a killed session survives.
+ */
+export class EmbeddedHost {
+  private worker: Worker | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+  /** Bumped each time a worker starts; a connection belongs to one generation. */
+  generation = 0;
+
+  constructor(
+    readonly dataDir: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Resolves when a worker is up (starting one if none is). */
+  ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('The embedded database is closed'));
+    this.starting ??= this.start();
+    return this.starting;
+  }
+
+  private start(): Promise<void> {
+    const generation = ++this.generation;
+    // A worker that was terminated leaves its lock file behind; it is ours and it is dead.
+    rmSync(path.join(this.dataDir, 'postmaster.pid'), { force: true });
+    const init: WorkerInit = { dataDir: this.dataDir, settings: EMBEDDED_SETTINGS };
+    const worker = new Worker(workerFile(), { workerData: init });
+    this.worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: WorkerReply) => {
+        if ('ready' in message) return resolve();
+        if ('fatal' in message) {
+          reject(new Error(`The embedded database did not start: ${message.fatal}`));
+          void worker.terminate();
+          return;
+        }
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        if ('error' in message) pending.reject(new Error(message.error));
+        else pending.resolve(message.reply);
+      });
+      worker.on('error', (error) => {
+        this.logger?.error({ err: error }, 'embedded database worker failed');
+        reject(error);
+      });
+      worker.on('exit', () => {
+        if (this.worker === worker) {
+          this.worker = undefined;
+          this.starting = undefined;
+        }
+        if (generation === this.generation) this.failPending(new Error('The embedded database stopped'));
+        reject(new Error('The embedded database stopped while starting'));
+      });
+    });
+  }
+
+  /** Sends protocol messages of one connection of `generation`; resolves with the answer. */
+  async request(generation: number, messages: Uint8Array[]): Promise<Uint8Array> {
+    await this.ready();
+    const worker = this.worker;
+    if (!worker || generation !== this.generation) throw new Error('The embedded database was restarted');
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, messages } satisfies WorkerRequest);
+    });
+  }
+
+  /** Ends the running worker now (its query with it) and starts a fresh one in the background. */
+  kill(reason: string): void {
+    const worker = this.worker;
+    if (!worker) return;
+    this.logger?.warn({ reason }, 'stopping the embedded database thread');
+    this.worker = undefined;
+    this.starting = undefined;
+    this.failPending(new Error(`The embedded database query was stopped: ${reason}`));
+    void worker.terminate().then(() => {
+      if (!this.closed) this.ready().catch(() => {}); // warm up the next one
+    });
+  }
+
+  private failPending(error: Error) {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    const id = this.nextId++;
+    const done = new Promise<void>((resolve) => {
+      this.pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
+      worker.postMessage({ id, close: true } satisfies WorkerRequest);
+    });
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+    await Promise.race([done, timeout]);
+    await worker.terminate();
+  }
+}

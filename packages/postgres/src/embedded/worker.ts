@@ -1,0 +1,64 @@
+/**
+ * The embedded database's thread. PGlite runs Postgres compiled to WebAssembly synchronously:
+ * a long query would freeze whatever thread runs it, and Postgres's own statement_timeout
+ * cannot fire without signals. Here it freezes only this worker; the server's thread stays
+ * responsive and ends a query that runs too long by terminating this worker.
+ *
+ * Protocol with the host: it posts `{ id, messages: Uint8Array[] }` (frontend protocol
+ * messages) and gets `{ id, reply: Uint8Array }` (everything Postgres answered), in order.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+export interface WorkerInit {
+  dataDir: string;
+  /** Extra `-c name=value` settings for the embedded server. */
+  settings: Record<string, string>;
+}
+
+export type WorkerRequest = { id: number; messages: Uint8Array[] } | { id: number; close: true };
+export type WorkerReply =
+  | { ready: true }
+  | { id: number; reply: Uint8Array }
+  | { id: number; error: string }
+  | { fatal: string };
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+
+try {
+  const settings = Object.entries(init.settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const db = await PGlite.create(init.dataDir, {
+    startParams: [...PGlite.defaultStartParams, ...settings],
+  });
+  let queue = Promise.resolve();
+  port.on('message', (request: WorkerRequest) => {
+    // One request at a time, in arrival order: Postgres is one backend here.
+    queue = queue.then(async () => {
+      if ('close' in request) {
+        await db.close();
+        port.postMessage({ id: request.id, reply: new Uint8Array() } satisfies WorkerReply);
+        return;
+      }
+      try {
+        const parts: Uint8Array[] = [];
+        for (const message of request.messages) parts.push(await db.execProtocolRaw(message));
+        const reply = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+        let offset = 0;
+        for (const part of parts) {
+          reply.set(part, offset);
+          offset += part.length;
+        }
+        port.postMessage({ id: request.id, reply } satisfies WorkerReply, [reply.buffer]);
+      } catch (error) {
+        port.postMessage({
+          id: request.id,
+          error: String((error as Error)?.message ?? error),
+        } satisfies WorkerReply);
+      }
+    });
+  });
+  port.postMessage({ ready: true } satisfies WorkerReply);
+} catch (error) {
+  port.postMessage({ fatal: String((error as Error)?.message ?? error) } satisfies WorkerReply);
+}

@@ -1,0 +1,62 @@
+/** Renders rows for a model: compact CSV (RFC 4180 quoting) or an aligned text table. */
+
+export type Cell = string | null;
+
+function csvCell(value: Cell): string {
+  if (value === null) return '';
+  return /[",\r\n]/.test(value) || value === '' || /^\s|\s$/.test(value)
+    ? `"${value.replace(/"/g, '""')}"`
+    : value;
+}
+
+export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
+  const lines = [header.map(csvCell).join(',')];
+  for (const row of rows) lines.push(row.map(csvCell).join(','));
+  return lines.join('\n');
+}
+
+const NULL_MARK = 'NULL';
+
+function tableCell(value: Cell): string {
+  if (value === null) return NULL_MARK;
+  return value.replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t');
+}
+
+/** psql-like: columns padded to their widest value, `|` between them. */
+export function toTable(header: readonly string[], rows: readonly Cell[][]): string {
+  const cells = rows.map((row) => row.map(tableCell));
+  const widths = header.map((name, i) => Math.max(name.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)].join('\n');
+}
+
+/** Shortens long values, so one huge cell cannot fill the whole answer. */
+export function clipCells(rows: Cell[][], maxChars: number): { rows: Cell[][]; clipped: number } {
+  let clipped = 0;
+  const out = rows.map((row) =>
+    row.map((value) => {
+      if (value === null || value.length <= maxChars) return value;
+      clipped++;
+      return `${value.slice(0, maxChars)}…[${value.length - maxChars} more characters]`;
+    }),
+  );
+  return { rows: out, clipped };
+}
+
+/** How many leading rows fit in `maxBytes` once rendered (at least one when any exist). */
+export function rowsWithin(rows: readonly Cell[][], maxBytes: number): number {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    for (const value of rows[i]!) total += (value === null ? 4 : Buffer.byteLength(value)) + 3;
+    if (total > maxBytes) return Math.max(1, i);
+  }
+  return rows.length;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,162 @@
+import path from 'node:path';
+import { defineServer, type Logger, type ServerModule, silentLogger } from '@mcpkit/core';
+import pg from 'pg';
+import type { PgContext } from './context.js';
+import { Database, type DatabaseSettings, type ServerInfo } from './db/database.js';
+import { type DemoData, embeddedPool, openEmbedded } from './embedded/open.js';
+import {
+  DEFAULT_DATA_DIR,
+  type PostgresOptions,
+  type PostgresOptionsInput,
+  PostgresOptionsSchema,
+} from './options.js';
+import { questionToSqlPrompt, tableSchemaResource } from './resources.js';
+import { loadParser } from './sql/parse.js';
+import { describeTableTool, listSchemasTool, listTablesTool } from './tools/catalog.js';
+import { executeTool, explainTool, queryTool } from './tools/statements.js';
+
+export interface PostgresServerOptions extends PostgresOptionsInput {
+  logger?: Logger;
+  /** Folder a relative dataDir resolves against (default: the working directory). */
+  cwd?: string;
+  /** The demo rows for a new embedded database (the seed's customers and products). */
+  demoData?: () => Promise<DemoData | undefined>;
+}
+
+/** Settings pg sends at connect: they hold for every transaction and survive RESET ALL. */
+function startupOptions(): string {
+  return [
+    '-c default_transaction_read_only=on', // writes must say BEGIN READ WRITE, which only execute does
+    '-c standard_conforming_strings=on', // the parser and the server read backslashes alike
+    '-c backslash_quote=safe_encoding',
+    '-c application_name=mcpkit-postgres',
+  ].join(' ');
+}
+
+function serverPool(url: string, options: PostgresOptions): pg.Pool {
+  return new pg.Pool({
+    connectionString: url,
+    max: options.poolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    options: startupOptions(),
+    pipeline: true,
+  } as pg.PoolConfig);
+}
+
+/** Warns on stderr when read-only mode rests on mcpkit's layers alone. */
+function warnAboutRole(info: ServerInfo, options: PostgresOptions, logger: Logger) {
+  if (options.allowWrites) return;
+  const how =
+    'connect as a least-privilege role instead (see "Least-privilege role" in the @mcpkit/postgres README)';
+  if (info.superuser) {
+    logger.warn(
+      `read-only mode, but role "${info.user}" is a superuser: it could read server files and bypass every privilege; ${how}`,
+    );
+  } else if (info.ownedTables > 0) {
+    logger.warn(
+      `read-only mode, but role "${info.user}" owns ${info.ownedTables} tables and views: it could alter or drop them; ${how}`,
+    );
+  } else if (info.writableTables > 0) {
+    logger.warn(`read-only mode, but role "${info.user}" may write to ${info.writableTables} tables; ${how}`);
+  }
+}
+
+/**
+ * The PostgreSQL server: with a URL, a pool on that server; without, the embedded database
+ * (PGlite) in a data folder, created with the demo tables on first start. Read-only unless
+ * allowWrites adds the execute tool.
+ */
+export async function createPostgresServer(input: PostgresServerOptions = {}): Promise<ServerModule> {
+  const { logger = silentLogger(), cwd = process.cwd(), demoData, ...rest } = input;
+  const options = PostgresOptionsSchema.parse(rest);
+  await loadParser();
+  const base: Omit<DatabaseSettings, 'mode' | 'gate' | 'countLimit'> = {
+    statementTimeoutMs: options.statementTimeout,
+    lockTimeoutMs: Math.min(5_000, options.statementTimeout),
+    countTimeoutMs: Math.min(1_000, options.statementTimeout),
+    logger,
+  };
+
+  let database: Promise<Database>;
+  let opened: Database;
+  if (options.url) {
+    const db = new Database(serverPool(options.url, options), {
+      ...base,
+      mode: 'server',
+      countLimit: 1_000_000,
+      gate: { capacity: options.poolSize, maxWaiting: options.queueSize, waitMs: options.queueWait },
+    });
+    try {
+      const info = await db.init();
+      logger.info(
+        { server: info.version.split(' (')[0], user: info.user, database: info.database },
+        'connected',
+      );
+      warnAboutRole(info, options, logger);
+    } catch (error) {
+      await db.close();
+      throw new Error(`Cannot use the database at the given URL: ${(error as Error).message}`);
+    }
+    opened = db;
+    database = Promise.resolve(db);
+  } else {
+    const dataDir = path.resolve(cwd, options.dataDir ?? DEFAULT_DATA_DIR);
+    const host = await openEmbedded(dataDir, { logger, demo: options.demo ? demoData : undefined });
+    const db = new Database(
+      embeddedPool(host),
+      {
+        ...base,
+        mode: 'embedded',
+        countLimit: 100_000,
+        gate: { capacity: 1, maxWaiting: options.queueSize, waitMs: options.queueWait },
+      },
+      () => host.close(),
+    );
+    opened = db;
+    // Opening takes about a second: serve tools/list now, and let the first call wait for it.
+    database = db.init().then(
+      (info) => {
+        logger.info(
+          { server: info.version.split(' (')[0], dataDir: options.dataDir ?? DEFAULT_DATA_DIR },
+          'embedded database open',
+        );
+        return db;
+      },
+      async (error) => {
+        logger.error({ err: error }, 'the embedded database did not open');
+        throw new Error(`The embedded database did not open: ${(error as Error).message}`);
+      },
+    );
+    database.catch(() => {});
+  }
+
+  const context: PgContext = { database: () => database, options };
+  const tools = [
+    queryTool(context),
+    explainTool(context),
+    listSchemasTool(context),
+    listTablesTool(context),
+    describeTableTool(context),
+    ...(options.allowWrites ? [executeTool(context)] : []),
+  ];
+  return defineServer({
+    name: 'postgres',
+    version: '0.1.0',
+    title: 'PostgreSQL',
+    instructions: [
+      options.url
+        ? 'A PostgreSQL database.'
+        : 'An embedded PostgreSQL database (PGlite) with demo tables customers and products.',
+      'Start with list_tables and describe_table, then query with one read-only SELECT per call, passing values as params.',
+      options.allowWrites ? 'execute runs one writing statement per call.' : 'The server is read-only.',
+    ].join(' '),
+    tools,
+    resources: [tableSchemaResource(context)],
+    prompts: [questionToSqlPrompt(context)],
+    async close() {
+      await opened.close();
+    },
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * Which functions a read-only query may call. Two rules, either of which refuses a call:
+ *
+ * 1. A denylist of functions with effects outside the query or access outside the tables
+ *    (files, large objects, other connections, settings, sleeping, locks, dynamic SQL), by name
+ *    in any schema. It holds even before the catalog is read.
+ * 2. An allowlist by volatility, read from the database's own pg_proc at start: a function name
+ *    with any VOLATILE overload is refused unless listed in `VOLATILE_ALLOWED` (pure volatile
+ *    builtins such as random()). Postgres itself forbids writes inside STABLE and IMMUTABLE
+ *    functions, so what remains cannot change data.
+ */
+
+/** Exact names refused in any schema. */
+const DENIED = new Set([
+  // sleeping past or around the timeout
+  'pg_sleep',
+  'pg_sleep_for',
+  'pg_sleep_until',
+  // settings and session state
+  'set_config',
+  'setseed',
+  'pg_reload_conf',
+  'pg_rotate_logfile',
+  'pg_log_backend_memory_contexts',
+  // other backends
+  'pg_terminate_backend',
+  'pg_cancel_backend',
+  'pg_signal_backend',
+  // files on the server
+  'pg_read_file',
+  'pg_read_binary_file',
+  'pg_stat_file',
+  'pg_ls_dir',
+  'pg_file_write',
+  'pg_file_rename',
+  'pg_file_unlink',
+  'pg_file_sync',
+  // notifications
+  'pg_notify',
+  // sequences
+  'nextval',
+  'setval',
+  // transaction ids and snapshots that assign or export state
+  'txid_current',
+  'pg_current_xact_id',
+  'pg_export_snapshot',
+  // dynamic SQL: runs a query string the parser never saw
+  'query_to_xml',
+  'query_to_xmlschema',
+  'query_to_xml_and_xmlschema',
+  'cursor_to_xml',
+  'cursor_to_xmlschema',
+  'database_to_xml',
+  'database_to_xmlschema',
+  'database_to_xml_and_xmlschema',
+  'schema_to_xml',
+  'schema_to_xmlschema',
+  'schema_to_xml_and_xmlschema',
+  'ts_stat',
+  'ts_rewrite',
+  // WAL, backups, replication, recovery
+  'pg_switch_wal',
+  'pg_promote',
+  'pg_backup_start',
+  'pg_backup_stop',
+  'pg_start_backup',
+  'pg_stop_backup',
+  'pg_create_restore_point',
+  'pg_import_system_collations',
+]);
+
+/** Name prefixes refused in any schema. */
+const DENIED_PREFIXES = [
+  'lo_', // large objects: lo_import/lo_export touch server files, lo_create/lo_unlink write
+  'dblink', // connections to other databases
+  'pg_advisory', // advisory locks outlive statements
+  'pg_try_advisory',
+  'pg_ls_', // server directory listings
+  'pg_replication_',
+  'pg_logical_',
+  'pg_create_', // replication slots
+  'pg_drop_replication',
+  'pg_copy_',
+  'pg_stat_reset',
+  'pg_wal_replay_',
+];
+
+/** Volatile builtins with no effect beyond their own result. */
+const VOLATILE_ALLOWED = new Set([
+  'random',
+  'random_normal',
+  'gen_random_uuid',
+  'uuid_generate_v4',
+  'uuidv4',
+  'uuidv7',
+  'clock_timestamp',
+  'timeofday',
+  'statement_timestamp',
+  'transaction_timestamp',
+  'now',
+  'currval',
+  'lastval',
+  'pg_current_wal_lsn',
+  'pg_last_wal_receive_lsn',
+  'pg_last_wal_replay_lsn',
+  'pg_stat_get_activity',
+]);
+
+export function isDeniedFunction(name: string): boolean {
+  const lower = name.toLowerCase();
+  return DENIED.has(lower) || DENIED_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/** What the database's catalog says about functions and operators, loaded once at start. */
+export interface CatalogFunctions {
+  /** Function names (bare) with at least one VOLATILE overload. */
+  volatile: ReadonlySet<string>;
+  /** Names of volatile functions callable as `row.fn` (one argument of a composite type). */
+  attributeCallable: ReadonlySet<string>;
+  /** Operators whose implementing function is VOLATILE. */
+  volatileOperators: ReadonlySet<string>;
+}
+
+export const CATALOG_FUNCTIONS_SQL = `
+SELECT 'f' AS kind, p.proname AS name,
+       (p.pronargs = 1 AND t.typtype = 'c') AS composite_arg
+  FROM pg_catalog.pg_proc p
+  LEFT JOIN pg_catalog.pg_type t ON t.oid = p.proargtypes[0]
+ WHERE p.provolatile = 'v'
+UNION ALL
+SELECT 'o', o.oprname, false
+  FROM pg_catalog.pg_operator o
+  JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode
+ WHERE p.provolatile = 'v'`;
+
+export function catalogFunctionsFrom(
+  rows: readonly { kind: string; name: string; composite_arg: boolean | string | null }[],
+): CatalogFunctions {
+  const volatile = new Set<string>();
+  const attributeCallable = new Set<string>();
+  const volatileOperators = new Set<string>();
+  for (const row of rows) {
+    if (row.kind === 'o') {
+      volatileOperators.add(row.name);
+      continue;
+    }
+    if (VOLATILE_ALLOWED.has(row.name)) continue;
+    volatile.add(row.name);
+    if (row.composite_arg === true || row.composite_arg === 't') attributeCallable.add(row.name);
+  }
+  return { volatile, attributeCallable, volatileOperators };
+}
+
+/**
+ * Why a call of `name` is refused, or undefined when it is allowed. The name is the function's
+ * own (last) part; schemas do not matter, so `pg_catalog.pg_sleep` and a look-alike in another
+ * schema are refused alike.
+ */
+export function refusedFunction(name: string, catalog: CatalogFunctions | undefined): string | undefined {
+  if (isDeniedFunction(name)) {
+    return `calls ${name}(), which is not allowed in read-only queries (it has effects outside the query or reads outside the tables)`;
+  }
+  if (catalog?.volatile.has(name)) {
+    return `calls ${name}(), a VOLATILE function; read-only queries may call only STABLE or IMMUTABLE functions (and pure builtins such as random())`;
+  }
+  return undefined;
+}

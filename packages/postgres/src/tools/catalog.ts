@@ -1,0 +1,151 @@
+import { defineTool, structured } from '@mcpkit/core';
+import * as z from 'zod';
+import { describeTable, listSchemas, listTables, renderTable } from '../catalog.js';
+import type { PgContext } from '../context.js';
+import { plural } from '../format.js';
+
+const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
+
+export function listSchemasTool(pg: PgContext) {
+  return defineTool({
+    name: 'list_schemas',
+    title: 'List schemas',
+    description:
+      "Lists the database's schemas with their owner, number of tables and views, whether this role may use them, and comments. Postgres's own schemas are left out unless includeSystem is true.",
+    input: z.object({
+      includeSystem: z.boolean().optional().describe('Include pg_catalog, information_schema and the like'),
+    }),
+    output: z.object({
+      schemas: z.array(
+        z.object({
+          name: z.string(),
+          owner: z.string(),
+          tables: z.number().int(),
+          usable: z.boolean(),
+          comment: z.string().nullable(),
+        }),
+      ),
+    }),
+    annotations: READ,
+    async handler({ includeSystem }, ctx) {
+      const schemas = await listSchemas(await pg.database(), includeSystem ?? false, ctx.signal);
+      const text = schemas
+        .map(
+          (s) =>
+            `${s.name} (owner ${s.owner}, ${plural(s.tables, 'table')}${s.usable ? '' : ', no USAGE'})${s.comment ? ` -- ${s.comment}` : ''}`,
+        )
+        .join('\n');
+      return structured({ schemas }, text || '(no schemas)');
+    },
+  });
+}
+
+export function listTablesTool(pg: PgContext) {
+  return defineTool({
+    name: 'list_tables',
+    title: 'List tables',
+    description:
+      "Lists tables, views, materialized views and foreign tables (all schemas but Postgres's own, or one schema) with the planner's row estimate, size on disk and comment. Pages of up to 500: pass offset to see more.",
+    input: z.object({
+      schema: z.string().min(1).max(200).optional().describe('Only this schema (exact name)'),
+      limit: z.number().int().min(1).max(500).optional().describe('Most tables to return (default 100)'),
+      offset: z.number().int().min(0).optional().describe('Tables to skip (for the next page)'),
+    }),
+    output: z.object({
+      tables: z.array(
+        z.object({
+          schema: z.string(),
+          name: z.string(),
+          kind: z.string(),
+          rowEstimate: z.number().nullable().describe('Planner estimate; null when never analyzed or a view'),
+          bytes: z.number().nullable(),
+          size: z.string().nullable(),
+          comment: z.string().nullable(),
+        }),
+      ),
+      total: z.number().int(),
+      nextOffset: z.number().int().optional(),
+    }),
+    annotations: READ,
+    async handler({ schema, limit, offset }, ctx) {
+      const page = { limit: limit ?? 100, offset: offset ?? 0 };
+      const { tables, total } = await listTables(await pg.database(), {
+        schema,
+        ...page,
+        signal: ctx.signal,
+      });
+      const next = page.offset + tables.length < total ? page.offset + tables.length : undefined;
+      const lines = tables.map((t) => {
+        const rows =
+          t.rowEstimate === null ? '' : `, ~${Math.round(t.rowEstimate).toLocaleString('en-US')} rows`;
+        return `${t.schema}.${t.name} (${t.kind}${rows}${t.size ? `, ${t.size}` : ''})${t.comment ? ` -- ${t.comment}` : ''}`;
+      });
+      const footer =
+        next !== undefined
+          ? `(${tables.length} of ${total} shown; pass offset: ${next} for more)`
+          : `(${plural(total, 'table')})`;
+      return structured(
+        { tables, total, ...(next !== undefined ? { nextOffset: next } : {}) },
+        [...lines, footer].join('\n'),
+      );
+    },
+  });
+}
+
+const ConstraintShape = z.object({
+  name: z.string(),
+  type: z.string(),
+  columns: z.array(z.string()),
+  definition: z.string(),
+  references: z.string().nullable().optional(),
+});
+
+export function describeTableTool(pg: PgContext) {
+  return defineTool({
+    name: 'describe_table',
+    title: 'Describe a table',
+    description:
+      'Describes one table or view: columns with types, nullability, defaults and comments; primary key; foreign keys both ways; indexes; check and unique constraints; row estimate and size; a view\'s definition. Name it as SQL would ("orders", "sales.orders", "\\"Mixed Case\\"").',
+    input: z.object({
+      table: z.string().min(1).max(300).describe('Table name, optionally schema-qualified'),
+    }),
+    output: z.object({
+      schema: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      rowEstimate: z.number().nullable(),
+      bytes: z.number().nullable(),
+      size: z.string().nullable(),
+      comment: z.string().nullable(),
+      columns: z.array(
+        z.object({
+          name: z.string(),
+          type: z.string(),
+          nullable: z.boolean(),
+          default: z.string().nullable(),
+          identity: z.string().nullable(),
+          generated: z.string().nullable(),
+          comment: z.string().nullable(),
+        }),
+      ),
+      primaryKey: z.array(z.string()).nullable(),
+      foreignKeys: z.array(ConstraintShape),
+      referencedBy: z.array(z.object({ table: z.string(), name: z.string(), definition: z.string() })),
+      indexes: z.array(
+        z.object({ name: z.string(), definition: z.string(), unique: z.boolean(), primary: z.boolean() }),
+      ),
+      constraints: z.array(ConstraintShape),
+      viewDefinition: z.string().nullable(),
+    }),
+    annotations: READ,
+    async handler({ table }, ctx) {
+      const description = await describeTable(await pg.database(), table, ctx.signal);
+      return structured({ ...description }, renderTable(description));
+    },
+  });
+}

@@ -58,16 +58,55 @@ export async function openTarget(
       new StdioClientTransport({ command: target.command, args: target.args, stderr: 'inherit' }),
     );
   } else {
-    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
-    const token = process.env.MCPKIT_TOKEN;
-    await client.connect(
-      new StreamableHTTPClientTransport(
-        target.url,
-        token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {},
-      ),
-    );
+    await connectOverHttp(client, target.url);
   }
   return client;
+}
+
+/**
+ * Streamable HTTP with a bearer token from MCPKIT_TOKEN (never a command-line argument, which
+ * every user of the machine can read). A 2025-era session is ended (DELETE) when the client closes.
+ */
+async function connectOverHttp(client: OwnedClient, url: URL): Promise<void> {
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+  const token = process.env.MCPKIT_TOKEN?.trim();
+  if (token !== undefined && token !== '' && !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+    throw new UsageError('MCPKIT_TOKEN must be a bare bearer token (no "Bearer " prefix, no spaces)');
+  }
+  const transport = new StreamableHTTPClientTransport(
+    url,
+    token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {},
+  );
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw new Error(describeHttpFailure(error, url, Boolean(token)));
+  }
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await transport.terminateSession().catch(() => {});
+    await close();
+  };
+}
+
+/** One line a person can act on, for the ways connecting to a URL fails. */
+function describeHttpFailure(error: unknown, url: URL, hadToken: boolean): string {
+  const status =
+    (error as { status?: number; data?: { status?: number } }).status ??
+    (error as { data?: { status?: number } }).data?.status;
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = (error as { cause?: { code?: string } }).cause?.code;
+  if (status === 401 || /unauthori[sz]ed|\b401\b/i.test(message)) {
+    return hadToken
+      ? `${url.href} refused the token in MCPKIT_TOKEN (401): it is unknown, expired or not for this server`
+      : `${url.href} needs authentication (401): set MCPKIT_TOKEN to a bearer token it accepts`;
+  }
+  if (status === 403 || /\b403\b/.test(message)) return `${url.href} refused the request (403): ${message}`;
+  if (cause === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed/i.test(message)) {
+    return `cannot reach ${url.href}: is the server running (mcpkit serve <server> --http)?`;
+  }
+  return `cannot connect to ${url.href}: ${message}`;
 }
 
 /** Reads a target from positionals (a built-in with args, or a URL) or from --config / `--`. */

@@ -44,6 +44,71 @@ export const RateLimitSchema = z
   })
   .strict();
 
+/** A bearer token a client may present: the secret (use `${ENV_VAR}`), who it is, what it may do. */
+const StaticTokenSchema = z
+  .object({
+    token: z
+      .string()
+      .min(16, 'use at least 16 random characters (e.g. `openssl rand -hex 32`)')
+      .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'a bearer token uses letters, digits and -._~+/ only'),
+    principal: z.string().min(1).describe('Who the token stands for (rate limits, audit, sessions)'),
+    scopes: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/** JWT access tokens, verified against the authorization server's key set. */
+const JwtSchema = z
+  .object({
+    jwksUrl: z.url({ protocol: /^https?$/ }).optional().describe('Key set URL (https; http on loopback only)'),
+    jwksFile: z.string().min(1).optional().describe('Key set file, relative to the config'),
+    issuer: z.string().min(1).describe('The accepted iss'),
+    audience: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe("Accepted aud; default this server's URL"),
+    algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).optional(),
+    clockToleranceSec: z.number().int().min(0).max(300).default(5),
+  })
+  .strict()
+  .refine((jwt) => Boolean(jwt.jwksUrl) !== Boolean(jwt.jwksFile), 'give exactly one of jwksUrl and jwksFile');
+
+export const HttpConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Interface to bind; beyond loopback needs auth'),
+    port: z.number().int().min(0).max(65535).default(3000),
+    path: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~/-]*$/, 'a path starting with /')
+      .default('/mcp'),
+    publicUrl: z.url({ protocol: /^https?$/ }).optional().describe('The URL clients use, behind a proxy'),
+    allowedHosts: z.array(z.string().min(1)).default([]).describe('Extra Host names accepted'),
+    allowedOrigins: z.array(z.string().min(1)).default([]).describe('Browser origins accepted'),
+    auth: z
+      .object({
+        tokens: z.array(StaticTokenSchema).optional(),
+        jwt: JwtSchema.optional(),
+        authorizationServers: z.array(z.url()).optional(),
+        scopesSupported: z.array(z.string()).optional(),
+        requiredScopes: z.array(z.string()).optional(),
+      })
+      .strict()
+      .refine((auth) => Boolean(auth.tokens?.length || auth.jwt), 'auth needs tokens or jwt')
+      .optional(),
+    limits: z
+      .object({
+        maxBodyBytes: positiveInt.optional(),
+        maxDepth: z.number().int().min(2).max(1000).optional(),
+        maxSessions: positiveInt.optional(),
+        sessionIdleSec: positiveInt.optional(),
+        maxSubscriptions: positiveInt.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     name: z.string().default('mcpkit'),
@@ -78,14 +143,15 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ level: 'info', audit: true }),
-    /** Transport settings (HTTP) are validated by the transport that reads them. */
-    http: z.record(z.string(), z.unknown()).optional(),
+    /** Settings for `mcpkit serve --http` (serving over Streamable HTTP). */
+    http: HttpConfigSchema.optional(),
   })
   .strict();
 
 export type McpkitConfig = z.output<typeof ConfigSchema>;
 export type McpkitConfigInput = z.input<typeof ConfigSchema>;
 export type ServerConfig = z.output<typeof ServerConfigSchema>;
+export type HttpConfig = z.output<typeof HttpConfigSchema>;
 
 /** Claude Desktop's claude_desktop_config.json shape. */
 export const ClaudeDesktopSchema = z.object({

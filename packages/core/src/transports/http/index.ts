@@ -1,5 +1,6 @@
 export { createMcpHttpApp, type McpHttpApp } from './app.js';
 export { type Authenticator, createAuthenticator, DEFAULT_JWT_ALGORITHMS } from './auth.js';
+export { type HttpConfig, httpOptionsFromConfig } from './config.js';
 export {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_LIMITS,

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import type { McpkitConfig } from '../../config/schema.js';
+import type { HttpServeOptions } from './options.js';
+
+export type HttpConfig = NonNullable<McpkitConfig['http']>;
+
+/** The `http` section of a validated config as serving options (relative files resolve against `baseDir`). */
+export function httpOptionsFromConfig(http: HttpConfig, baseDir: string): HttpServeOptions {
+  const auth = http.auth;
+  const jwt = auth?.jwt;
+  return {
+    host: http.host,
+    port: http.port,
+    path: http.path,
+    ...(http.publicUrl ? { publicUrl: http.publicUrl } : {}),
+    allowedHosts: http.allowedHosts,
+    allowedOrigins: http.allowedOrigins,
+    ...(auth
+      ? {
+          auth: {
+            ...(auth.tokens ? { tokens: auth.tokens } : {}),
+            ...(jwt
+              ? {
+                  jwt: {
+                    issuer: jwt.issuer,
+                    ...(jwt.jwksUrl ? { jwksUrl: jwt.jwksUrl } : {}),
+                    ...(jwt.jwksFile ? { jwksFile: path.resolve(baseDir, jwt.jwksFile) } : {}),
+                    ...(jwt.audience ? { audience: jwt.audience } : {}),
+                    ...(jwt.algorithms ? { algorithms: jwt.algorithms } : {}),
+                    clockToleranceSec: jwt.clockToleranceSec,
+                  },
+                }
+              : {}),
+            ...(auth.authorizationServers ? { authorizationServers: auth.authorizationServers } : {}),
+            ...(auth.scopesSupported ? { scopesSupported: auth.scopesSupported } : {}),
+            ...(auth.requiredScopes ? { requiredScopes: auth.requiredScopes } : {}),
+          },
+        }
+      : {}),
+    limits: {
+      maxBodyBytes: http.limits.maxBodyBytes,
+      maxDepth: http.limits.maxDepth,
+      maxSessions: http.limits.maxSessions,
+      sessionIdleMs: http.limits.sessionIdleSec === undefined ? undefined : http.limits.sessionIdleSec * 1000,
+      maxSubscriptions: http.limits.maxSubscriptions,
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_JWT_ALGORITHMS } from '../transports/http/options.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -56,23 +57,27 @@ const StaticTokenSchema = z
   })
   .strict();
 
-const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
-
 /** JWT access tokens, verified against the authorization server's key set. */
 const JwtSchema = z
   .object({
-    jwksUrl: z.url({ protocol: /^https?$/ }).optional().describe('Key set URL (https; http on loopback only)'),
+    jwksUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('Key set URL (https; http on loopback only)'),
     jwksFile: z.string().min(1).optional().describe('Key set file, relative to the config'),
     issuer: z.string().min(1).describe('The accepted iss'),
     audience: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
       .describe("Accepted aud; default this server's URL"),
-    algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).optional(),
+    algorithms: z.array(z.enum(DEFAULT_JWT_ALGORITHMS)).min(1).optional(),
     clockToleranceSec: z.number().int().min(0).max(300).default(5),
   })
   .strict()
-  .refine((jwt) => Boolean(jwt.jwksUrl) !== Boolean(jwt.jwksFile), 'give exactly one of jwksUrl and jwksFile');
+  .refine(
+    (jwt) => Boolean(jwt.jwksUrl) !== Boolean(jwt.jwksFile),
+    'give exactly one of jwksUrl and jwksFile',
+  );
 
 export const HttpConfigSchema = z
   .object({
@@ -82,7 +87,10 @@ export const HttpConfigSchema = z
       .string()
       .regex(/^\/[A-Za-z0-9._~/-]*$/, 'a path starting with /')
       .default('/mcp'),
-    publicUrl: z.url({ protocol: /^https?$/ }).optional().describe('The URL clients use, behind a proxy'),
+    publicUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('The URL clients use, behind a proxy'),
     allowedHosts: z.array(z.string().min(1)).default([]).describe('Extra Host names accepted'),
     allowedOrigins: z.array(z.string().min(1)).default([]).describe('Browser origins accepted'),
     auth: z

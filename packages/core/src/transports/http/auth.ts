@@ -14,24 +14,16 @@ import {
 } from '@modelcontextprotocol/server';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
-import { type HttpAuthOptions, HttpConfigError, isLoopbackHost, type JwtOptions } from './options.js';
+import {
+  DEFAULT_JWT_ALGORITHMS,
+  type HttpAuthOptions,
+  HttpConfigError,
+  isLoopbackHost,
+  type JwtOptions,
+} from './options.js';
 
 /** Exactly `Bearer <token68>`: one space, no parameters, no second credential. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
-
-/** Asymmetric algorithms only: with a key set, an HMAC "key" would be the public key (key confusion). */
-export const DEFAULT_JWT_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const;
 
 /** Static tokens grant access for a session-length window; the SDK gate needs an expiry. */
 const STATIC_TOKEN_LIFETIME_SEC = 3600;

@@ -1,11 +1,12 @@
 export { createMcpHttpApp, type McpHttpApp } from './app.js';
-export { type Authenticator, createAuthenticator, DEFAULT_JWT_ALGORITHMS } from './auth.js';
+export { type Authenticator, createAuthenticator } from './auth.js';
 export { type HttpConfig, httpOptionsFromConfig } from './config.js';
 export {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_LIMITS,
   DEFAULT_HTTP_PATH,
   DEFAULT_HTTP_PORT,
+  DEFAULT_JWT_ALGORITHMS,
   type HttpAuthOptions,
   HttpConfigError,
   type HttpLimits,

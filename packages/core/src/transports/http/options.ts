@@ -16,6 +16,20 @@ export interface StaticToken {
   scopes?: readonly string[];
 }
 
+/** Asymmetric algorithms only: with a key set, an HMAC "key" would be the public key (key confusion). */
+export const DEFAULT_JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
 /** JWT access tokens verified locally against the authorization server's keys. */
 export interface JwtOptions {
   /** The key set URL (https, or http on loopback). Keys are cached; unknown `kid`s refetch with a cooldown. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { defineServer, type Logger, type ServerModule, silentLogger } from '@mcpkit/core';
 import pg from 'pg';
 import type { PgContext } from './context.js';
-import { Database, type DatabaseSettings, type ServerInfo } from './db/database.js';
+import { Database, type ServerInfo } from './db/database.js';
 import { type DemoData, embeddedPool, openEmbedded } from './embedded/open.js';
 import {
   DEFAULT_DATA_DIR,
@@ -33,8 +33,12 @@ function startupOptions(): string {
   ].join(' ');
 }
 
-function serverPool(url: string, options: PostgresOptions): pg.Pool {
-  return new pg.Pool({
+/**
+ * A Database on a server at `url`: a pool of up to poolSize connections behind the gate,
+ * every connection read-only by default from its first packet on.
+ */
+export function serverDatabase(url: string, options: PostgresOptions, logger: Logger): Database {
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize,
     idleTimeoutMillis: 30_000,
@@ -43,6 +47,21 @@ function serverPool(url: string, options: PostgresOptions): pg.Pool {
     options: startupOptions(),
     pipeline: true,
   } as pg.PoolConfig);
+  return new Database(pool, {
+    ...sessionSettings(options, logger),
+    mode: 'server',
+    countLimit: 1_000_000,
+    gate: { capacity: options.poolSize, maxWaiting: options.queueSize, waitMs: options.queueWait },
+  });
+}
+
+function sessionSettings(options: PostgresOptions, logger: Logger) {
+  return {
+    statementTimeoutMs: options.statementTimeout,
+    lockTimeoutMs: Math.min(5_000, options.statementTimeout),
+    countTimeoutMs: Math.min(1_000, options.statementTimeout),
+    logger,
+  };
 }
 
 /** Warns on stderr when read-only mode rests on mcpkit's layers alone. */
@@ -72,22 +91,11 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
   const { logger = silentLogger(), cwd = process.cwd(), demoData, ...rest } = input;
   const options = PostgresOptionsSchema.parse(rest);
   await loadParser();
-  const base: Omit<DatabaseSettings, 'mode' | 'gate' | 'countLimit'> = {
-    statementTimeoutMs: options.statementTimeout,
-    lockTimeoutMs: Math.min(5_000, options.statementTimeout),
-    countTimeoutMs: Math.min(1_000, options.statementTimeout),
-    logger,
-  };
 
   let database: Promise<Database>;
   let opened: Database;
   if (options.url) {
-    const db = new Database(serverPool(options.url, options), {
-      ...base,
-      mode: 'server',
-      countLimit: 1_000_000,
-      gate: { capacity: options.poolSize, maxWaiting: options.queueSize, waitMs: options.queueWait },
-    });
+    const db = serverDatabase(options.url, options, logger);
     try {
       const info = await db.init();
       logger.info(
@@ -107,7 +115,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     const db = new Database(
       embeddedPool(host),
       {
-        ...base,
+        ...sessionSettings(options, logger),
         mode: 'embedded',
         countLimit: 100_000,
         gate: { capacity: 1, maxWaiting: options.queueSize, waitMs: options.queueWait },

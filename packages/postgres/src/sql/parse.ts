@@ -26,6 +26,7 @@ export function loadParser(): Promise<void> {
  * error becomes a ToolError that quotes where it happened, so the caller can fix the SQL.
  */
 export function parseStatements(sql: string): ParsedStatement[] {
+  if (!sql.trim()) return [];
   let tree: { stmts?: { stmt?: AstNode; stmt_location?: number; stmt_len?: number }[] };
   try {
     tree = parseSync(sql) as typeof tree;

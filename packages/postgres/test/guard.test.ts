@@ -30,8 +30,19 @@ describe('read-only guard: allowed', () => {
     expect(() => checkReadOnly(sql, catalog)).not.toThrow();
   });
 
+  it('names the functions the catalog does not know', () => {
+    expect(checkReadOnly('SELECT lower(x), brand_new(1) FROM t', catalog).unknownFunctions).toEqual([
+      'lower',
+      'brand_new',
+    ]);
+  });
+
   it('returns the statement text without the trailing semicolon', () => {
-    expect(checkReadOnly('  SELECT 1 ;  ', catalog)).toEqual({ kind: 'select', text: 'SELECT 1' });
+    expect(checkReadOnly('  SELECT 1 ;  ', catalog)).toEqual({
+      kind: 'select',
+      text: 'SELECT 1',
+      unknownFunctions: [],
+    });
     expect(checkReadOnly('EXPLAIN SELECT 1', catalog).kind).toBe('explain');
   });
 });

@@ -114,6 +114,7 @@ export class Database {
     Object.entries(KNOWN_TYPES).map(([k, v]) => [Number(k), v]),
   );
   private functions: CatalogFunctions | undefined;
+  private functionsReadAt = 0;
   private info: ServerInfo | undefined;
   private closed = false;
 
@@ -123,7 +124,9 @@ export class Database {
     private readonly onClose?: () => Promise<void>,
   ) {
     this.gate = new Gate(settings.gate, () =>
-      settings.gate.capacity === 1 ? 'the one connection' : `all ${settings.gate.capacity} connections`,
+      settings.gate.capacity === 1
+        ? 'the one connection is'
+        : `all ${settings.gate.capacity} connections are`,
     );
     pool.on('error', (error) => settings.logger.warn({ err: error }, 'idle database connection failed'));
   }
@@ -156,8 +159,19 @@ export class Database {
       ownedTables: info.owned_tables,
       writableTables: info.writable_tables,
     };
-    this.functions = catalogFunctionsFrom(await this.catalog<any>(CATALOG_FUNCTIONS_SQL, [], { signal }));
+    await this.refreshFunctions(signal);
     return this.info;
+  }
+
+  /**
+   * Reads again which functions exist and which are VOLATILE (a query named one created since
+   * start); at most once a second, so unknown names cannot turn every call into two.
+   */
+  async refreshFunctions(signal?: AbortSignal): Promise<CatalogFunctions> {
+    if (this.functions && Date.now() - this.functionsReadAt < 1000) return this.functions;
+    this.functionsReadAt = Date.now();
+    this.functions = catalogFunctionsFrom(await this.catalog<any>(CATALOG_FUNCTIONS_SQL, [], { signal }));
+    return this.functions;
   }
 
   private beginSql(readOnly: boolean, timeoutMs: number): string {

@@ -35,6 +35,7 @@ export class Gate {
 
   constructor(
     private readonly options: GateOptions,
+    /** Names the connections with their verb, e.g. "all 5 connections are". */
     private readonly describe: () => string,
   ) {}
 
@@ -52,7 +53,7 @@ export class Gate {
     if (this.waiting.length >= this.options.maxWaiting) {
       return Promise.reject(
         new BusyError(
-          `The database is busy: ${this.describe()} are in use and ${this.waiting.length} calls are already waiting. Retry in a moment; long-running queries stop at their statement timeout.`,
+          `The database is busy: ${this.describe()} in use and ${this.waiting.length} calls are already waiting. Retry in a moment; long-running queries stop at their statement timeout.`,
         ),
       );
     }
@@ -65,7 +66,7 @@ export class Gate {
           this.drop(waiter);
           reject(
             new BusyError(
-              `The database is busy: waited ${this.options.waitMs} ms while ${this.describe()} stayed in use. Retry in a moment; long-running queries stop at their statement timeout.`,
+              `The database is busy: waited ${this.options.waitMs} ms for a connection (${this.describe()} in use). Retry in a moment; long-running queries stop at their statement timeout.`,
             ),
           );
         }, this.options.waitMs),

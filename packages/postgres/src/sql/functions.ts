@@ -113,6 +113,8 @@ export function isDeniedFunction(name: string): boolean {
 
 /** What the database's catalog says about functions and operators, loaded once at start. */
 export interface CatalogFunctions {
+  /** Every function name the catalog had when read (to notice functions created since). */
+  known: ReadonlySet<string>;
   /** Function names (bare) with at least one VOLATILE overload. */
   volatile: ReadonlySet<string>;
   /** Names of volatile functions callable as `row.fn` (one argument of a composite type). */
@@ -122,20 +124,24 @@ export interface CatalogFunctions {
 }
 
 export const CATALOG_FUNCTIONS_SQL = `
-SELECT 'f' AS kind, p.proname AS name,
-       (p.pronargs = 1 AND t.typtype = 'c') AS composite_arg
+SELECT 'f' AS kind, p.proname AS name, bool_or(p.provolatile = 'v') AS volatile,
+       bool_or(p.provolatile = 'v' AND p.pronargs = 1 AND t.typtype = 'c') AS composite_arg
   FROM pg_catalog.pg_proc p
   LEFT JOIN pg_catalog.pg_type t ON t.oid = p.proargtypes[0]
- WHERE p.provolatile = 'v'
+ GROUP BY p.proname
 UNION ALL
-SELECT 'o', o.oprname, false
+SELECT DISTINCT 'o', o.oprname, true, false
   FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode
  WHERE p.provolatile = 'v'`;
 
+type Flag = boolean | string | null | undefined;
+const isTrue = (flag: Flag) => flag === true || flag === 't';
+
 export function catalogFunctionsFrom(
-  rows: readonly { kind: string; name: string; composite_arg: boolean | string | null }[],
+  rows: readonly { kind: string; name: string; volatile?: Flag; composite_arg: Flag }[],
 ): CatalogFunctions {
+  const known = new Set<string>();
   const volatile = new Set<string>();
   const attributeCallable = new Set<string>();
   const volatileOperators = new Set<string>();
@@ -144,11 +150,12 @@ export function catalogFunctionsFrom(
       volatileOperators.add(row.name);
       continue;
     }
-    if (VOLATILE_ALLOWED.has(row.name)) continue;
+    known.add(row.name);
+    if (!isTrue(row.volatile ?? true) || VOLATILE_ALLOWED.has(row.name)) continue;
     volatile.add(row.name);
-    if (row.composite_arg === true || row.composite_arg === 't') attributeCallable.add(row.name);
+    if (isTrue(row.composite_arg)) attributeCallable.add(row.name);
   }
-  return { volatile, attributeCallable, volatileOperators };
+  return { known, volatile, attributeCallable, volatileOperators };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface ReadStatement {
   kind: 'select' | 'explain';
   /** The statement's own text, without a trailing semicolon. */
   text: string;
+  /** Functions it calls that the catalog did not know when read (created since?). */
+  unknownFunctions: string[];
 }
 
 const READ_HINT =
@@ -69,12 +71,16 @@ export function checkReadOnly(sql: string, catalog?: CatalogFunctions): ReadStat
   } else {
     refuse(`${describeType(statement.type)} is not a read statement`);
   }
-  checkTree(query, catalog);
-  return { kind, text: statement.text };
+  const unknownFunctions = checkTree(query, catalog);
+  return { kind, text: statement.text, unknownFunctions };
 }
 
-/** Checks a parse subtree (a SELECT, possibly nested) for anything a read may not do. */
-export function checkTree(tree: unknown, catalog?: CatalogFunctions): void {
+/**
+ * Checks a parse subtree (a SELECT, possibly nested) for anything a read may not do; returns
+ * the names of functions the catalog does not know.
+ */
+export function checkTree(tree: unknown, catalog?: CatalogFunctions): string[] {
+  const unknown: string[] = [];
   walk(tree, (type, fields) => {
     switch (type) {
       case 'InsertStmt':
@@ -93,6 +99,7 @@ export function checkTree(tree: unknown, catalog?: CatalogFunctions): void {
         const name = nameParts(fields.funcname).at(-1) ?? '';
         const why = refusedFunction(name, catalog);
         if (why) refuse(`the query ${why}`);
+        if (catalog && !catalog.known.has(name)) unknown.push(name);
         break;
       }
       case 'ColumnRef': {
@@ -116,6 +123,7 @@ export function checkTree(tree: unknown, catalog?: CatalogFunctions): void {
       }
     }
   });
+  return unknown;
 }
 
 /**

@@ -125,7 +125,10 @@ export function queryTool(pg: PgContext) {
     timeoutMs: statementTimeout + pg.options.queueWait + 5_000,
     async handler({ sql, params, maxRows: asked, format }, ctx) {
       const db = await pg.database();
-      const statement = checkReadOnly(sql, db.catalogFunctions);
+      let statement = checkReadOnly(sql, db.catalogFunctions);
+      if (statement.unknownFunctions.length) {
+        statement = checkReadOnly(sql, await db.refreshFunctions(ctx.signal));
+      }
       if (statement.kind === 'explain') {
         const lines = await db.explain(statement.text, params ?? [], { prefix: '', signal: ctx.signal });
         const columns = [{ name: 'QUERY PLAN', type: 'text', oid: 25 }];
@@ -181,7 +184,11 @@ export function explainTool(pg: PgContext) {
         throw new ToolError('Give the statement without EXPLAIN; this tool adds it.');
       let text: string;
       if (analyze) {
-        text = checkReadOnly(sql, db.catalogFunctions).text;
+        let statement = checkReadOnly(sql, db.catalogFunctions);
+        if (statement.unknownFunctions.length) {
+          statement = checkReadOnly(sql, await db.refreshFunctions(ctx.signal));
+        }
+        text = statement.text;
       } else {
         if (!['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(first.type)) {
           throw new ToolError(

@@ -1,0 +1,268 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { checkToolSnapshots, connect, resultText, type TestClient } from '@mcpkit/core/testing';
+import { loadCatalog } from '@mcpkit/examples';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresServer } from '../src/index.js';
+import { ATTACKS, expectToolError } from './support/fixtures.js';
+
+// The embedded database (PGlite in a worker thread) in a temp data folder: created once with
+// the demo tables for this file, reused by every server below.
+const root = mkdtempSync(path.join(os.tmpdir(), 'mcpkit-pglite-'));
+const dataDir = path.join(root, 'pgdata');
+const demoData = () => loadCatalog();
+
+const STATE_SQL = `SELECT
+  (SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM customers t) AS customers,
+  (SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM products t) AS products,
+  (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace) AS relations,
+  (SELECT count(*)::int FROM pg_largeobject_metadata) AS large_objects`;
+
+/** Reads the folder directly with PGlite, as a second connection would: the server must be closed. */
+async function stateOnDisk() {
+  const db = await PGlite.create(dataDir);
+  try {
+    return (await db.query(STATE_SQL)).rows[0];
+  } finally {
+    await db.close();
+  }
+}
+
+let client: TestClient;
+let initial: unknown;
+
+beforeAll(async () => {
+  const module = await createPostgresServer({ dataDir, demoData, allowWrites: true });
+  client = await connect(module);
+});
+
+afterAll(async () => {
+  await client?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('embedded database', () => {
+  it('is created on first start with the demo tables, and nothing half-made is left beside it', async () => {
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+    expect(readdirSync(root)).toEqual(['pgdata']);
+    const counts = await client.callTool({
+      name: 'query',
+      arguments: {
+        sql: 'SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM products) AS products',
+      },
+    });
+    const catalog = await loadCatalog();
+    expect(counts.structuredContent).toMatchObject({
+      rows: [[catalog.customers.length, catalog.products.length]],
+    });
+  });
+
+  it('every tool matches its schema snapshot', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'describe_table',
+      'execute',
+      'explain_query',
+      'list_schemas',
+      'list_tables',
+      'query',
+    ]);
+    checkToolSnapshots(tools, fileURLToPath(new URL('./__toolsnaps__', import.meta.url)));
+  });
+
+  it('answers the catalog tools and typed queries', async () => {
+    const tables = await client.callTool({ name: 'list_tables', arguments: {} });
+    expect(resultText(tables)).toMatch(
+      /public\.customers \(table, ~\d+ rows, \d+ kB\) -- Customers of the demo catalog/,
+    );
+    const products = await client.callTool({ name: 'describe_table', arguments: { table: 'products' } });
+    expect(products.structuredContent).toMatchObject({ primaryKey: ['id'] });
+    expect(resultText(products)).toMatch(/price numeric\(10,2\) NOT NULL/);
+    const priced = await client.callTool({
+      name: 'query',
+      arguments: { sql: 'SELECT id, price, stock FROM products WHERE id = $1', params: ['P-001'] },
+    });
+    expect(priced.structuredContent).toMatchObject({
+      columns: [
+        { name: 'id', type: 'text' },
+        { name: 'price', type: 'numeric' },
+        { name: 'stock', type: 'integer' },
+      ],
+      rows: [['P-001', '12.00', 82]],
+    });
+    const capped = await client.callTool({
+      name: 'query',
+      arguments: { sql: 'SELECT * FROM customers', maxRows: 5 },
+    });
+    expect(capped.structuredContent).toMatchObject({
+      rowCount: 5,
+      truncated: true,
+      moreRows: { count: 35, exact: true },
+    });
+    expectToolError(
+      await client.callTool({ name: 'query', arguments: { sql: 'SELECT nope FROM customers' } }),
+      /column "nope" does not exist/,
+    );
+  });
+
+  it('refuses every escape from read-only', async () => {
+    // the VOLATILE function the attacks call, created after start
+    const created = await client.callTool({
+      name: 'execute',
+      arguments: { sql: "CREATE FUNCTION public.bump() RETURNS int LANGUAGE sql VOLATILE AS 'SELECT 1'" },
+    });
+    expect(created.isError).toBeFalsy();
+    await new Promise((r) => setTimeout(r, 1100)); // the catalog is read again at most once a second
+    for (const { sql, message } of ATTACKS) {
+      expectToolError(await client.callTool({ name: 'query', arguments: { sql } }), message);
+    }
+  });
+
+  it('serves calls in flight one at a time on its one connection', async () => {
+    const calls = Array.from({ length: 16 }, (_, i) =>
+      client.callTool({ name: 'query', arguments: { sql: 'SELECT $1::int AS i', params: [i] } }),
+    );
+    const results = await Promise.all(calls);
+    expect(results.map((r) => (r.structuredContent as any).rows[0][0])).toEqual([...Array(16).keys()]);
+  });
+
+  it('execute writes, and a failed write leaves nothing', async () => {
+    const inserted = await client.callTool({
+      name: 'execute',
+      arguments: { sql: "INSERT INTO products VALUES ('P-900', 'Tray', 'kitchen', 5, 'USD', 1)" },
+    });
+    expect(inserted.structuredContent).toMatchObject({ command: 'INSERT', rowsAffected: 1 });
+    expectToolError(
+      await client.callTool({
+        name: 'execute',
+        arguments: { sql: "INSERT INTO products VALUES ('P-900', 'Dup', 'x', 1, 'USD', 1)" },
+      }),
+      /duplicate key/,
+    );
+    const deleted = await client.callTool({
+      name: 'execute',
+      arguments: { sql: "DELETE FROM products WHERE id = 'P-900'" },
+    });
+    expect(deleted.structuredContent).toMatchObject({ rowsAffected: 1 });
+  });
+});
+
+describe('embedded database, reopened', () => {
+  beforeAll(async () => {
+    await client.close();
+    initial = await stateOnDisk();
+  });
+
+  it('a slow query is stopped at the timeout (its thread ended), and the next call works', async () => {
+    const module = await createPostgresServer({ dataDir, demoData, statementTimeout: 1500 });
+    const slow = await connect(module);
+    try {
+      const started = Date.now();
+      expectToolError(
+        await slow.callTool({
+          name: 'query',
+          arguments: { sql: 'SELECT count(*) FROM generate_series(1, 1e10)' },
+        }),
+        /1500 ms statement timeout/,
+      );
+      expect(Date.now() - started).toBeLessThan(6000);
+      const next = await slow.callTool({
+        name: 'query',
+        arguments: { sql: 'SELECT count(*) AS n FROM customers' },
+      });
+      expect(next.isError).toBeFalsy();
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('with its connection busy, a call waits in the bounded queue, then gets a busy error', async () => {
+    const module = await createPostgresServer({
+      dataDir,
+      demoData,
+      statementTimeout: 3000,
+      queueWait: 300,
+      queueSize: 1,
+    });
+    const busy = await connect(module);
+    try {
+      await busy.callTool({ name: 'query', arguments: { sql: 'SELECT 1' } }); // opened
+      const slow = busy.callTool({
+        name: 'query',
+        arguments: { sql: 'SELECT count(*) FROM generate_series(1, 1e10)' },
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const waiting = busy.callTool({ name: 'query', arguments: { sql: 'SELECT 1' } });
+      expectToolError(
+        await busy.callTool({ name: 'query', arguments: { sql: 'SELECT 1' } }),
+        /busy: the one connection is in use/,
+      );
+      expectToolError(await waiting, /busy: waited 300 ms/);
+      expectToolError(await slow, /statement timeout/);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('nothing the calls above did is in the data folder', async () => {
+    expect(await stateOnDisk()).toEqual(initial);
+  });
+
+  it('a later start reuses the folder and keeps its data', async () => {
+    let loaded = false;
+    const module = await createPostgresServer({
+      dataDir,
+      demoData: async () => {
+        loaded = true;
+        return loadCatalog();
+      },
+    });
+    const again = await connect(module);
+    try {
+      const count = await again.callTool({
+        name: 'query',
+        arguments: { sql: 'SELECT count(*) FROM products' },
+      });
+      expect((count.structuredContent as any).rows[0][0]).toBe((await loadCatalog()).products.length);
+      expect(loaded).toBe(false);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
+describe('mcpkit serve postgres', () => {
+  const cli = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+
+  it.skipIf(!existsSync(cli))('with no URL serves the embedded database with the demo tables', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mcpkit-serve-pg-'));
+    const stdio = new Client({ name: 'test', version: '0' });
+    try {
+      await stdio.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [cli, 'serve', 'postgres', '--log-level=error'],
+          cwd,
+          stderr: 'ignore',
+        }),
+      );
+      const { tools } = await stdio.listTools();
+      expect(tools.map((t) => t.name)).toContain('query');
+      expect(tools.map((t) => t.name)).not.toContain('execute');
+      const result = await stdio.callTool({
+        name: 'query',
+        arguments: { sql: "SELECT name FROM customers WHERE id = 'C-001'" },
+      });
+      expect(resultText(result)).toBe('name\nJohn Doe\n(1 row)');
+      expect(existsSync(path.join(cwd, '.mcpkit', 'pgdata', 'PG_VERSION'))).toBe(true);
+    } finally {
+      await stdio.close();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,175 @@
+import { ToolError } from '@mcpkit/core';
+import { RE2JS } from 're2js';
+
+const NEWLINE = 0x0a;
+
+export interface ContentQuery {
+  query: string;
+  /** RE2 syntax (as ripgrep and Go use): linear time, so no pattern can hang the server. */
+  regex: boolean;
+  /** Undefined: smart case (insensitive unless the query has an upper-case letter). */
+  caseSensitive?: boolean;
+}
+
+/**
+ * Prepares a search of `bytes[0, end)`; the function returned finds the next match at or
+ * after a byte offset (-1 when there is none). Prepared once per buffer content.
+ */
+export type Finder = (bytes: Buffer, end: number) => (from: number) => number;
+
+/** Compiles a query into a byte-level finder, choosing the fastest exact method for it. */
+export function compileQuery(query: ContentQuery): { find: Finder; caseSensitive: boolean } {
+  if (!query.query) throw new ToolError('query is empty');
+  const caseSensitive = query.caseSensitive ?? hasUpperCase(query.query, query.regex);
+  if (query.regex) {
+    let pattern: RE2JS;
+    try {
+      pattern = RE2JS.compile(query.query, RE2JS.MULTILINE | (caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE));
+    } catch (error) {
+      throw new ToolError(
+        `Invalid regular expression (RE2 syntax: no backreferences or lookaround): ${(error as Error).message}`,
+      );
+    }
+    return {
+      caseSensitive,
+      find: (bytes, end) => {
+        const matcher = pattern.matcher(bytes.subarray(0, end));
+        return (from) => (from <= end && matcher.find(from) ? matcher.start() : -1);
+      },
+    };
+  }
+  if (caseSensitive) {
+    const needle = Buffer.from(query.query, 'utf8');
+    return {
+      caseSensitive,
+      find: (bytes, end) => (from) => {
+        const at = bytes.indexOf(needle, from);
+        return at === -1 || at + needle.length > end ? -1 : at;
+      },
+    };
+  }
+  const escaped = query.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (/^[\u0000-\u007f]*$/.test(query.query)) {
+    // ASCII: read the bytes as Latin-1 (one character per byte, so indexes are byte offsets)
+    // and let the regexp engine fold case, which it does only between ASCII letters here.
+    const re = new RegExp(escaped, 'gi');
+    return {
+      caseSensitive,
+      find: (bytes, end) => {
+        const text = bytes.toString('latin1', 0, end);
+        return (from) => {
+          re.lastIndex = from;
+          return re.exec(text)?.index ?? -1;
+        };
+      },
+    };
+  }
+  // Other scripts: fold case on the decoded text, then map indexes between text and bytes.
+  const re = new RegExp(escaped, 'giu');
+  return {
+    caseSensitive,
+    find: (bytes, end) => {
+      const text = bytes.toString('utf8', 0, end);
+      return (from) => {
+        re.lastIndex = bytes.toString('utf8', 0, from).length;
+        const match = re.exec(text);
+        return match ? Buffer.byteLength(text.slice(0, match.index)) : -1;
+      };
+    },
+  };
+}
+
+function hasUpperCase(query: string, regex: boolean): boolean {
+  const plain = regex ? query.replace(/\\./g, '') : query;
+  return plain !== plain.toLowerCase();
+}
+
+export interface LineHit {
+  line: number;
+  text: string;
+  before?: string[];
+  after?: string[];
+}
+
+export interface SearchBufferOptions {
+  contextLines: number;
+  maxHits: number;
+  /** Longest line shown; longer ones are cut around the match. */
+  maxLineChars: number;
+  /** Line number of the buffer's first line. */
+  firstLine: number;
+}
+
+/**
+ * Every line of `bytes[0, end)` holding a match (one hit per line), with context lines, up to
+ * `maxHits`. Line numbers are counted only up to each hit, never over the whole buffer.
+ */
+export function searchBuffer(
+  bytes: Buffer,
+  end: number,
+  find: Finder,
+  options: SearchBufferOptions,
+): LineHit[] {
+  const hits: LineHit[] = [];
+  let counted = 0;
+  let line = options.firstLine;
+  let from = 0;
+  const next = find(bytes, end);
+  while (from <= end && hits.length < options.maxHits) {
+    const at = next(from);
+    if (at === -1 || at >= end) break;
+    const lineStart = at === 0 ? 0 : bytes.lastIndexOf(NEWLINE, at - 1) + 1;
+    let lineEnd = bytes.indexOf(NEWLINE, at);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    line += countNewlines(bytes, counted, lineStart);
+    counted = lineStart;
+    const hit: LineHit = { line, text: showLine(bytes, lineStart, lineEnd, at, options.maxLineChars) };
+    if (options.contextLines > 0) {
+      hit.before = linesBefore(bytes, lineStart, options.contextLines, options.maxLineChars);
+      hit.after = linesAfter(bytes, lineEnd, end, options.contextLines, options.maxLineChars);
+    }
+    hits.push(hit);
+    from = lineEnd + 1;
+  }
+  return hits;
+}
+
+export function countNewlines(bytes: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let at = bytes.indexOf(NEWLINE, from); at !== -1 && at < to; at = bytes.indexOf(NEWLINE, at + 1)) n++;
+  return n;
+}
+
+function showLine(bytes: Buffer, start: number, end: number, at: number, max: number): string {
+  let text = bytes.toString('utf8', start, end);
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  if (text.length <= max) return text;
+  // Keep the match in view: a little before it, the rest after.
+  const offset = bytes.toString('utf8', start, at).length;
+  const from = Math.max(0, offset - Math.floor(max / 4));
+  const cut = text.slice(from, from + max);
+  return `${from > 0 ? '…' : ''}${cut}${from + max < text.length ? '…' : ''}`;
+}
+
+function linesBefore(bytes: Buffer, lineStart: number, count: number, max: number): string[] {
+  const lines: string[] = [];
+  let end = lineStart - 1;
+  while (lines.length < count && end >= 0) {
+    const start = end === 0 ? 0 : bytes.lastIndexOf(NEWLINE, end - 1) + 1;
+    lines.unshift(showLine(bytes, start, end, start, max));
+    end = start - 1;
+  }
+  return lines;
+}
+
+function linesAfter(bytes: Buffer, lineEnd: number, end: number, count: number, max: number): string[] {
+  const lines: string[] = [];
+  let start = lineEnd + 1;
+  while (lines.length < count && start < end) {
+    let stop = bytes.indexOf(NEWLINE, start);
+    if (stop === -1 || stop > end) stop = end;
+    lines.push(showLine(bytes, start, stop, start, max));
+    start = stop + 1;
+  }
+  return lines;
+}

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type HandlerContext, ToolError } from '@mcpkit/core';
+import type { FilesystemLimits } from '../options.js';
+import type { Resolved, Sandbox } from '../sandbox/sandbox.js';
+
+/** A client's root, as MCP roots/list gives it. */
+export interface ClientRoot {
+  uri: string;
+  name?: string;
+}
+
+/**
+ * A handler context that can ask the client for its roots (2025-era roots/list). Core does
+ * not offer this yet; when it does, this server honours the roots without further change.
+ */
+export type RootsAwareContext = HandlerContext & {
+  listRoots?: () => Promise<readonly ClientRoot[] | undefined>;
+};
+
+/** What every tool of this server shares. */
+export interface FsContext {
+  readonly sandbox: Sandbox;
+  readonly limits: FilesystemLimits;
+  /** The sandbox for this call: the configured roots, narrowed to the client's roots if it has any. */
+  sandboxFor(ctx: HandlerContext): Promise<Sandbox>;
+}
+
+export function createFsContext(sandbox: Sandbox, limits: FilesystemLimits): FsContext {
+  return {
+    sandbox,
+    limits,
+    async sandboxFor(ctx) {
+      const listRoots = (ctx as RootsAwareContext).listRoots;
+      if (!listRoots) return sandbox;
+      const roots = await listRoots().catch(() => undefined);
+      const paths = (roots ?? []).flatMap((root) => {
+        try {
+          return root.uri.startsWith('file:') ? [fileURLToPath(root.uri)] : [];
+        } catch {
+          return [];
+        }
+      });
+      return paths.length ? sandbox.narrow(paths) : sandbox;
+    },
+  };
+}
+
+/**
+ * A path under the caller's own spelling of a folder: `src` + `lib/a.ts` is `src/lib/a.ts`.
+ * Results are named this way so they never show a real path the caller did not give.
+ */
+export function joinShown(base: string, rel: string): string {
+  if (!rel) return base;
+  if (base === '.' || base === './' || base === '') return rel;
+  const windowsStyle = process.platform === 'win32' && base.includes('\\') && !base.includes('/');
+  const trimmed = /[\\/]$/.test(base) ? base.slice(0, -1) : base;
+  return windowsStyle ? `${trimmed}\\${rel.replaceAll('/', '\\')}` : `${trimmed}/${rel}`;
+}
+
+/** The absolute path a caller would use for a resolved path: its root as configured, plus the rest. */
+export function shownAbsolute(resolved: Resolved): string {
+  const rel = path.relative(resolved.root.real, resolved.real);
+  return rel ? path.join(resolved.root.shown, rel) : resolved.root.shown;
+}
+
+/** Opaque page cursors: base64url JSON, tied to the request that produced them. */
+export function encodeCursor(value: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+export function decodeCursor<T extends Record<string, unknown>>(cursor: string, request: string): T {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T & { q?: string };
+    if (value && typeof value === 'object' && value.q === request) return value;
+  } catch {
+    // fall through
+  }
+  throw new ToolError(
+    'Invalid cursor: pass back the cursor from the previous page unchanged, with the same other arguments',
+  );
+}
+
+/** A short stable fingerprint of a request's arguments, so a cursor only resumes its own query. */
+export function requestKey(...parts: unknown[]): string {
+  let hash = 0x811c9dc5;
+  const text = JSON.stringify(parts);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36);
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** Progress at most every 250 ms, never awaited inside a hot loop. */
+export function progressReporter(ctx: HandlerContext, what: string) {
+  let last = 0;
+  return (count: number) => {
+    const now = Date.now();
+    if (now - last < 250) return;
+    last = now;
+    void ctx.progress(count, undefined, `${count} ${what}`);
+  };
+}

@@ -1,0 +1,386 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineTool, structured, type ToolDefinition, ToolError } from '@mcpkit/core';
+import * as z from 'zod';
+import {
+  compileQuery,
+  countNewlines,
+  type Finder,
+  type LineHit,
+  searchBuffer,
+} from '../fs/content-search.js';
+import { GitignoreStack, readSmall } from '../fs/gitignore.js';
+import { compileGlobs } from '../fs/globs.js';
+import { looksBinary, SNIFF_BYTES } from '../fs/text.js';
+import { HARD_MAX_DEPTH, walk } from '../fs/walk.js';
+import type { DirHandle, Resolved, Sandbox } from '../sandbox/sandbox.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  type FsContext,
+  joinShown,
+  progressReporter,
+  requestKey,
+} from './context.js';
+
+const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+/** Files are searched whole up to this size, and in line-aligned windows of it beyond. */
+const WINDOW_BYTES = 8 * 1024 * 1024;
+const MAX_LINE_CHARS = 300;
+
+export function searchTools(fsx: FsContext): ToolDefinition[] {
+  const { limits } = fsx;
+
+  const searchFiles = defineTool({
+    name: 'search_files',
+    title: 'Search Files',
+    description:
+      'Find files and folders by name with a glob, recursively. A pattern without "/" matches names at any ' +
+      'depth (*.ts, README*, like find -name); one with "/" matches the path from the search folder ' +
+      `(src/**/*.test.ts). Symbolic links are listed, not followed. ${limits.maxSearchResults} results a page; ` +
+      'further pages need the cursor the previous one gave. Reports progress and stops when cancelled.',
+    input: z.object({
+      path: z.string().describe('Folder to search: absolute, or relative to the first allowed directory'),
+      pattern: z.string().min(1).describe('Glob, e.g. *.md or src/**/index.ts'),
+      exclude: z
+        .array(z.string())
+        .optional()
+        .describe('Globs to skip (a matching folder is not entered), e.g. node_modules, dist, *.min.js'),
+      excludePatterns: z.array(z.string()).optional().describe('Same as exclude (the reference server name)'),
+      cursor: z.string().optional().describe('From the previous page, to get the next one'),
+    }),
+    output: z.object({
+      matches: z.array(z.string()),
+      nextCursor: z.string().optional().describe('Pass as cursor to get the next page'),
+    }),
+    annotations: READ_ONLY,
+    handler: async ({ path: input, pattern, exclude, excludePatterns, cursor }, ctx) => {
+      const excludes = [...(exclude ?? []), ...(excludePatterns ?? [])];
+      const key = requestKey('search_files', input, pattern, excludes);
+      const after = cursor ? decodeCursor<{ a: string[] }>(cursor, key).a : undefined;
+      if (after && (!Array.isArray(after) || !after.every((p) => typeof p === 'string')))
+        throw new ToolError('Invalid cursor: pass back the cursor from the previous page unchanged');
+      const matcher = compileGlobs([pattern])!;
+      const excluded = compileGlobs(excludes);
+      const sandbox = await fsx.sandboxFor(ctx);
+      const base = await openSearchBase(sandbox, await sandbox.existing(input));
+      const matches: string[] = [];
+      let last: string | undefined;
+      let visited = 0;
+      const report = progressReporter(ctx, 'entries examined');
+      let more = false;
+      try {
+        await walk(
+          base,
+          (entry) => {
+            visited++;
+            const isDir = entry.kind === 'dir';
+            if (excluded?.matches(entry.rel, entry.name, isDir)) return 'prune';
+            if (matcher.matches(entry.rel, entry.name, isDir)) {
+              if (matches.length >= limits.maxSearchResults) {
+                more = true;
+                return 'stop';
+              }
+              matches.push(joinShown(input, entry.rel) + (isDir ? '/' : ''));
+              last = entry.rel;
+            }
+            return undefined;
+          },
+          { after, signal: ctx.signal, tick: () => report(visited) },
+        );
+      } finally {
+        base.close();
+      }
+      const nextCursor =
+        more && last !== undefined ? encodeCursor({ q: key, a: last.split('/') }) : undefined;
+      const lines = matches.length ? [...matches] : [cursor ? 'No more matches.' : 'No matches found.'];
+      if (nextCursor) {
+        lines.push(
+          '',
+          `[${matches.length} matches shown; more follow: call search_files with cursor="${nextCursor}"]`,
+        );
+      }
+      return structured({ matches, ...(nextCursor ? { nextCursor } : {}) }, lines.join('\n'));
+    },
+  });
+
+  const hitSchema = z.object({
+    path: z.string(),
+    line: z.number(),
+    text: z.string(),
+    before: z.array(z.string()).optional(),
+    after: z.array(z.string()).optional(),
+  });
+
+  const searchFileContents = defineTool({
+    name: 'search_file_contents',
+    title: 'Search File Contents',
+    description:
+      'Search inside files for text (like grep -rn), returning path:line: matching lines. Literal by default; ' +
+      'regex uses RE2 syntax (no backreferences or lookaround; linear time). Case: smart by default ' +
+      '(case-sensitive only if the query has an upper-case letter). Skips binary files; honours .gitignore ' +
+      '(and skips .git) unless respectGitignore is false. Symbolic links are not followed. Stops at maxResults ' +
+      `matching lines (default and most ${limits.maxContentResults}). Reports progress and stops when cancelled.`,
+    input: z.object({
+      path: z
+        .string()
+        .describe('Folder (or single file) to search: absolute, or relative to the first allowed directory'),
+      query: z.string().min(1).describe('Text to find, or an RE2 regular expression with regex: true'),
+      regex: z.boolean().optional().describe('Treat query as a regular expression (default false)'),
+      caseSensitive: z.boolean().optional().describe('Default: smart case'),
+      include: z
+        .array(z.string())
+        .optional()
+        .describe('Only files matching these globs, e.g. *.ts or src/**'),
+      exclude: z.array(z.string()).optional().describe('Skip files and folders matching these globs'),
+      contextLines: z
+        .number()
+        .int()
+        .min(0)
+        .max(10)
+        .optional()
+        .describe('Lines of context before and after (default 0)'),
+      maxResults: z
+        .number()
+        .int()
+        .min(1)
+        .max(limits.maxContentResults)
+        .optional()
+        .describe(`Most matching lines to return (default ${limits.maxContentResults})`),
+      respectGitignore: z.boolean().optional().describe('Skip what .gitignore files exclude (default true)'),
+    }),
+    output: z.object({
+      matches: z.array(hitSchema),
+      filesSearched: z.number(),
+      filesMatched: z.number(),
+      truncated: z.boolean().describe('The search stopped at maxResults; there may be more matches'),
+      skipped: z.object({
+        binary: z.number(),
+        unreadable: z.number(),
+        hardlinked: z.number(),
+      }),
+    }),
+    annotations: READ_ONLY,
+    handler: async (input, ctx) => {
+      const maxResults = input.maxResults ?? limits.maxContentResults;
+      const { find } = compileQuery({
+        query: input.query,
+        regex: input.regex === true,
+        caseSensitive: input.caseSensitive,
+      });
+      const include = compileGlobs(input.include);
+      const exclude = compileGlobs(input.exclude);
+      const sandbox = await fsx.sandboxFor(ctx);
+      const resolved = await sandbox.existing(input.path);
+      const searcher = new ContentSearcher(find, input.contextLines ?? 0, maxResults);
+      const stat = fs.statSync(resolved.real);
+      if (!stat.isDirectory()) {
+        sandbox.refuseLinked(input.path, stat);
+        const { dir, name } = await sandbox.openParent(resolved);
+        try {
+          searcher.searchFile(dir, name, input.path);
+        } finally {
+          dir.close();
+        }
+      } else {
+        const ignores =
+          input.respectGitignore === false ? undefined : await gitignoresAbove(sandbox, resolved);
+        const base = await openSearchBase(sandbox, resolved);
+        const report = progressReporter(ctx, 'files searched');
+        try {
+          await walk(
+            base,
+            (entry) => {
+              const isDir = entry.kind === 'dir';
+              if (ignores?.ignored(entry.rel, entry.name, isDir)) return 'prune';
+              if (exclude?.matches(entry.rel, entry.name, isDir)) return 'prune';
+              if (entry.kind !== 'file') return undefined;
+              if (include && !include.matches(entry.rel, entry.name, false)) return undefined;
+              return searcher.searchFile(entry.parent, entry.name, joinShown(input.path, entry.rel))
+                ? undefined
+                : 'stop';
+            },
+            {
+              signal: ctx.signal,
+              tick: () => report(searcher.filesSearched),
+              maxDepth: HARD_MAX_DEPTH,
+              enter: ignores
+                ? (dir, rel, entries) =>
+                    ignores.enter(
+                      dir,
+                      rel,
+                      entries.some((e) => e.name === '.gitignore'),
+                    )
+                : undefined,
+              leave: ignores ? (rel) => ignores.leave(rel) : undefined,
+            },
+          );
+        } finally {
+          base.close();
+        }
+      }
+      return searcher.result();
+    },
+  });
+
+  return [searchFiles, searchFileContents];
+}
+
+async function openSearchBase(sandbox: Sandbox, resolved: Resolved): Promise<DirHandle> {
+  const stat = fs.statSync(resolved.real);
+  if (!stat.isDirectory()) {
+    throw new ToolError(`${resolved.input}: not a directory; give the folder to search in`);
+  }
+  return sandbox.openDir(resolved);
+}
+
+/** .gitignore files between the search folder's root and the folder itself (not above the root). */
+async function gitignoresAbove(sandbox: Sandbox, resolved: Resolved): Promise<GitignoreStack> {
+  const stack = new GitignoreStack();
+  const rel = sandbox.relative(resolved.real, resolved.root);
+  const parts = rel ? rel.split('/') : [];
+  for (let i = 0; i < parts.length; i++) {
+    const folder = path.join(resolved.root.real, ...parts.slice(0, i));
+    const dir = await sandbox
+      .openDir({ ...resolved, real: folder, exists: true, missing: [] })
+      .catch(() => undefined);
+    if (!dir) continue;
+    try {
+      const text = readSmall(dir, '.gitignore');
+      if (text !== undefined) stack.addAbove(text, parts.slice(i).join('/'));
+    } finally {
+      dir.close();
+    }
+  }
+  return stack;
+}
+
+/** Searches file after file with one reusable buffer, collecting hits up to the cap. */
+class ContentSearcher {
+  filesSearched = 0;
+  private filesMatched = 0;
+  private readonly hits: (LineHit & { path: string })[] = [];
+  private readonly skipped = { binary: 0, unreadable: 0, hardlinked: 0 };
+  private truncated = false;
+  private buffer = Buffer.allocUnsafe(256 * 1024);
+
+  constructor(
+    private readonly find: Finder,
+    private readonly contextLines: number,
+    private readonly maxResults: number,
+  ) {}
+
+  /** Searches one file; false when the cap is reached and the search should stop. */
+  searchFile(dir: DirHandle, name: string, shown: string): boolean {
+    const fd = dir.openFileFd(name);
+    if (fd === undefined) {
+      this.skipped.unreadable++;
+      return true;
+    }
+    try {
+      this.filesSearched++;
+      // Most files fit the first read; only a longer one costs an fstat for its size.
+      let read = fs.readSync(fd, this.buffer, 0, this.buffer.length, 0);
+      if (read === 0) return true;
+      if (looksBinary(this.buffer.subarray(0, Math.min(read, SNIFF_BYTES)))) {
+        this.skipped.binary++;
+        return true;
+      }
+      let size = read;
+      if (read === this.buffer.length) {
+        size = fs.fstatSync(fd).size;
+        const want = Math.min(size, WINDOW_BYTES);
+        if (want > this.buffer.length) {
+          const grown = Buffer.allocUnsafe(want);
+          this.buffer.copy(grown, 0, 0, read);
+          this.buffer = grown;
+          read += fs.readSync(fd, this.buffer, read, want - read, read);
+        }
+      }
+      let position = 0;
+      let firstLine = 1;
+      let found = 0;
+      for (;;) {
+        let end = read;
+        if (position + read < size) {
+          // Keep whole lines in the window; the partial last line starts the next one.
+          const lastNewline = this.buffer.lastIndexOf(0x0a, read - 1);
+          if (lastNewline > 0) end = lastNewline + 1;
+        }
+        const hits = searchBuffer(this.buffer, end, this.find, {
+          contextLines: this.contextLines,
+          maxHits: this.maxResults - this.hits.length,
+          maxLineChars: MAX_LINE_CHARS,
+          firstLine,
+        });
+        if (hits.length && !dir.sandbox.linkAllowed(fs.fstatSync(fd))) {
+          // Its content may be a file outside the roots: say nothing of what it holds.
+          this.skipped.hardlinked++;
+          return true;
+        }
+        for (const hit of hits) this.hits.push({ path: shown, ...hit });
+        found += hits.length;
+        if (this.hits.length >= this.maxResults) {
+          this.truncated = true;
+          break;
+        }
+        position += end;
+        if (position >= size) break;
+        firstLine += countNewlines(this.buffer, 0, end);
+        read = fs.readSync(fd, this.buffer, 0, Math.min(this.buffer.length, size - position), position);
+        if (read === 0) break;
+      }
+      if (found) this.filesMatched++;
+      return !this.truncated;
+    } catch {
+      this.skipped.unreadable++;
+      return true;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  result() {
+    const lines: string[] = [];
+    let previous: { path: string; line: number } | undefined;
+    for (const hit of this.hits) {
+      const startLine = hit.line - (hit.before?.length ?? 0);
+      if (
+        this.contextLines > 0 &&
+        previous &&
+        (previous.path !== hit.path || startLine > previous.line + 1)
+      ) {
+        lines.push('--');
+      }
+      hit.before?.forEach((text, i) => {
+        const line = hit.line - hit.before!.length + i;
+        if (!previous || previous.path !== hit.path || line > previous.line)
+          lines.push(`${hit.path}-${line}-${text}`);
+      });
+      lines.push(`${hit.path}:${hit.line}:${hit.text}`);
+      let last = hit.line;
+      hit.after?.forEach((text, i) => {
+        lines.push(`${hit.path}-${hit.line + i + 1}-${text}`);
+        last = hit.line + i + 1;
+      });
+      previous = { path: hit.path, line: last };
+    }
+    if (this.hits.length === 0) lines.push('No matches found.');
+    const skipped = Object.entries(this.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([what, n]) => `${n} ${what}`);
+    const summary = `[${this.hits.length} matching line${this.hits.length === 1 ? '' : 's'} in ${this.filesMatched} file${this.filesMatched === 1 ? '' : 's'}; ${this.filesSearched} files searched${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}${this.truncated ? '. Stopped at maxResults: there may be more; narrow the path, the query or include' : ''}]`;
+    lines.push('', summary);
+    return structured(
+      {
+        matches: this.hits,
+        filesSearched: this.filesSearched,
+        filesMatched: this.filesMatched,
+        truncated: this.truncated,
+        skipped: this.skipped,
+      },
+      lines.join('\n'),
+    );
+  }
+}

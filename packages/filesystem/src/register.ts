@@ -5,7 +5,7 @@ registerServer({
   name: 'filesystem',
   description:
     'Files under the given folders: read, write, edit, move, list, tree, glob and content search; sandboxed, bounded, watched resources',
-  usage: '<dir> [dir...] [--read-only] [--allow-hardlinks] [--max-read-bytes 128k] ...',
+  usage: '<dir> [dir...] [--read-only] [--allow-hardlinks] [--max-read-bytes=128k] ...',
   pathArgs: true,
   async create(args, options, { cwd, logger }) {
     const { createFilesystemServer } = await import('./server.js');

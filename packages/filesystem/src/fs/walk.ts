@@ -105,11 +105,14 @@ export async function walk(
   let counter = 0;
   try {
     while (stack.length) {
-      if ((++counter & 255) === 0 && performance.now() - sliceStart > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
+      if ((++counter & 255) === 0) {
         options.signal?.throwIfAborted();
-        options.tick?.();
-        sliceStart = performance.now();
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          options.signal?.throwIfAborted();
+          options.tick?.();
+          sliceStart = performance.now();
+        }
       }
       const frame = stack[stack.length - 1]!;
       if (frame.next >= frame.entries.length) {

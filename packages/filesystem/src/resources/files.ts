@@ -31,7 +31,9 @@ export function fileResources(fsx: FsContext): ResourceTemplateDefinition {
     async list(ctx, cursor) {
       const sandbox = await fsx.sandboxFor(ctx);
       const key = 'resources';
-      const start = cursor ? decodeCursor<{ r: number; a: string[] }>(cursor, key) : { r: 0, a: undefined };
+      const start = cursor ? decodeCursor<{ r: number; a: string[] }>(cursor, key) : { r: 0, a: [] };
+      if (!Array.isArray(start.a) || !start.a.every((part) => typeof part === 'string'))
+        throw new ToolError('Invalid cursor: pass back the nextCursor unchanged');
       const resources: { uri: string; name: string; mimeType: string }[] = [];
       for (let index = Number(start.r) || 0; index < sandbox.roots.length; index++) {
         const root = sandbox.roots[index]!;
@@ -66,8 +68,10 @@ export function fileResources(fsx: FsContext): ResourceTemplateDefinition {
         } finally {
           dir.close();
         }
-        if (full && last !== undefined) {
-          return { resources, nextCursor: encodeCursor({ q: key, r: index, a: last.split('/') }) };
+        if (full) {
+          // Resume in this root after the last file listed from it (or from its start).
+          const after = last === undefined ? [] : (last as string).split('/');
+          return { resources, nextCursor: encodeCursor({ q: key, r: index, a: after }) };
         }
       }
       return { resources };

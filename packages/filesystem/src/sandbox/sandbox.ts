@@ -104,7 +104,12 @@ export class Sandbox {
         }
       }
     }
-    const located = await this.locate(absolute, options.follow !== false, input, { hops: 0 });
+    const follow = options.follow !== false;
+    // A root itself, even unfollowed, is the root (its parent is outside by definition).
+    const isRoot = !follow && this.roots.find((r) => r.real === absolute || r.shown === absolute);
+    const located = isRoot
+      ? { real: isRoot.real, exists: true, missing: [] }
+      : await this.locate(absolute, follow, input, { hops: 0 });
     const root = this.rootOf(located.real);
     if (!root) throw new PathError(input, OUTSIDE);
     return { input, real: located.real, exists: located.exists, missing: located.missing, root };

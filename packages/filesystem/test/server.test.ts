@@ -1,0 +1,223 @@
+import fs, { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eraClientOptions, findServer } from '@mcpkit/core';
+import { checkToolSnapshots, connect, createTestContext, ERAS, resultText } from '@mcpkit/core/testing';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { walk } from '../src/fs/walk.js';
+import { createFilesystemServer, parseOptions, Sandbox } from '../src/index.js';
+import '../src/register.js';
+import { makeWorld, type World, writeTree } from './support/world.js';
+
+const CLI = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+
+describe('tool schemas', () => {
+  it('every tool matches its __toolsnaps__ snapshot', async () => {
+    const world = makeWorld();
+    try {
+      const client = await connect(await createFilesystemServer({ roots: [world.root] }));
+      try {
+        const { tools } = await client.listTools();
+        expect(tools).toHaveLength(15);
+        checkToolSnapshots(tools, fileURLToPath(new URL('./__toolsnaps__', import.meta.url)));
+      } finally {
+        await client.close();
+      }
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('every reference-server tool is here, with its argument names', async () => {
+    const world = makeWorld();
+    const client = await connect(await createFilesystemServer({ roots: [world.root] }));
+    try {
+      const tools = new Map((await client.listTools()).tools.map((t) => [t.name, t]));
+      const reference: Record<string, string[]> = {
+        read_file: ['path', 'head', 'tail'],
+        read_text_file: ['path', 'head', 'tail'],
+        read_media_file: ['path'],
+        read_multiple_files: ['paths'],
+        write_file: ['path', 'content'],
+        edit_file: ['path', 'edits', 'dryRun'],
+        create_directory: ['path'],
+        list_directory: ['path'],
+        list_directory_with_sizes: ['path', 'sortBy'],
+        directory_tree: ['path', 'excludePatterns'],
+        move_file: ['source', 'destination'],
+        search_files: ['path', 'pattern', 'excludePatterns'],
+        get_file_info: ['path'],
+        list_allowed_directories: [],
+      };
+      for (const [name, args] of Object.entries(reference)) {
+        const tool = tools.get(name);
+        expect(tool, name).toBeDefined();
+        expect(Object.keys(tool!.inputSchema.properties ?? {}), name).toEqual(expect.arrayContaining(args));
+      }
+    } finally {
+      await client.close();
+      world.cleanup();
+    }
+  });
+});
+
+describe('options', () => {
+  it('parses sizes and counts from strings, and names bad or unknown options', () => {
+    expect(
+      parseOptions({ maxReadBytes: '64k', maxMediaBytes: '2m', maxEntries: '10', readOnly: 'true' }),
+    ).toMatchObject({
+      maxReadBytes: 65536,
+      maxMediaBytes: 2 * 1024 * 1024,
+      maxEntries: 10,
+      readOnly: true,
+    });
+    expect(() => parseOptions({ maxReadBytes: 'lots' })).toThrow(
+      /--max-read-bytes: expected a positive size/,
+    );
+    expect(() => parseOptions({ maxReadByte: '1' })).toThrow(/unknown option --max-read-byte/);
+  });
+
+  it('registers as "filesystem" with path arguments', async () => {
+    const entry = findServer('filesystem');
+    expect(entry?.pathArgs).toBe(true);
+    const world = makeWorld();
+    try {
+      const module = await entry!.create(
+        [world.root],
+        { maxEntries: '5' },
+        {
+          cwd: '/',
+          logger: (await import('@mcpkit/core')).createLogger({ level: 'silent' }),
+        },
+      );
+      expect(module.name).toBe('filesystem');
+      await expect(
+        entry!.create(
+          [],
+          {},
+          { cwd: '/', logger: (await import('@mcpkit/core')).createLogger({ level: 'silent' }) },
+        ),
+      ).rejects.toThrow(/at least one/);
+    } finally {
+      world.cleanup();
+    }
+  });
+});
+
+describe('long searches: progress and cancellation', () => {
+  let world: World;
+  beforeEach(() => {
+    world = makeWorld();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 4000; i++) files[`d${i % 40}/f${i}.txt`] = `content ${i}\n`.repeat(20);
+    writeTree(world.root, files);
+  });
+  afterEach(() => world.cleanup());
+
+  it('reports progress when the client sent a token', async () => {
+    const client = await connect(await createFilesystemServer({ roots: [world.root] }));
+    try {
+      const updates: number[] = [];
+      const result = await client.callTool(
+        { name: 'search_file_contents', arguments: { path: '.', query: 'not present anywhere' } },
+        { onprogress: (p) => updates.push(p.progress) },
+      );
+      expect(resultText(result)).toContain('4000 files searched');
+      expect(updates.length).toBeGreaterThan(0);
+      expect(updates).toEqual([...updates].sort((a, b) => a - b));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a walk stops at the next slice once its signal is aborted', async () => {
+    const sandbox = await Sandbox.create([world.root], '/');
+    const dir = await sandbox.openDir(await sandbox.existing('.'));
+    const controller = new AbortController();
+    let visited = 0;
+    const walking = walk(
+      dir,
+      () => {
+        visited++;
+        if (visited === 100) controller.abort(new Error('cancelled'));
+        return undefined;
+      },
+      { signal: controller.signal },
+    );
+    await expect(walking).rejects.toThrow('cancelled');
+    dir.close();
+    expect(visited).toBeLessThan(4040);
+  });
+
+  it('a cancelled call stops and the server answers the next one', async () => {
+    const client = await connect(await createFilesystemServer({ roots: [world.root] }));
+    try {
+      const controller = new AbortController();
+      const pending = client.callTool(
+        { name: 'search_file_contents', arguments: { path: '.', query: 'nothing', regex: true } },
+        { signal: controller.signal },
+      );
+      setTimeout(() => controller.abort(), 5);
+      await expect(pending).rejects.toThrow();
+      const next = await client.callTool({ name: 'list_allowed_directories', arguments: {} });
+      expect(resultText(next)).toContain(world.root);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('handlers can be called directly with a test context', async () => {
+    const module = await createFilesystemServer({ roots: [world.root] });
+    const tool = module.tools.find((t) => t.name === 'search_files')!;
+    const result = await tool.handler({ path: 'd1', pattern: 'f1.txt' }, createTestContext());
+    expect(resultText(result)).toBe('d1/f1.txt');
+  });
+});
+
+describe.each(ERAS)('`mcpkit serve filesystem` over stdio (%s era)', (era) => {
+  let world: World;
+  beforeEach(() => {
+    world = makeWorld();
+    writeTree(world.root, { 'hello.txt': 'hello from disk\n' });
+  });
+  afterEach(() => world.cleanup());
+
+  it('serves the roots given on the command line; --read-only hides the writers', async () => {
+    if (!existsSync(CLI)) throw new Error('packages/cli/dist/bin.js is missing: run `npm run build` first');
+    for (const readOnly of [false, true]) {
+      const client = new Client({ name: 'fs-cli-test', version: '1.0.0' }, eraClientOptions(era));
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [
+          CLI,
+          'serve',
+          'filesystem',
+          world.root,
+          '--log-level',
+          'warn',
+          '--max-entries=50',
+          ...(readOnly ? ['--read-only'] : []),
+        ],
+        stderr: 'pipe',
+      });
+      await client.connect(transport);
+      try {
+        const names = (await client.listTools()).tools.map((t) => t.name);
+        expect(names.includes('write_file')).toBe(!readOnly);
+        const read = await client.callTool({ name: 'read_text_file', arguments: { path: 'hello.txt' } });
+        expect(resultText(read)).toBe('hello from disk\n');
+        const outside = await client.callTool({
+          name: 'read_text_file',
+          arguments: { path: world.secretFile },
+        });
+        expect(outside.isError).toBe(true);
+      } finally {
+        await client.close();
+      }
+    }
+    expect(fs.readdirSync(world.root)).toEqual(['hello.txt']);
+    expect(path.isAbsolute(world.root)).toBe(true);
+  });
+});

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { fromClaudeDesktop } from './claude-desktop.js';
 import { interpolateEnv } from './interpolate.js';
@@ -56,7 +55,11 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   }
   let raw: unknown;
   try {
-    raw = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    // The YAML parser loads only for a YAML file: start-up without a config never pays for it.
+    // (CommonJS: `default` is its exports both in Node and in a bundle.)
+    raw = /\.json$/i.test(file)
+      ? JSON.parse(text)
+      : (await import('yaml')).default.parse(text, { maxAliasCount: 100 });
   } catch (error) {
     throw new ConfigError(`Cannot parse config ${file}: ${(error as Error).message}`);
   }

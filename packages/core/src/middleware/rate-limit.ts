@@ -1,9 +1,4 @@
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ToolError } from '../errors/tool-error.js';
 import type { Middleware } from './types.js';
 
@@ -31,6 +26,10 @@ export interface RateLimiter {
  * `isError` result saying when to retry (also in `_meta['dev.mcpkit/error'].retryAfterMs`).
  */
 export async function createRateLimiter(options: RateLimitOptions): Promise<RateLimiter> {
+  // Loaded here, not at start-up: a server without a rate limit never pays for it. (CommonJS:
+  // `default` is its exports both in Node and in a bundle.)
+  const { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } = (await import('rate-limiter-flexible'))
+    .default;
   const base = { points: options.points, duration: options.durationSec, keyPrefix: 'mcpkit-rl' };
   let limiter: RateLimiterAbstract;
   let close = async () => {};

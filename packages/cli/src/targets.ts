@@ -1,16 +1,5 @@
 import path from 'node:path';
-import {
-  buildFromConfig,
-  connectInProcess,
-  createBuiltin,
-  createRuntime,
-  type Era,
-  eraClientOptions,
-  type Logger,
-  loadConfig,
-  OwnedClient,
-  type RuntimeOptions,
-} from '@mcpkit/core';
+import type { Era, Logger, OwnedClient, RuntimeOptions } from '@mcpkit/core';
 import { UsageError } from './usage.js';
 
 export type Target =
@@ -26,7 +15,8 @@ export function isUrl(text: string): boolean {
 /**
  * Opens a client on a target: a built-in or a config runs in this process (the same runtime
  * `serve` uses, over an in-memory pair); a command is spawned and spoken to over stdio; a URL
- * over Streamable HTTP (a bearer token from MCPKIT_TOKEN).
+ * over Streamable HTTP (a bearer token from MCPKIT_TOKEN). The client side loads only here, so
+ * `mcpkit serve` never pays for it at start-up.
  */
 export async function openTarget(
   target: Target,
@@ -34,79 +24,8 @@ export async function openTarget(
   logger: Logger,
   runtimeOptions: RuntimeOptions = {},
 ): Promise<OwnedClient> {
-  if (target.kind === 'builtin' || target.kind === 'config') {
-    let built: { module: Awaited<ReturnType<typeof createBuiltin>>; runtime: RuntimeOptions };
-    if (target.kind === 'builtin') {
-      const module = await createBuiltin(target.server, target.args, target.options, {
-        logger,
-        cwd: process.cwd(),
-      });
-      built = { module, runtime: runtimeOptions };
-    } else {
-      const { config, baseDir } = await loadConfig(target.file);
-      built = await buildFromConfig(config, { logger, cwd: baseDir });
-    }
-    const runtime = await createRuntime(built.module, { ...built.runtime, logger, audit: false });
-    const client = await connectInProcess(runtime, { era, clientName: 'mcpkit-cli' });
-    client.onClose(() => runtime.close());
-    return client;
-  }
-  const client = new OwnedClient({ name: 'mcpkit-cli', version: '0.1.0' }, eraClientOptions(era));
-  if (target.kind === 'command') {
-    const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
-    await client.connect(
-      new StdioClientTransport({ command: target.command, args: target.args, stderr: 'inherit' }),
-    );
-  } else {
-    await connectOverHttp(client, target.url);
-  }
-  return client;
-}
-
-/**
- * Streamable HTTP with a bearer token from MCPKIT_TOKEN (never a command-line argument, which
- * every user of the machine can read). A 2025-era session is ended (DELETE) when the client closes.
- */
-async function connectOverHttp(client: OwnedClient, url: URL): Promise<void> {
-  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
-  const token = process.env.MCPKIT_TOKEN?.trim();
-  if (token !== undefined && token !== '' && !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
-    throw new UsageError('MCPKIT_TOKEN must be a bare bearer token (no "Bearer " prefix, no spaces)');
-  }
-  const transport = new StreamableHTTPClientTransport(
-    url,
-    token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {},
-  );
-  try {
-    await client.connect(transport);
-  } catch (error) {
-    await client.close().catch(() => {});
-    throw new Error(describeHttpFailure(error, url, Boolean(token)));
-  }
-  const close = client.close.bind(client);
-  client.close = async () => {
-    await transport.terminateSession().catch(() => {});
-    await close();
-  };
-}
-
-/** One line a person can act on, for the ways connecting to a URL fails. */
-function describeHttpFailure(error: unknown, url: URL, hadToken: boolean): string {
-  const status =
-    (error as { status?: number; data?: { status?: number } }).status ??
-    (error as { data?: { status?: number } }).data?.status;
-  const message = error instanceof Error ? error.message : String(error);
-  const cause = (error as { cause?: { code?: string } }).cause?.code;
-  if (status === 401 || /unauthori[sz]ed|\b401\b/i.test(message)) {
-    return hadToken
-      ? `${url.href} refused the token in MCPKIT_TOKEN (401): it is unknown, expired or not for this server`
-      : `${url.href} needs authentication (401): set MCPKIT_TOKEN to a bearer token it accepts`;
-  }
-  if (status === 403 || /\b403\b/.test(message)) return `${url.href} refused the request (403): ${message}`;
-  if (cause === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed/i.test(message)) {
-    return `cannot reach ${url.href}: is the server running (mcpkit serve <server> --http)?`;
-  }
-  return `cannot connect to ${url.href}: ${message}`;
+  const { connectTarget } = await import('./connect-target.js');
+  return connectTarget(target, era, logger, runtimeOptions);
 }
 
 /** Reads a target from positionals (a built-in with args, or a URL) or from --config / `--`. */

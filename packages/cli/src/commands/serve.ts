@@ -1,17 +1,13 @@
 import path from 'node:path';
 import {
-  buildFromConfig,
   createBuiltin,
   createLogger,
   createRuntime,
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_PORT,
-  type HttpConfig,
   type HttpServeOptions,
   type HttpServerHandle,
-  httpOptionsFromConfig,
   listServers,
-  loadConfig,
   type Runtime,
   type RuntimeOptions,
   type ServerModule,
@@ -86,13 +82,13 @@ export async function serve(parsed: ParsedArgs): Promise<void> {
   if (configFile) {
     if (parsed.positionals.length)
       throw new UsageError('give either --config <file> or a server name, not both');
-    const { config, baseDir } = await loadConfig(configFile);
-    if (!level) logger.level = config.log.level;
-    const built = await buildFromConfig(config, { logger, cwd: baseDir });
-    module = built.module;
-    options = mergeRuntime(built.runtime, cli);
-    label = `${config.name} (${Object.keys(config.servers).join(', ')})`;
-    if (config.http) httpConfig = httpOptionsFromConfig(config.http as HttpConfig, baseDir);
+    // Config parsing (YAML) loads only when a config is given.
+    const { loadServeConfig } = await import('./serve-config.js');
+    const loaded = await loadServeConfig(configFile, logger, { useConfigLogLevel: !level });
+    module = loaded.module;
+    options = mergeRuntime(loaded.runtime, cli);
+    label = loaded.label;
+    httpConfig = loaded.http;
   } else {
     const [server, ...args] = parsed.positionals;
     if (!server) throw new UsageError('serve needs a server name or --config <file> (mcpkit serve --list)');

@@ -57,7 +57,7 @@ function send(res: ServerResponse, response: Response, close = false): void {
  * JSON guard the stdio transport uses, then 2025-era traffic to per-session transports and
  * 2026-07-28 traffic to the SDK's stateless handler, both from the runtime's one factory.
  */
-export async function createMcpHttpApp(runtime: Runtime, options: ResolvedHttpOptions): Promise<McpHttpApp> {
+export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOptions): Promise<McpHttpApp> {
   const { limits, path } = options;
   const logger = runtime.logger;
   const guardLimits = { maxDepth: limits.maxDepth, maxIdLength: limits.maxIdLength };

@@ -1,5 +1,4 @@
-export { createMcpHttpApp, type McpHttpApp } from './app.js';
-export { type Authenticator, createAuthenticator } from './auth.js';
+export type { McpHttpApp } from './app.js';
 export { type HttpConfig, httpOptionsFromConfig } from './config.js';
 export {
   DEFAULT_HTTP_HOST,
@@ -17,4 +16,4 @@ export {
   resolveHttpOptions,
   type StaticToken,
 } from './options.js';
-export { type HttpServerHandle, serveRuntimeOverHttp } from './serve-http.js';
+export { createMcpHttpApp, type HttpServerHandle, serveRuntimeOverHttp } from './serve-http.js';

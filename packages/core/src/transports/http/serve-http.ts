@@ -2,13 +2,23 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerEventBus, ServerNotifier } from '@modelcontextprotocol/server';
 import type { Runtime } from '../../runtime/runtime.js';
-import { createMcpHttpApp, type McpHttpApp } from './app.js';
+import type { McpHttpApp } from './app.js';
 import {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_PORT,
   type HttpServeOptions,
+  type ResolvedHttpOptions,
   resolveHttpOptions,
 } from './options.js';
+
+/**
+ * The HTTP face of a runtime as a node:http listener, to mount in a server of your own. Loaded on
+ * first use: a process that serves stdio never pays for the HTTP stack.
+ */
+export async function createMcpHttpApp(runtime: Runtime, options: ResolvedHttpOptions): Promise<McpHttpApp> {
+  const { buildMcpHttpApp } = await import('./app.js');
+  return buildMcpHttpApp(runtime, options);
+}
 
 export interface HttpServerHandle {
   /** The MCP endpoint clients connect to (the public URL when one is configured). */

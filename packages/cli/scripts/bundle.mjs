@@ -1,0 +1,127 @@
+// Bundles the mcpkit binary into dist/bin.js (+ lazily loaded chunks in dist/chunks/) so it
+// starts fast: one minified graph instead of hundreds of modules, and code that `serve` does not
+// need at start-up (the MCP client, YAML, the HTTP stack, each server's own code) split into
+// chunks that load on first use. Runs after `tsc -b` (which type-checks and emits declarations);
+// it overwrites tsc's dist/bin.js with the bundle.
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeMetafile, build } from 'esbuild';
+
+const cli = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const root = path.resolve(cli, '../..');
+const dist = path.join(cli, 'dist');
+const readJson = async (file) => JSON.parse(await readFile(file, 'utf8'));
+
+// Dependencies that only a server's own code uses (a database driver, wasm, native add-ons) stay
+// in node_modules: they are loaded when that server is created, and may find files next to them.
+const serverPackages = ['packages/filesystem', 'packages/postgres', 'examples'];
+const corePackage = await readJson(path.join(root, 'packages/core/package.json'));
+const shared = new Set(Object.keys(corePackage.dependencies ?? {}));
+const external = new Set(['ioredis']);
+for (const dir of serverPackages) {
+  const pkg = await readJson(path.join(root, dir, 'package.json'));
+  for (const name of Object.keys(pkg.dependencies ?? {})) {
+    if (!shared.has(name) && !name.startsWith('@mcpkit/')) external.add(name);
+  }
+}
+
+// Modules with no start-up side effects: when nothing on the start-up path uses them, they are
+// left out of it entirely (their package.json does not say so; these are checked by hand).
+const pure = [
+  path.join(root, 'packages/core/src') + path.sep,
+  ...[
+    '@modelcontextprotocol/client',
+    '@modelcontextprotocol/node',
+    '@hono/node-server',
+    'yaml',
+    'rate-limiter-flexible',
+    'eventsource',
+    'eventsource-parser',
+    'pkce-challenge',
+  ].map((name) => path.join(root, 'node_modules', name) + path.sep),
+];
+
+/** `import.meta.url` in workspace code (data folders, worker files) must keep naming the original file. */
+function workspaceFileUrls() {
+  return {
+    name: 'workspace-file-urls',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes('import.meta.url')) return undefined;
+        // packages/x/src/a/b.ts → packages/x/dist/a/b.js, the file tsc emitted beside it.
+        const emitted = args.path
+          .replace(`${path.sep}src${path.sep}`, `${path.sep}dist${path.sep}`)
+          .replace(/\.ts$/, '.js');
+        const relative = path.relative(dist, emitted).split(path.sep).join('/');
+        return {
+          contents: source.replaceAll('import.meta.url', `__mcpkitFileUrl(${JSON.stringify(relative)})`),
+          loader: 'ts',
+        };
+      });
+    },
+  };
+}
+
+function externalsAndPurity() {
+  return {
+    name: 'externals-and-purity',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === 'resolving' || args.kind === 'entry-point') return undefined;
+        const bare = /^(?:@[^/]+\/)?[^./][^/]*/.exec(args.path)?.[0];
+        if (bare && external.has(bare)) return { path: args.path, external: true };
+        const resolved = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'resolving',
+        });
+        if (resolved.errors.length || resolved.external) return resolved;
+        if (pure.some((prefix) => resolved.path.startsWith(prefix)))
+          return { ...resolved, sideEffects: false };
+        return resolved;
+      });
+    },
+  };
+}
+
+await rm(path.join(dist, 'chunks'), { recursive: true, force: true });
+const result = await build({
+  entryPoints: { bin: path.join(cli, 'src/bin.ts') },
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  conditions: ['@mcpkit/source'],
+  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+  banner: {
+    js: [
+      "import { createRequire as __mcpkitRequire } from 'node:module';",
+      'const require = __mcpkitRequire(import.meta.url);',
+      "const __mcpkitDist = new URL(import.meta.url.includes('/chunks/') ? '../' : './', import.meta.url);",
+      'const __mcpkitFileUrl = (p) => new URL(p, __mcpkitDist).href;',
+    ].join(' '),
+  },
+  plugins: [externalsAndPurity(), workspaceFileUrls()],
+  metafile: true,
+  logLevel: 'warning',
+});
+const outputs = Object.entries(result.metafile.outputs);
+const eager = outputs.find(([file]) => file.endsWith('dist/bin.js'));
+const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+console.log(
+  `bundled mcpkit: dist/bin.js ${(eager[1].bytes / 1024).toFixed(0)} KiB + ${outputs.length - 1} chunks (${(total / 1024).toFixed(0)} KiB in all)`,
+);
+if (process.env.MCPKIT_BUNDLE_ANALYZE) {
+  console.log(await analyzeMetafile(result.metafile));
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile('/tmp/bundle/meta.json', JSON.stringify(result.metafile));
+}

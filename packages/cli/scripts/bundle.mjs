@@ -120,8 +120,5 @@ const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
 console.log(
   `bundled mcpkit: dist/bin.js ${(eager[1].bytes / 1024).toFixed(0)} KiB + ${outputs.length - 1} chunks (${(total / 1024).toFixed(0)} KiB in all)`,
 );
-if (process.env.MCPKIT_BUNDLE_ANALYZE) {
-  console.log(await analyzeMetafile(result.metafile));
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile('/tmp/bundle/meta.json', JSON.stringify(result.metafile));
-}
+// MCPKIT_BUNDLE_ANALYZE=1 prints what each output file holds.
+if (process.env.MCPKIT_BUNDLE_ANALYZE) console.log(await analyzeMetafile(result.metafile));

@@ -85,8 +85,13 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
   const emptyInput = z.object({});
 
   const run = (base: CallSeed, sdk: ServerContext, handler: (call: Call) => Promise<CallOutcome>) => {
+    // One controller per call, aborted by the request's own signal too (AbortSignal.any costs
+    // several times more per call on Node 20).
     const controller = new AbortController();
-    const signal = AbortSignal.any([sdk.mcpReq.signal, controller.signal]);
+    const request = sdk.mcpReq.signal;
+    if (request.aborted) controller.abort(request.reason);
+    else request.addEventListener('abort', () => controller.abort(request.reason), { once: true });
+    const signal = controller.signal;
     const call = {
       ...base,
       principal: principalOf(base.auth),

@@ -47,28 +47,28 @@ describe('read tools', () => {
 
   it('stops at the default line limit and says how to continue', async () => {
     const first = await read({ path: 'hundred.txt' });
-    expect(first.raw.content?.[0]).toEqual({ type: 'text', text: numbered(1, 10) });
+    expect(first.raw.content![0]).toEqual({ type: 'text', text: numbered(1, 10) });
     expect(first.text).toContain('Showing lines 1-10');
     expect(first.text).toContain('offset=11');
     const next = await read({ path: 'hundred.txt', offset: 11 });
-    expect((next.raw.content?.[0] as { text: string }).text).toBe(numbered(11, 20));
+    expect((next.raw.content![0] as { text: string }).text).toBe(numbered(11, 20));
     const last = await read({ path: 'hundred.txt', offset: 95 });
     expect(last.raw.content).toEqual([{ type: 'text', text: numbered(95, 100) }]);
   });
 
   it('head, tail, offset with limit', async () => {
-    expect((await read({ path: 'hundred.txt', head: 3 })).raw.content?.[0]).toEqual({
+    expect((await read({ path: 'hundred.txt', head: 3 })).raw.content![0]).toEqual({
       type: 'text',
       text: numbered(1, 3),
     });
     const tail = await read({ path: 'hundred.txt', tail: 3 });
-    expect(tail.raw.content?.[0]).toEqual({ type: 'text', text: numbered(98, 100) });
+    expect(tail.raw.content![0]).toEqual({ type: 'text', text: numbered(98, 100) });
     expect(tail.text).toContain('last 3 lines');
-    expect((await read({ path: 'no-newline.txt', tail: 2 })).raw.content?.[0]).toEqual({
+    expect((await read({ path: 'no-newline.txt', tail: 2 })).raw.content![0]).toEqual({
       type: 'text',
       text: 'b\nc',
     });
-    expect((await read({ path: 'hundred.txt', offset: 50, limit: 2 })).raw.content?.[0]).toEqual({
+    expect((await read({ path: 'hundred.txt', offset: 50, limit: 2 })).raw.content![0]).toEqual({
       type: 'text',
       text: numbered(50, 51),
     });
@@ -85,13 +85,13 @@ describe('read tools', () => {
 
   it('caps bytes; a line longer than the cap is cut on a character boundary', async () => {
     const long = await read({ path: 'long-line.txt' });
-    const body = (long.raw.content?.[0] as { text: string }).text;
+    const body = (long.raw.content![0] as { text: string }).text;
     expect(body).toBe('x'.repeat(1024));
     expect(long.text).toContain('longer than the 1,024-byte limit');
     expect(long.text).toContain('offset=2');
     expect((await read({ path: 'long-line.txt', offset: 2 })).text).toBe('short\n');
     const unicode = await read({ path: 'unicode.txt' });
-    const text = (unicode.raw.content?.[0] as { text: string }).text;
+    const text = (unicode.raw.content![0] as { text: string }).text;
     expect(text).toBe('é'.repeat(512));
     expect(text).not.toContain('\ufffd');
   });
@@ -100,7 +100,7 @@ describe('read tools', () => {
     expect((await read({ path: 'crlf.txt' })).text).toBe('one\r\ntwo\r\nthree\r\n');
     expect((await read({ path: 'bom.txt' })).text).toBe('with bom\nsecond\n');
     expect((await read({ path: 'utf16.txt' })).text).toBe('héllo\nwörld\nthird\n');
-    expect((await read({ path: 'utf16.txt', tail: 1 })).raw.content?.[0]).toEqual({
+    expect((await read({ path: 'utf16.txt', tail: 1 })).raw.content![0]).toEqual({
       type: 'text',
       text: 'third\n',
     });
@@ -124,14 +124,14 @@ describe('read tools', () => {
     const file = path.join(world.root, 'big.txt');
     fs.writeFileSync(file, numbered(1, lines));
     const deep = await read({ path: 'big.txt', offset: 150_000, limit: 2 });
-    expect(deep.raw.content?.[0]).toEqual({ type: 'text', text: numbered(150_000, 150_001) });
+    expect(deep.raw.content![0]).toEqual({ type: 'text', text: numbered(150_000, 150_001) });
     const onward = await read({ path: 'big.txt', offset: 150_002, limit: 1 });
-    expect(onward.raw.content?.[0]).toEqual({ type: 'text', text: 'line 150002\n' });
+    expect(onward.raw.content![0]).toEqual({ type: 'text', text: 'line 150002\n' });
     // A changed file invalidates the checkpoints.
     fs.writeFileSync(file, `inserted\n${numbered(1, lines)}`);
     const shifted = await read({ path: 'big.txt', offset: 150_002, limit: 1 });
-    expect(shifted.raw.content?.[0]).toEqual({ type: 'text', text: 'line 150001\n' });
-    expect((await read({ path: 'big.txt', tail: 1 })).raw.content?.[0]).toEqual({
+    expect(shifted.raw.content![0]).toEqual({ type: 'text', text: 'line 150001\n' });
+    expect((await read({ path: 'big.txt', tail: 1 })).raw.content![0]).toEqual({
       type: 'text',
       text: `line ${lines}\n`,
     });
@@ -140,14 +140,14 @@ describe('read tools', () => {
   describe('read_media_file', () => {
     it('returns images and audio as their content types, other files as a blob resource', async () => {
       const image = await call(client, 'read_media_file', { path: 'image.png' });
-      expect(image.raw.content?.[0]).toMatchObject({ type: 'image', mimeType: 'image/png' });
-      expect(Buffer.from((image.raw.content?.[0] as { data: string }).data, 'base64')).toEqual(
+      expect(image.raw.content![0]).toMatchObject({ type: 'image', mimeType: 'image/png' });
+      expect(Buffer.from((image.raw.content![0] as { data: string }).data, 'base64')).toEqual(
         fs.readFileSync(path.join(world.root, 'image.png')),
       );
       const sound = await call(client, 'read_media_file', { path: 'sound.mp3' });
-      expect(sound.raw.content?.[0]).toMatchObject({ type: 'audio', mimeType: 'audio/mpeg' });
+      expect(sound.raw.content![0]).toMatchObject({ type: 'audio', mimeType: 'audio/mpeg' });
       const blob = await call(client, 'read_media_file', { path: 'data.bin' });
-      expect(blob.raw.content?.[0]).toMatchObject({
+      expect(blob.raw.content![0]).toMatchObject({
         type: 'resource',
         resource: {
           uri: `file://${path.join(world.root, 'data.bin')}`,

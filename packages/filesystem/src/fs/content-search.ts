@@ -1,5 +1,4 @@
 import { ToolError } from '@mcpkit/core';
-import { RE2JS } from 're2js';
 
 const NEWLINE = 0x0a;
 
@@ -18,11 +17,13 @@ export interface ContentQuery {
 export type Finder = (bytes: Buffer, end: number) => (from: number) => number;
 
 /** Compiles a query into a byte-level finder, choosing the fastest exact method for it. */
-export function compileQuery(query: ContentQuery): { find: Finder; caseSensitive: boolean } {
+export async function compileQuery(query: ContentQuery): Promise<{ find: Finder; caseSensitive: boolean }> {
   if (!query.query) throw new ToolError('query is empty');
   const caseSensitive = query.caseSensitive ?? hasUpperCase(query.query, query.regex);
   if (query.regex) {
-    let pattern: RE2JS;
+    // Loaded on first use: most searches are literal, and startup stays lean.
+    const { RE2JS } = await import('re2js');
+    let pattern: InstanceType<typeof RE2JS>;
     try {
       pattern = RE2JS.compile(query.query, RE2JS.MULTILINE | (caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE));
     } catch (error) {
@@ -105,11 +106,14 @@ export interface SearchBufferOptions {
  * `maxHits`. Line numbers are counted only up to each hit, never over the whole buffer.
  */
 export function searchBuffer(
-  bytes: Buffer,
+  buffer: Buffer,
   end: number,
   find: Finder,
   options: SearchBufferOptions,
 ): LineHit[] {
+  // A view of exactly the bytes to search: Buffer.indexOf has no end bound, and the buffer
+  // is reused across files, so searching past `end` would be both slow and wrong.
+  const bytes = end === buffer.length ? buffer : buffer.subarray(0, end);
   const hits: LineHit[] = [];
   let counted = 0;
   let line = options.firstLine;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import type { DirHandle } from '../sandbox/sandbox.js';
 
 const MAX_IGNORE_FILE = 1024 * 1024;
@@ -22,12 +22,20 @@ interface Layer {
 export class GitignoreStack {
   private readonly layers: Layer[] = [];
 
+  private constructor(private readonly compile: (text: string) => Ignore) {}
+
+  /** Loads the rules engine on first use (it is not needed until a content search). */
+  static async create(): Promise<GitignoreStack> {
+    const { default: ignore } = await import('ignore');
+    return new GitignoreStack((text) => ignore().add(text));
+  }
+
   /**
    * Rules from folders above the walk base, nearest last: `lead` is the base's path as seen
    * from that folder (`packages/app` for the repository root of `packages/app`).
    */
   addAbove(text: string, lead: string): void {
-    this.layers.push({ above: true, base: '', lead: lead ? `${lead}/` : '', rules: ignore().add(text) });
+    this.layers.push({ above: true, base: '', lead: lead ? `${lead}/` : '', rules: this.compile(text) });
   }
 
   /** On entering a folder: load its .gitignore, if it has one. */
@@ -35,7 +43,7 @@ export class GitignoreStack {
     if (!hasIgnoreFile) return;
     const text = readSmall(dir, '.gitignore');
     if (text !== undefined)
-      this.layers.push({ above: false, base: rel, lead: '', rules: ignore().add(text) });
+      this.layers.push({ above: false, base: rel, lead: '', rules: this.compile(text) });
   }
 
   /** On leaving a folder: drop its rules. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger, WatchResource } from '@mcpkit/core';
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { Sandbox } from '../sandbox/sandbox.js';
 
 /**
@@ -25,28 +25,39 @@ export class ResourceWatcher {
   readonly watch: WatchResource = (uri, onChange) => {
     const real = this.locate(uri);
     if (!real) return undefined;
-    const watcher = chokidarWatch(real, {
-      ignoreInitial: true,
-      followSymlinks: false,
-      depth: 0,
-      persistent: true,
-      atomic: false,
-    });
-    this.active.add(watcher);
     let timer: NodeJS.Timeout | undefined;
+    let watcher: FSWatcher | undefined;
+    let stopped = false;
     const fire = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         timer = undefined;
-        onChange();
+        if (!stopped) onChange();
       }, this.debounceMs);
     };
-    watcher.on('all', fire);
-    watcher.on('error', (error) => this.logger?.debug({ err: error, uri }, 'watch error'));
+    // chokidar loads on the first subscription; until then nothing is watched or held.
+    void import('chokidar')
+      .then(({ watch }) => {
+        if (stopped) return;
+        watcher = watch(real, {
+          ignoreInitial: true,
+          followSymlinks: false,
+          depth: 0,
+          persistent: true,
+          atomic: false,
+        });
+        this.active.add(watcher);
+        watcher.on('all', fire);
+        watcher.on('error', (error) => this.logger?.debug({ err: error, uri }, 'watch error'));
+      })
+      .catch((error) => this.logger?.warn({ err: error, uri }, 'cannot watch'));
     return () => {
+      stopped = true;
       clearTimeout(timer);
-      this.active.delete(watcher);
-      void watcher.close().catch(() => {});
+      if (watcher) {
+        this.active.delete(watcher);
+        void watcher.close().catch(() => {});
+      }
     };
   };
 

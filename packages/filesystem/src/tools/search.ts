@@ -164,7 +164,7 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
     annotations: READ_ONLY,
     handler: async (input, ctx) => {
       const maxResults = input.maxResults ?? limits.maxContentResults;
-      const { find } = compileQuery({
+      const { find } = await compileQuery({
         query: input.query,
         regex: input.regex === true,
         caseSensitive: input.caseSensitive,
@@ -237,7 +237,7 @@ async function openSearchBase(sandbox: Sandbox, resolved: Resolved): Promise<Dir
 
 /** .gitignore files between the search folder's root and the folder itself (not above the root). */
 async function gitignoresAbove(sandbox: Sandbox, resolved: Resolved): Promise<GitignoreStack> {
-  const stack = new GitignoreStack();
+  const stack = await GitignoreStack.create();
   const rel = sandbox.relative(resolved.real, resolved.root);
   const parts = rel ? rel.split('/') : [];
   for (let i = 0; i < parts.length; i++) {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineTool, type ToolDefinition, ToolError } from '@mcpkit/core';
-import { createTwoFilesPatch } from 'diff';
 import * as z from 'zod';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { applyEdits } from '../fs/edit.js';
@@ -90,6 +89,7 @@ export function writeTools(fsx: FsContext): ToolDefinition[] {
           'the file is not UTF-8 (it was read byte for byte as Latin-1), and the new text has characters it cannot hold',
         );
       // Drop the "Index:" and "====" lines: the ---/+++ header already names the file.
+      const { createTwoFilesPatch } = await import('diff');
       const diff = createTwoFilesPatch(input, input, toLf(before), toLf(result.text), undefined, undefined, {
         context: 3,
       }).replace(/^Index: .*\n=+\n/, '');

@@ -290,6 +290,43 @@ describe('HTTP surface', () => {
     }
   });
 
+  it('gives CORS to browser origins the configuration names, and only to them', async () => {
+    const cors = await startServer({ allowedOrigins: ['https://app.example.com'] });
+    try {
+      const preflight = await raw(cors.handle.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://app.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, mcp-session-id',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(preflight.headers['access-control-allow-headers']).toContain('mcp-session-id');
+      const call = await raw(cors.handle.url, {
+        headers: { ...JSON_HEADERS, origin: 'https://app.example.com' },
+        body: initializeBody(),
+      });
+      expect(call.status).toBe(200);
+      expect(call.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(call.headers['access-control-expose-headers']).toContain('mcp-session-id');
+      const local = await raw(cors.handle.url, {
+        headers: { ...JSON_HEADERS, origin: 'http://localhost:5173' },
+        body: initializeBody(),
+      });
+      expect(local.status).toBe(200);
+      expect(local.headers['access-control-allow-origin']).toBeUndefined();
+      const foreign = await raw(cors.handle.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
+      });
+      expect(foreign.status).toBe(403);
+    } finally {
+      await cors.close();
+    }
+  });
+
   it('refuses to listen beyond loopback without authentication', async () => {
     await expect(serveRuntimeOverHttp(server.runtime, { host: '0.0.0.0', port: 0 })).rejects.toThrow(
       /without authentication/,

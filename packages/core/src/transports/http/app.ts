@@ -34,6 +34,10 @@ export interface McpHttpApp {
 
 type AuthedRequest = IncomingMessage & { auth?: AuthInfo };
 
+/** What an MCP client in a browser sends. */
+const CORS_REQUEST_HEADERS =
+  'authorization, content-type, accept, mcp-session-id, mcp-protocol-version, mcp-method, mcp-name, last-event-id';
+
 /** Every value of one header as sent (Node keeps only the first Authorization/Host in `headers`). */
 function rawHeaderValues(req: IncomingMessage, name: string): string[] {
   const values: string[] = [];
@@ -187,6 +191,24 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     if (!origin.ok) {
       logger.debug({ origin: origins }, 'refused: Origin');
       return send(res, jsonRpcError(403, -32000, `Forbidden: ${origin.message}`));
+    }
+    // A browser app on an origin the configuration names may call the endpoint (CORS); a
+    // preflight carries no credentials, so it is answered before authentication.
+    if (origin.hostname && options.corsOrigins.includes(origin.hostname)) {
+      res.setHeader('access-control-allow-origin', origins[0]!);
+      res.setHeader('vary', 'Origin');
+      res.setHeader(
+        'access-control-expose-headers',
+        'mcp-session-id, mcp-protocol-version, www-authenticate',
+      );
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, DELETE',
+          'access-control-allow-headers': CORS_REQUEST_HEADERS,
+          'access-control-max-age': '600',
+        });
+        return void res.end();
+      }
     }
     if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
       return send(

@@ -116,6 +116,8 @@ export interface ResolvedHttpOptions {
   resourceUrl: URL;
   allowedHosts: string[];
   allowedOrigins: string[];
+  /** Origins named in the configuration (not the loopback defaults): browsers there get CORS. */
+  corsOrigins: string[];
   auth?: HttpAuthOptions;
   limits: HttpLimits;
   bus?: ServerEventBus;
@@ -214,6 +216,7 @@ export function resolveHttpOptions(options: HttpServeOptions, boundPort: number)
     resourceUrl,
     allowedHosts: [...hosts],
     allowedOrigins: [...origins],
+    corsOrigins: (options.allowedOrigins ?? []).map(originHostname),
     auth: hasAuth(options.auth) ? options.auth : undefined,
     limits: { ...DEFAULT_HTTP_LIMITS, ...definedOnly(options.limits ?? {}) },
     bus: options.bus,

@@ -1,0 +1,10 @@
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+const [script, ...args] = process.argv.slice(2);
+const client = new Client({ name: 'd', version: '1' });
+await client.connect(new StdioClientTransport({ command: process.execPath, args: [...args, script, 'stdio'], stderr: 'ignore' }));
+let next = 0; const N = 20000;
+const t = performance.now();
+await Promise.all(Array.from({ length: 16 }, async () => { while (next++ < N) await client.callTool({ name: 'echo', arguments: { text: 'hello' } }); }));
+console.log(script.split('/').pop(), (N / ((performance.now() - t) / 1000)).toFixed(0), 'calls/s');
+await client.close();

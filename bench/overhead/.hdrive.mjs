@@ -1,0 +1,13 @@
+import { spawn } from 'node:child_process';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+const [script, ...flags] = process.argv.slice(2);
+const child = spawn(process.execPath, [...flags, script, 'http', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const port = await new Promise((r) => { let e = ''; child.stderr.on('data', (d) => { e += d; const m = /listening (\d+)/.exec(e); if (m) r(m[1]); }); });
+const client = new Client({ name: 'd', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+let next = 0; const N = 4000;
+const t = performance.now();
+await Promise.all(Array.from({ length: 16 }, async () => { while (next++ < N) await client.callTool({ name: 'echo', arguments: { text: 'hello' } }); }));
+console.log(script.split('/').pop(), (N / ((performance.now() - t) / 1000)).toFixed(0), 'calls/s');
+await client.close(); child.kill('SIGINT');
+await new Promise((r) => child.once('exit', r));

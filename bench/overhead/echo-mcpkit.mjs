@@ -1,0 +1,36 @@
+// The same trivial tool, as an mcpkit module served with mcpkit's defaults (error mapping, audit
+// log, timeout, output limit; hardened stdio; the HTTP transport with its guards and sessions).
+// Usage: node echo-mcpkit.mjs stdio | node echo-mcpkit.mjs http <port>
+import {
+  createLogger,
+  createRuntime,
+  defineServer,
+  defineTool,
+  serveRuntimeOverHttp,
+  serveRuntimeOverStdio,
+  text,
+} from '@mcpkit/core';
+import * as z from 'zod';
+
+const module = defineServer({
+  name: 'echo-mcpkit',
+  version: '1.0.0',
+  tools: [
+    defineTool({
+      name: 'echo',
+      description: 'Echo the text back',
+      input: z.object({ text: z.string() }),
+      annotations: { readOnlyHint: true },
+      handler: ({ text: value }) => text(value),
+    }),
+  ],
+});
+
+const runtime = await createRuntime(module, { logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }) });
+const [mode, port] = process.argv.slice(2);
+if (mode === 'http') {
+  const handle = await serveRuntimeOverHttp(runtime, { port: Number(port) });
+  process.stderr.write(`listening ${handle.port}\n`);
+} else {
+  serveRuntimeOverStdio(runtime, { onClosed: () => process.exit(0) });
+}

@@ -109,6 +109,7 @@ export const HttpConfigSchema = z
         maxBodyBytes: positiveInt.optional(),
         maxDepth: z.number().int().min(2).max(1000).optional(),
         maxSessions: positiveInt.optional(),
+        maxSessionsPerPrincipal: positiveInt.optional(),
         sessionIdleSec: positiveInt.optional(),
         maxSubscriptions: positiveInt.optional(),
       })

@@ -278,6 +278,16 @@ describe('HTTP surface', () => {
     }
   });
 
+  it('caps the sessions one caller holds', async () => {
+    const capped = await startServer({ limits: { maxSessionsPerPrincipal: 2 } });
+    try {
+      for (let i = 0; i < 4; i++) await openSession(capped.handle.url);
+      expect(capped.handle.sessionCount).toBe(2);
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('closes idle sessions', async () => {
     const idle = await startServer({ limits: { sessionIdleMs: 300 } });
     try {

@@ -41,6 +41,7 @@ export function httpOptionsFromConfig(http: HttpConfig, baseDir: string): HttpSe
       maxBodyBytes: http.limits.maxBodyBytes,
       maxDepth: http.limits.maxDepth,
       maxSessions: http.limits.maxSessions,
+      maxSessionsPerPrincipal: http.limits.maxSessionsPerPrincipal,
       sessionIdleMs: http.limits.sessionIdleSec === undefined ? undefined : http.limits.sessionIdleSec * 1000,
       maxSubscriptions: http.limits.maxSubscriptions,
     },

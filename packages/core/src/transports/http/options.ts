@@ -66,6 +66,8 @@ export interface HttpLimits {
   maxIdLength: number;
   /** Most 2025-era sessions held at once. Default 1000. */
   maxSessions: number;
+  /** Most sessions one caller holds; its least recently used one makes room. Default 100. */
+  maxSessionsPerPrincipal: number;
   /** A session with no request and no open stream for this long is closed. Default 30 min. */
   sessionIdleMs: number;
   /** Most open 2026 `subscriptions/listen` streams. Default 1024. */
@@ -79,6 +81,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxDepth: 64,
   maxIdLength: 256,
   maxSessions: 1000,
+  maxSessionsPerPrincipal: 100,
   sessionIdleMs: 30 * 60_000,
   maxSubscriptions: 1024,
   maxWatchedUrisPerStream: 256,

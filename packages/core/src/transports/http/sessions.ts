@@ -100,6 +100,7 @@ export class LegacySessions {
 
   private async open(request: Request, message: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
     const owner = ownerOf(authInfo);
+    this.limitPerCaller(owner);
     if (this.sessions.size >= this.limits.maxSessions && !this.makeRoom(owner)) {
       return jsonRpcError(503, -32000, 'Too many open sessions; retry later', requestIdOf(message), {
         'retry-after': '30',
@@ -161,13 +162,29 @@ export class LegacySessions {
   private makeRoom(owner: string): boolean {
     this.sweep();
     if (this.sessions.size < this.limits.maxSessions) return true;
-    let oldest: Session | undefined;
-    for (const session of this.sessions.values()) {
-      if (session.owner === owner && (!oldest || session.lastActive < oldest.lastActive)) oldest = session;
-    }
+    const oldest = this.oldestOf(owner).session;
     if (!oldest) return false;
     this.close(oldest, 'evicted to make room for a new session of the same caller');
     return true;
+  }
+
+  /** One caller cannot hold the whole table: past its share, its least recently used session goes. */
+  private limitPerCaller(owner: string): void {
+    const { session, count } = this.oldestOf(owner);
+    if (session && count >= this.limits.maxSessionsPerPrincipal) {
+      this.close(session, 'the caller opened more sessions than it may hold');
+    }
+  }
+
+  private oldestOf(owner: string): { session?: Session; count: number } {
+    let oldest: Session | undefined;
+    let count = 0;
+    for (const session of this.sessions.values()) {
+      if (session.owner !== owner) continue;
+      count++;
+      if (!oldest || session.lastActive < oldest.lastActive) oldest = session;
+    }
+    return { session: oldest, count };
   }
 
   private sweep(): void {

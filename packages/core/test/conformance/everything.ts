@@ -253,6 +253,15 @@ export function createEverythingModule() {
   });
 }
 
+const elicitationCompleted = (result: { action: string; content?: unknown }) => ({
+  content: [
+    {
+      type: 'text' as const,
+      text: `Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`,
+    },
+  ],
+});
+
 /** The tools that ask the client for something (sampling, elicitation), on the SDK instance. */
 function registerClientRequestTools(server: McpServer): void {
   server.registerTool(
@@ -316,14 +325,7 @@ function registerClientRequestTools(server: McpServer): void {
           },
         },
       });
-      return {
-        content: [
-          {
-            type: 'text',
-            text: `Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`,
-          },
-        ],
-      };
+      return elicitationCompleted(result);
     },
   );
   server.registerTool(
@@ -374,14 +376,7 @@ function registerClientRequestTools(server: McpServer): void {
           },
         },
       } as Parameters<typeof ctx.mcpReq.elicitInput>[0]);
-      return {
-        content: [
-          {
-            type: 'text',
-            text: `Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`,
-          },
-        ],
-      };
+      return elicitationCompleted(result);
     },
   );
 }

@@ -225,7 +225,7 @@ describe('listing and searching', () => {
       const capped = await grep({ query: 'e', maxResults: 2 });
       expect(capped.structured).toMatchObject({ truncated: true });
       expect((capped.structured as { matches: unknown[] }).matches).toHaveLength(2);
-      expect(capped.text).toMatch(/Stopped at maxResults/);
+      expect(capped.text).toMatch(/Stopped at the result limit/);
     });
 
     it('shows a long line around the match, not whole', async () => {
@@ -234,6 +234,29 @@ describe('listing and searching', () => {
       const text = (outcome.structured as { matches: { text: string }[] }).matches[0]!.text;
       expect(text.length).toBeLessThan(310);
       expect(text).toContain('needle');
+    });
+
+    it('a page never outgrows the output limit, whatever the names or lines', async () => {
+      await client.close();
+      client = await clientFor(world);
+      const long = 'n'.repeat(240);
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 600; i++)
+        files[`many/${long}${String(i).padStart(3, '0')}.txt`] = `${'x'.repeat(280)} needle\n`.repeat(3);
+      writeTree(world.root, files);
+      for (const [tool, args] of [
+        ['list_directory', { path: 'many' }],
+        ['search_files', { path: 'many', pattern: '*.txt' }],
+        ['directory_tree', { path: 'many' }],
+        ['search_file_contents', { path: 'many', query: 'needle', contextLines: 10 }],
+      ] as const) {
+        const outcome = await call(client, tool, args);
+        expect(outcome.isError, tool).toBe(false);
+        const size = Buffer.byteLength(outcome.text) + Buffer.byteLength(JSON.stringify(outcome.structured));
+        expect(size, tool).toBeLessThan(256 * 1024);
+        expect(outcome.text, tool).not.toContain('[Output truncated');
+        expect(outcome.text, tool).toMatch(/cursor=|entries shown|Stopped at the result limit/);
+      }
     });
 
     it('finds matches past the first window of a large file, with the right line numbers', async () => {

@@ -188,6 +188,20 @@ describe.each(MODES)('sandbox: %s', (_mode, portable) => {
     expect(outcome.text).not.toContain(SECRET);
   });
 
+  it('finds a file stored in another Unicode form, unless two forms are there', async () => {
+    fs.writeFileSync(path.join(world.root, 'cafe\u0301.txt'), 'decomposed\n');
+    client = await clientFor(world, { portableChecks: portable });
+    const composed = await call(client, 'read_text_file', { path: 'caf\u00e9.txt' });
+    expect(composed.text).toBe('decomposed\n');
+    fs.writeFileSync(path.join(world.root, 'caf\u00e9.txt'), 'composed\n');
+    expect((await call(client, 'read_text_file', { path: 'caf\u00e9.txt' })).text).toBe('composed\n');
+    // Two stored spellings of one composed name: ambiguous, so neither is picked.
+    fs.writeFileSync(path.join(world.root, 'e\u0301\u0323'), 'one\n');
+    fs.writeFileSync(path.join(world.root, 'e\u0323\u0301'), 'two\n');
+    const ambiguous = await call(client, 'read_text_file', { path: '\u1eb9\u0301' });
+    expect(ambiguous.text).toMatch(/no such file/);
+  });
+
   it('accepts what is inside: relative, absolute, file:// URIs, links that stay inside', async () => {
     fs.mkdirSync(path.join(world.root, 'sub'));
     fs.writeFileSync(path.join(world.root, 'sub', 'a.txt'), 'alpha\n');

@@ -6,6 +6,7 @@ import { isTextMime, mimeTypeOf } from '../fs/mime.js';
 import { continuationNote, readText, sniff } from '../fs/read-text.js';
 import { isUtf16, looksBinary } from '../fs/text.js';
 import { walk } from '../fs/walk.js';
+import { aboutSync } from '../sandbox/errors.js';
 import { decodeCursor, encodeCursor, type FsContext, formatSize, shownAbsolute } from '../tools/context.js';
 
 type ReadResult = Awaited<ReturnType<ResourceTemplateDefinition['read']>>;
@@ -80,7 +81,7 @@ export function fileResources(fsx: FsContext): ResourceTemplateDefinition {
       const sandbox = await fsx.sandboxFor(ctx);
       const resolved = await sandbox.existing(uri.href);
       const href = uri.href;
-      if (fs.statSync(resolved.real).isDirectory()) {
+      if (aboutSync(uri.href, () => fs.statSync(resolved.real)).isDirectory()) {
         const dir = await sandbox.openDir(resolved);
         let names: string[];
         try {

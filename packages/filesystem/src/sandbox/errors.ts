@@ -65,6 +65,15 @@ export async function about<T>(input: string, work: () => Promise<T> | T): Promi
   }
 }
 
+/** The synchronous `about`. */
+export function aboutSync<T>(input: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw pathFailure(input, error);
+  }
+}
+
 export function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }

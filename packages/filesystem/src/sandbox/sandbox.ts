@@ -148,13 +148,16 @@ export class Sandbox {
     if (!above.exists)
       return { real: path.join(above.real, name), exists: false, missing: [...above.missing, name] };
     if (!this.rootOf(above.real)) throw new PathError(input, OUTSIDE);
-    const candidate = path.join(above.real, name);
+    let candidate = path.join(above.real, name);
     let stat: fs.Stats;
     try {
       stat = await fsp.lstat(candidate);
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { real: candidate, exists: false, missing: [name] };
-      throw pathFailure(input, error);
+      if (errorCode(error) !== 'ENOENT') throw pathFailure(input, error);
+      const twin = unicodeTwin(above.real, name);
+      if (!twin) return { real: candidate, exists: false, missing: [name] };
+      candidate = path.join(above.real, twin);
+      stat = await about(input, () => fsp.lstat(candidate));
     }
     if (!follow || !stat.isSymbolicLink()) return { real: candidate, exists: true, missing: [] };
     if (++state.hops > MAX_LINK_HOPS) throw new PathError(input, 'too many levels of symbolic links');
@@ -296,6 +299,24 @@ export class Sandbox {
     const unique = result.filter((r, i) => result.findIndex((o) => o.real === r.real) === i);
     return new Sandbox(unique, this.options);
   }
+}
+
+/**
+ * The one entry of `dir` that is `name` in another Unicode normalization form (a file made on
+ * macOS, decomposed, asked for composed), or undefined. Only consulted when `name` is missing;
+ * two candidates are ambiguous and match neither. The name found is then used throughout.
+ */
+function unicodeTwin(dir: string, name: string): string | undefined {
+  if (/^[\x00-\x7f]*$/.test(name)) return undefined;
+  const key = name.normalize('NFC');
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const twins = entries.filter((entry) => entry !== name && entry.normalize('NFC') === key);
+  return twins.length === 1 ? twins[0] : undefined;
 }
 
 async function exists(candidate: string): Promise<boolean> {

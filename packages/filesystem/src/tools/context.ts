@@ -64,6 +64,13 @@ export function shownAbsolute(resolved: Resolved): string {
   return rel ? path.join(resolved.root.shown, rel) : resolved.root.shown;
 }
 
+/**
+ * Most bytes of names or lines one page holds, whatever its entry count: with the structured
+ * copy of the same data, a page stays well inside the default 256 KiB output limit even when
+ * names are long.
+ */
+export const PAGE_BYTES = 96 * 1024;
+
 /** Opaque page cursors: base64url JSON, tied to the request that produced them. */
 export function encodeCursor(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');

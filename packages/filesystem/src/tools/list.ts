@@ -3,13 +3,14 @@ import { defineTool, structured, type ToolDefinition } from '@mcpkit/core';
 import * as z from 'zod';
 import { compileGlobs } from '../fs/globs.js';
 import { type EntryKind, HARD_MAX_DEPTH, walk } from '../fs/walk.js';
-import { PathError } from '../sandbox/errors.js';
+import { aboutSync, PathError } from '../sandbox/errors.js';
 import type { DirHandle, Resolved, Sandbox } from '../sandbox/sandbox.js';
 import {
   decodeCursor,
   encodeCursor,
   type FsContext,
   formatSize,
+  PAGE_BYTES,
   progressReporter,
   requestKey,
 } from './context.js';
@@ -90,7 +91,13 @@ export function listTools(fsx: FsContext): ToolDefinition[] {
           ? (a, b) => (b.modified ?? 0) - (a.modified ?? 0) || byName(a, b)
           : byName,
     );
-    const page = entries.slice(start, start + limits.maxEntries);
+    const page: Listed[] = [];
+    let pageBytes = 0;
+    for (const entry of entries.slice(start, start + limits.maxEntries)) {
+      if (page.length && pageBytes > PAGE_BYTES) break;
+      page.push(entry);
+      pageBytes += Buffer.byteLength(entry.name) + 24;
+    }
     const end = start + page.length;
     const nextCursor = end < entries.length ? encodeCursor({ q: key, o: end }) : undefined;
     const width = Math.min(40, Math.max(0, ...page.map((e) => e.name.length)));
@@ -241,7 +248,7 @@ export function listTools(fsx: FsContext): ToolDefinition[] {
 }
 
 async function openFolder(sandbox: Sandbox, resolved: Resolved): Promise<DirHandle> {
-  const stat = fs.statSync(resolved.real);
+  const stat = aboutSync(resolved.input, () => fs.statSync(resolved.real));
   if (!stat.isDirectory())
     throw new PathError(resolved.input, 'not a directory (use read_text_file or get_file_info)');
   return sandbox.openDir(resolved);
@@ -291,16 +298,18 @@ async function treePass(
   report: (n: number) => void,
 ): Promise<Pass> {
   const pass: Pass = { entries: [], finished: new Set(), overflow: false };
+  let bytes = 0;
   try {
     await walk(
       base,
       (entry) => {
         if (excluded?.matches(entry.rel, entry.name, entry.kind === 'dir')) return 'prune';
-        if (pass.entries.length >= cap) {
+        if (pass.entries.length >= cap || bytes > PAGE_BYTES) {
           pass.overflow = true;
           return 'stop';
         }
         pass.entries.push({ rel: entry.rel, name: entry.name, kind: entry.kind, depth: entry.depth });
+        bytes += entryBytes(entry);
         return undefined;
       },
       {
@@ -316,6 +325,10 @@ async function treePass(
   return pass;
 }
 
+/** What an entry costs in the rendered tree (its indent, name and line break). */
+const entryBytes = (entry: { name: string; depth: number }) =>
+  Buffer.byteLength(entry.name) + 2 * entry.depth + 2;
+
 const parentOf = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
 
 /**
@@ -326,9 +339,12 @@ function assemble(fitted: Pass | undefined, overflow: Pass | undefined, cap: num
   const shown = [...(fitted?.entries ?? [])];
   const fittedDepth = shown.reduce((max, e) => Math.max(max, e.depth), 0);
   if (overflow) {
+    let bytes = shown.reduce((sum, e) => sum + entryBytes(e), 0);
     for (const entry of overflow.entries) {
-      if (shown.length >= cap) break;
-      if (entry.depth === fittedDepth + 1) shown.push(entry);
+      if (shown.length >= cap || bytes > PAGE_BYTES) break;
+      if (entry.depth !== fittedDepth + 1) continue;
+      shown.push(entry);
+      bytes += entryBytes(entry);
     }
   }
   const deepest = shown.reduce((max, e) => Math.max(max, e.depth), 0);

@@ -13,12 +13,14 @@ import { GitignoreStack, readSmall } from '../fs/gitignore.js';
 import { compileGlobs } from '../fs/globs.js';
 import { looksBinary, SNIFF_BYTES } from '../fs/text.js';
 import { HARD_MAX_DEPTH, walk } from '../fs/walk.js';
+import { aboutSync } from '../sandbox/errors.js';
 import type { DirHandle, Resolved, Sandbox } from '../sandbox/sandbox.js';
 import {
   decodeCursor,
   encodeCursor,
   type FsContext,
   joinShown,
+  PAGE_BYTES,
   progressReporter,
   requestKey,
 } from './context.js';
@@ -70,6 +72,7 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
       let visited = 0;
       const report = progressReporter(ctx, 'entries examined');
       let more = false;
+      let pageBytes = 0;
       try {
         await walk(
           base,
@@ -78,11 +81,13 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
             const isDir = entry.kind === 'dir';
             if (excluded?.matches(entry.rel, entry.name, isDir)) return 'prune';
             if (matcher.matches(entry.rel, entry.name, isDir)) {
-              if (matches.length >= limits.maxSearchResults) {
+              if (matches.length >= limits.maxSearchResults || pageBytes > PAGE_BYTES) {
                 more = true;
                 return 'stop';
               }
-              matches.push(joinShown(input, entry.rel) + (isDir ? '/' : ''));
+              const shown = joinShown(input, entry.rel) + (isDir ? '/' : '');
+              matches.push(shown);
+              pageBytes += Buffer.byteLength(shown) + 1;
               last = entry.rel;
             }
             return undefined;
@@ -174,7 +179,7 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
       const sandbox = await fsx.sandboxFor(ctx);
       const resolved = await sandbox.existing(input.path);
       const searcher = new ContentSearcher(find, input.contextLines ?? 0, maxResults);
-      const stat = fs.statSync(resolved.real);
+      const stat = aboutSync(input.path, () => fs.statSync(resolved.real));
       if (!stat.isDirectory()) {
         sandbox.refuseLinked(input.path, stat);
         const { dir, name } = await sandbox.openParent(resolved);
@@ -228,7 +233,7 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
 }
 
 async function openSearchBase(sandbox: Sandbox, resolved: Resolved): Promise<DirHandle> {
-  const stat = fs.statSync(resolved.real);
+  const stat = aboutSync(resolved.input, () => fs.statSync(resolved.real));
   if (!stat.isDirectory()) {
     throw new ToolError(`${resolved.input}: not a directory; give the folder to search in`);
   }
@@ -263,6 +268,7 @@ class ContentSearcher {
   private readonly hits: (LineHit & { path: string })[] = [];
   private readonly skipped = { binary: 0, unreadable: 0, hardlinked: 0 };
   private truncated = false;
+  private bytes = 0;
   private buffer = Buffer.allocUnsafe(256 * 1024);
 
   constructor(
@@ -319,9 +325,14 @@ class ContentSearcher {
           this.skipped.hardlinked++;
           return true;
         }
-        for (const hit of hits) this.hits.push({ path: shown, ...hit });
+        for (const hit of hits) {
+          this.hits.push({ path: shown, ...hit });
+          this.bytes += shown.length + hit.text.length + 16;
+          for (const line of [...(hit.before ?? []), ...(hit.after ?? [])])
+            this.bytes += shown.length + line.length + 16;
+        }
         found += hits.length;
-        if (this.hits.length >= this.maxResults) {
+        if (this.hits.length >= this.maxResults || this.bytes > PAGE_BYTES) {
           this.truncated = true;
           break;
         }
@@ -370,7 +381,7 @@ class ContentSearcher {
     const skipped = Object.entries(this.skipped)
       .filter(([, n]) => n > 0)
       .map(([what, n]) => `${n} ${what}`);
-    const summary = `[${this.hits.length} matching line${this.hits.length === 1 ? '' : 's'} in ${this.filesMatched} file${this.filesMatched === 1 ? '' : 's'}; ${this.filesSearched} files searched${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}${this.truncated ? '. Stopped at maxResults: there may be more; narrow the path, the query or include' : ''}]`;
+    const summary = `[${this.hits.length} matching line${this.hits.length === 1 ? '' : 's'} in ${this.filesMatched} file${this.filesMatched === 1 ? '' : 's'}; ${this.filesSearched} files searched${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}${this.truncated ? '. Stopped at the result limit: there may be more; narrow the path, the query or include' : ''}]`;
     lines.push('', summary);
     return structured(
       {

@@ -14,7 +14,7 @@ import {
   toLf,
   utf8Prefix,
 } from '../fs/text.js';
-import { about, errorCode, HARDLINK_REFUSED, PathError, pathFailure } from '../sandbox/errors.js';
+import { about, aboutSync, errorCode, HARDLINK_REFUSED, PathError, pathFailure } from '../sandbox/errors.js';
 import type { DirHandle, Resolved, Sandbox } from '../sandbox/sandbox.js';
 import { type FsContext, formatSize } from './context.js';
 
@@ -98,7 +98,7 @@ export function writeTools(fsx: FsContext): ToolDefinition[] {
       if (after === text) lines.push('No change: the edits leave the file as it was.');
       else if (dryRun) lines.push('Dry run: nothing was written.');
       else {
-        const now = fs.statSync(resolved.real, { bigint: true });
+        const now = aboutSync(input, () => fs.statSync(resolved.real, { bigint: true }));
         if (now.ino !== stat.ino || now.mtimeNs !== stat.mtimeNs || now.size !== stat.size)
           throw new PathError(input, 'changed on disk while being edited; nothing was written, retry');
         await atomicWrite(sandbox, resolved, encodeText(after, encoding));
@@ -147,8 +147,9 @@ export function writeTools(fsx: FsContext): ToolDefinition[] {
       if (sandbox.roots.some((root) => root.real === from.real))
         throw new PathError(source, 'refused: an allowed directory itself cannot be moved');
       // A link is moved as a link, but only one that leads inside (or nowhere yet, inside).
-      if (fs.lstatSync(from.real).isSymbolicLink()) await sandbox.resolve(source);
-      else refuseLinkedFile(sandbox, source, fs.lstatSync(from.real));
+      const kind = aboutSync(source, () => fs.lstatSync(from.real));
+      if (kind.isSymbolicLink()) await sandbox.resolve(source);
+      else refuseLinkedFile(sandbox, source, kind);
       const to = await sandbox.resolve(destination, { follow: false });
       if (to.missing.length > 1)
         throw new PathError(
@@ -156,7 +157,6 @@ export function writeTools(fsx: FsContext): ToolDefinition[] {
           'the destination folder does not exist (create it with create_directory)',
         );
       if (to.real === from.real) return { content: [{ type: 'text', text: `${source} is already there` }] };
-      const kind = fs.lstatSync(from.real);
       const src = await sandbox.openParent(from);
       const dst = await sandbox.openParent(to);
       try {

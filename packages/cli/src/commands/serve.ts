@@ -72,7 +72,7 @@ export async function serve(parsed: ParsedArgs): Promise<void> {
     maxOutputBytes: takeInt(parsed, 'max-output'),
   };
   const maxMessageBytes = takeInt(parsed, 'max-message');
-  const http = takeHttpFlags(parsed);
+  const http = takeHttpFlags(parsed, configFile !== undefined);
   const logger = createLogger({ level: level as LevelWithSilent | undefined });
 
   let module: ServerModule;
@@ -175,7 +175,7 @@ function parseAddress(text: string): { host?: string; port?: number } {
 /** `host:port`-looking positionals (what `--http 127.0.0.1:8080` leaves behind). */
 const LOOKS_LIKE_ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)?:\d{1,5}$/;
 
-function takeHttpFlags(parsed: ParsedArgs): HttpFlags | undefined {
+function takeHttpFlags(parsed: ParsedArgs, withConfig: boolean): HttpFlags | undefined {
   const raw = parsed.options.get('http');
   parsed.options.delete('http');
   const tokenEnv = takeString(parsed, 'token-env');
@@ -195,11 +195,12 @@ function takeHttpFlags(parsed: ParsedArgs): HttpFlags | undefined {
   let address: { host?: string; port?: number } = {};
   if (typeof raw === 'string') address = parseAddress(raw);
   else {
-    // `--http 127.0.0.1:8080`: the value arrives as a positional (--http may also stand alone).
+    // `--http 127.0.0.1:8080`: the value arrives as a positional (--http may also stand alone);
+    // a bare port counts when it follows the server's own arguments (or a --config).
     const index = parsed.positionals.findIndex((p) => LOOKS_LIKE_ADDRESS.test(p));
     const last = parsed.positionals.at(-1);
     if (index !== -1) address = parseAddress(parsed.positionals.splice(index, 1)[0]!);
-    else if (last !== undefined && /^\d{1,5}$/.test(last) && parsed.positionals.length > 1) {
+    else if (last !== undefined && /^\d{1,5}$/.test(last) && (withConfig || parsed.positionals.length > 1)) {
       address = parseAddress(parsed.positionals.pop()!);
     }
   }

@@ -57,6 +57,11 @@ export function rowsWithin(rows: readonly Cell[][], maxBytes: number): number {
   return rows.length;
 }
 
+/** 1234567 -> "1,234,567" (toLocaleString is slow on a hot path). */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${thousands(n)} ${n === 1 ? one : many}`;
 }

@@ -24,8 +24,12 @@ export interface PostgresServerOptions extends PostgresOptionsInput {
 }
 
 /** Settings pg sends at connect: they hold for every transaction and survive RESET ALL. */
-function startupOptions(): string {
+function startupOptions(options: PostgresOptions): string {
+  const timeouts = sessionSettings(options, silentLogger());
   return [
+    `-c statement_timeout=${timeouts.statementTimeoutMs}`,
+    `-c lock_timeout=${timeouts.lockTimeoutMs}`,
+    `-c idle_in_transaction_session_timeout=${timeouts.statementTimeoutMs + 10_000}`,
     '-c default_transaction_read_only=on', // writes must say BEGIN READ WRITE, which only execute does
     '-c standard_conforming_strings=on', // the parser and the server read backslashes alike
     '-c backslash_quote=safe_encoding',
@@ -44,7 +48,7 @@ export function serverDatabase(url: string, options: PostgresOptions, logger: Lo
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
-    options: startupOptions(),
+    options: startupOptions(options),
     pipeline: true,
   } as pg.PoolConfig);
   return new Database(pool, {

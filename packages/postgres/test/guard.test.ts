@@ -9,7 +9,8 @@ beforeAll(() => loadParser());
 const catalog = catalogFunctionsFrom([
   { kind: 'f', name: 'my_volatile_fn', composite_arg: false },
   { kind: 'f', name: 'touch_row', composite_arg: true },
-  { kind: 'f', name: 'random', composite_arg: false },
+  { kind: 'f', name: 'random', composite_arg: false, builtin: true },
+  { kind: 'f', name: 'lower', volatile: false, composite_arg: false, builtin: true },
   { kind: 'o', name: '@@@', composite_arg: false },
 ]);
 
@@ -31,10 +32,10 @@ describe('read-only guard: allowed', () => {
   });
 
   it('names the functions the catalog does not know', () => {
-    expect(checkReadOnly('SELECT lower(x), brand_new(1) FROM t', catalog).unknownFunctions).toEqual([
-      'lower',
-      'brand_new',
-    ]);
+    const checked = checkReadOnly('SELECT lower(x), brand_new(1) FROM t', catalog);
+    expect(checked.unknownFunctions).toEqual(['brand_new']);
+    expect(checked.callsUserCode).toBe(true);
+    expect(checkReadOnly('SELECT lower(x), random() FROM t', catalog).callsUserCode).toBe(false);
   });
 
   it('returns the statement text without the trailing semicolon', () => {
@@ -42,6 +43,7 @@ describe('read-only guard: allowed', () => {
       kind: 'select',
       text: 'SELECT 1',
       unknownFunctions: [],
+      callsUserCode: false,
     });
     expect(checkReadOnly('EXPLAIN SELECT 1', catalog).kind).toBe('explain');
   });

@@ -6,7 +6,7 @@ import { connect, ERAS, resultText, type TestClient } from '@mcpkit/core/testing
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresServer, loadParser, PostgresOptionsSchema, serverDatabase } from '../src/index.js';
-import { type Cluster, startCluster } from './support/cluster.js';
+import { type Cluster, startCluster } from './support/cluster.mjs';
 import { ATTACKS, expectToolError, FIXTURE_SQL, STATE_SQL } from './support/fixtures.js';
 
 // A real PostgreSQL cluster, started for this file; the server connects as a least-privilege
@@ -326,7 +326,13 @@ describe('each layer holds without the parse layer', () => {
     await direct.close();
     await db.close();
   });
-  const read = (sql: string) => direct.read(sql, [], { maxRows: 10 });
+  const read = async (sql: string) => {
+    try {
+      return await direct.read(sql, [], { maxRows: 10 });
+    } finally {
+      await direct.settled(); // checks from outside come after the call's reset
+    }
+  };
 
   it('the cursor and the extended protocol refuse writes and second statements', async () => {
     await expect(read('DELETE FROM orders')).rejects.toThrow(/syntax error/);

@@ -66,9 +66,15 @@ const RESET_SQL = [
   'DISCARD PLANS',
   'DISCARD TEMP',
   'DISCARD SEQUENCES',
-  // and a check that it held: no advisory lock of this session survives the call
-  "SELECT count(*)::int AS advisory FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()",
 ].join('; ');
+
+/**
+ * A check that the reset held: no advisory lock of this session survives. pg_locks reads the
+ * whole lock table (the costliest part of a call), so it runs where a lock could come from:
+ * calls that reached user-defined functions, a connection's first call, and one call in 32.
+ */
+const VERIFY_SQL = `${RESET_SQL}; SELECT count(*)::int AS advisory FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()`;
+const VERIFY_EVERY = 32;
 
 const CURSOR = 'mcpkit_rows';
 const DECLARE_PREFIX = `DECLARE ${CURSOR} NO SCROLL CURSOR FOR `;
@@ -92,10 +98,14 @@ SELECT version() AS version,
 
 const guarded = new WeakSet<object>();
 
-type PoolClient = pg.PoolClient & { connection?: { stream?: { destroy(error?: Error): void } } };
+type PoolClient = pg.PoolClient & {
+  connection?: { stream?: { destroy(error?: Error): void; cork?(): void; uncork?(): void } };
+};
 
 interface SessionOptions {
   signal?: AbortSignal;
+  /** Check after the reset that no advisory lock survived (see VERIFY_SQL). */
+  verify?: boolean;
   /** Statement timeout for this call; defaults to the database's. */
   timeoutMs?: number;
   readOnly: boolean;
@@ -117,6 +127,10 @@ export class Database {
   private functionsReadAt = 0;
   private info: ServerInfo | undefined;
   private closed = false;
+  /** Resets still running after their call returned. */
+  private readonly cleanups = new Set<Promise<void>>();
+  private calls = 0;
+  private readonly verified = new WeakSet<object>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -174,18 +188,16 @@ export class Database {
     return this.functions;
   }
 
+  /**
+   * The statement that opens each call's transaction. A server connection starts with the
+   * default timeouts as session settings (see serverDatabase), so only a call with its own
+   * timeout sets one; the embedded database has no timeouts of its own (the deadline is ours).
+   */
   private beginSql(readOnly: boolean, timeoutMs: number): string {
-    const parts = [
-      readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION READ WRITE',
-      `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`,
-      `SET LOCAL lock_timeout = ${Math.max(1, Math.round(Math.min(this.settings.lockTimeoutMs, timeoutMs)))}`,
-      `SET LOCAL idle_in_transaction_session_timeout = ${Math.round(timeoutMs) + 10_000}`,
-    ];
-    // Postgres 14+ notices a vanished client mid-query, so a killed connection stops its work.
-    if (this.settings.mode === 'server' && (this.info?.versionNum ?? 0) >= 140000) {
-      parts.push('SET LOCAL client_connection_check_interval = 1000');
-    }
-    return parts.join('; ');
+    const begin = readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION READ WRITE';
+    if (this.settings.mode === 'embedded' || timeoutMs === this.settings.statementTimeoutMs) return begin;
+    const ms = Math.max(1, Math.round(timeoutMs));
+    return `${begin}; SET LOCAL statement_timeout = ${ms}; SET LOCAL lock_timeout = ${Math.min(ms, this.settings.lockTimeoutMs)}`;
   }
 
   /**
@@ -215,6 +227,14 @@ export class Database {
     const timer = setTimeout(() => kill('timeout'), deadlineMs);
     const onAbort = () => kill('cancel');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    // The connection goes back (or is dropped) only once the reset is done and checked.
+    const giveBack = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      client?.release(broken ? true : undefined);
+      release();
+    };
+    let reset: Promise<unknown> | undefined;
     try {
       client = (await this.pool.connect()) as PoolClient;
       // A socket destroyed on purpose reports an error; the pool listens only while idle.
@@ -223,24 +243,45 @@ export class Database {
         client.on('error', (error) => this.settings.logger.debug({ err: error }, 'connection closed'));
       }
       if (stopped) throw new Error(stopped);
-      const begin = client.query(this.beginSql(options.readOnly, timeoutMs));
-      const issued = work(client);
-      const reset = client.query<{ advisory: number }>(RESET_SQL);
-      const results = await Promise.allSettled([begin, ...issued, reset]);
-      if (stopped) throw new Error(stopped);
-      const resetResult = results.at(-1)!;
-      if (resetResult.status === 'rejected') {
-        broken = true;
-        this.settings.logger.warn({ err: resetResult.reason }, 'session reset failed; connection dropped');
-      } else {
-        const last = ([] as pg.QueryResult[]).concat(resetResult.value as any).at(-1);
-        if (last?.rows?.[0]?.advisory !== 0) {
-          broken = true;
-          this.settings.logger.warn('advisory locks survived the reset; connection dropped');
-        }
+      // Everything goes out in one write: pg pipelines, the socket is corked meanwhile.
+      const stream = client.connection?.stream;
+      stream?.cork?.();
+      let begin: Promise<unknown>;
+      let issued: Promise<unknown>[];
+      try {
+        begin = client.query(this.beginSql(options.readOnly, timeoutMs));
+        issued = work(client);
+        const verify = options.verify || !this.verified.has(client) || ++this.calls % VERIFY_EVERY === 0;
+        this.verified.add(client);
+        reset = client.query<{ advisory: number }>(verify ? VERIFY_SQL : RESET_SQL);
+      } finally {
+        stream?.uncork?.();
       }
+      // The reset runs on the server while the result goes back to the caller.
+      const cleanup: Promise<void> = reset
+        .then(
+          (value) => {
+            const last = ([] as pg.QueryResult[]).concat(value as any).at(-1);
+            if (last?.rows?.[0] && last.rows[0].advisory !== 0) {
+              broken = true;
+              this.settings.logger.warn('advisory locks survived the reset; connection dropped');
+            }
+          },
+          (error) => {
+            broken = true;
+            if (!stopped)
+              this.settings.logger.warn({ err: error }, 'session reset failed; connection dropped');
+          },
+        )
+        .finally(() => {
+          giveBack();
+          this.cleanups.delete(cleanup);
+        });
+      this.cleanups.add(cleanup);
+      const results = await Promise.allSettled([begin, ...issued]);
+      if (stopped) throw new Error(stopped);
       if (results[0]!.status === 'rejected') throw results[0]!.reason;
-      return finish(results.slice(1, -1));
+      return finish(results.slice(1));
     } catch (error) {
       if (stopped === 'timeout' || isStatementTimeout(error)) {
         throw new ToolError(
@@ -252,10 +293,10 @@ export class Database {
       if (error instanceof ToolError) throw error;
       throw databaseError(error);
     } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      client?.release(broken ? true : undefined);
-      release();
+      if (!reset) {
+        broken = true;
+        giveBack();
+      }
     }
   }
 
@@ -267,7 +308,7 @@ export class Database {
   async read(
     text: string,
     params: unknown[],
-    options: { maxRows: number; signal?: AbortSignal; timeoutMs?: number },
+    options: { maxRows: number; signal?: AbortSignal; timeoutMs?: number; verify?: boolean },
   ): Promise<ReadResult> {
     const result = await this.session(
       { ...options, readOnly: true },
@@ -313,7 +354,7 @@ export class Database {
   async explain(
     text: string,
     params: unknown[],
-    options: { prefix: string; signal?: AbortSignal; timeoutMs?: number },
+    options: { prefix: string; signal?: AbortSignal; timeoutMs?: number; verify?: boolean },
   ): Promise<string[]> {
     const explain = options.prefix;
     return this.session(
@@ -341,7 +382,7 @@ export class Database {
     options: { maxRows: number; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<WriteResult> {
     const result = await this.session(
-      { ...options, readOnly: false },
+      { ...options, readOnly: false, verify: true },
       (client) => [
         client.query({
           text,
@@ -406,9 +447,15 @@ export class Database {
     }));
   }
 
+  /** Resolves once every call's connection is reset and back (what a check from outside waits for). */
+  async settled(): Promise<void> {
+    while (this.cleanups.size) await Promise.allSettled([...this.cleanups]);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.settled();
     await this.pool.end().catch(() => {});
     await this.onClose?.();
   }

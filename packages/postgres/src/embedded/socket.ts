@@ -86,7 +86,22 @@ export class EmbeddedSocket extends Duplex {
   override _read(): void {}
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    this.accept([chunk], callback);
+  }
+
+  /** A corked burst (a pipelined call) arrives whole: it goes to the worker as one request. */
+  override _writev(
+    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.accept(
+      chunks.map((c) => c.chunk),
+      callback,
+    );
+  }
+
+  private accept(chunks: Buffer[], callback: (error?: Error | null) => void) {
+    this.buffered = Buffer.concat([this.buffered, ...chunks]);
     try {
       this.takeMessages();
       callback();
@@ -96,11 +111,12 @@ export class EmbeddedSocket extends Duplex {
   }
 
   private takeMessages() {
+    let answered = 0; // messages in the batch up to the last one that asks for an answer
     for (;;) {
       if (!this.started) {
-        if (this.buffered.length < 8) return;
+        if (this.buffered.length < 8) break;
         const length = this.buffered.readInt32BE(0);
-        if (this.buffered.length < length) return;
+        if (this.buffered.length < length) break;
         const code = this.buffered.readInt32BE(4);
         this.buffered = this.buffered.subarray(length);
         if (code === SSL_REQUEST) this.push(Buffer.from('N'));
@@ -110,25 +126,27 @@ export class EmbeddedSocket extends Duplex {
         }
         continue;
       }
-      if (this.buffered.length < 5) return;
+      if (this.buffered.length < 5) break;
       const type = String.fromCharCode(this.buffered[0]!);
       const length = this.buffered.readInt32BE(1) + 1;
-      if (this.buffered.length < length) return;
+      if (this.buffered.length < length) break;
       const whole = new Uint8Array(this.buffered.subarray(0, length));
       this.buffered = this.buffered.subarray(length);
       if (type === 'X') {
+        if (answered) this.send(answered);
         this.end();
         this.push(null);
         return;
       }
       this.batch.push(whole);
-      if (ANSWERED.has(type)) this.send();
+      if (ANSWERED.has(type)) answered = this.batch.length;
     }
+    if (answered) this.send(answered);
   }
 
-  private send() {
-    const messages = this.batch;
-    this.batch = [];
+  private send(count: number) {
+    const messages = this.batch.slice(0, count);
+    this.batch = this.batch.slice(count);
     this.inFlight++;
     // Answers must come back in the order the batches were written.
     const reply = this.host.request(this.generation, messages);

@@ -42,7 +42,10 @@ try {
       }
       try {
         const parts: Uint8Array[] = [];
-        for (const message of request.messages) parts.push(await db.execProtocolRaw(message));
+        const last = request.messages.length - 1;
+        for (const [i, message] of request.messages.entries()) {
+          parts.push(await db.execProtocolRaw(message, { syncToFs: i === last }));
+        }
         const reply = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
         let offset = 0;
         for (const part of parts) {

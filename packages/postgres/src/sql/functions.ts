@@ -115,6 +115,8 @@ export function isDeniedFunction(name: string): boolean {
 export interface CatalogFunctions {
   /** Every function name the catalog had when read (to notice functions created since). */
   known: ReadonlySet<string>;
+  /** Names with an overload in pg_catalog: Postgres's own, as opposed to user-defined code. */
+  builtin: ReadonlySet<string>;
   /** Function names (bare) with at least one VOLATILE overload. */
   volatile: ReadonlySet<string>;
   /** Names of volatile functions callable as `row.fn` (one argument of a composite type). */
@@ -125,12 +127,13 @@ export interface CatalogFunctions {
 
 export const CATALOG_FUNCTIONS_SQL = `
 SELECT 'f' AS kind, p.proname AS name, bool_or(p.provolatile = 'v') AS volatile,
-       bool_or(p.provolatile = 'v' AND p.pronargs = 1 AND t.typtype = 'c') AS composite_arg
+       bool_or(p.provolatile = 'v' AND p.pronargs = 1 AND t.typtype = 'c') AS composite_arg,
+       bool_or(p.pronamespace = 'pg_catalog'::regnamespace) AS builtin
   FROM pg_catalog.pg_proc p
   LEFT JOIN pg_catalog.pg_type t ON t.oid = p.proargtypes[0]
  GROUP BY p.proname
 UNION ALL
-SELECT DISTINCT 'o', o.oprname, true, false
+SELECT DISTINCT 'o', o.oprname, true, false, false
   FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode
  WHERE p.provolatile = 'v'`;
@@ -139,9 +142,10 @@ type Flag = boolean | string | null | undefined;
 const isTrue = (flag: Flag) => flag === true || flag === 't';
 
 export function catalogFunctionsFrom(
-  rows: readonly { kind: string; name: string; volatile?: Flag; composite_arg: Flag }[],
+  rows: readonly { kind: string; name: string; volatile?: Flag; composite_arg: Flag; builtin?: Flag }[],
 ): CatalogFunctions {
   const known = new Set<string>();
+  const builtin = new Set<string>();
   const volatile = new Set<string>();
   const attributeCallable = new Set<string>();
   const volatileOperators = new Set<string>();
@@ -151,11 +155,12 @@ export function catalogFunctionsFrom(
       continue;
     }
     known.add(row.name);
+    if (isTrue(row.builtin)) builtin.add(row.name);
     if (!isTrue(row.volatile ?? true) || VOLATILE_ALLOWED.has(row.name)) continue;
     volatile.add(row.name);
     if (isTrue(row.composite_arg)) attributeCallable.add(row.name);
   }
-  return { known, volatile, attributeCallable, volatileOperators };
+  return { known, builtin, volatile, attributeCallable, volatileOperators };
 }
 
 /**

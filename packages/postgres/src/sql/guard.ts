@@ -10,6 +10,8 @@ export interface ReadStatement {
   text: string;
   /** Functions it calls that the catalog did not know when read (created since?). */
   unknownFunctions: string[];
+  /** True when it calls a function that is not Postgres's own (user-defined code). */
+  callsUserCode: boolean;
 }
 
 const READ_HINT =
@@ -71,16 +73,18 @@ export function checkReadOnly(sql: string, catalog?: CatalogFunctions): ReadStat
   } else {
     refuse(`${describeType(statement.type)} is not a read statement`);
   }
-  const unknownFunctions = checkTree(query, catalog);
-  return { kind, text: statement.text, unknownFunctions };
+  const { unknown, user } = checkTree(query, catalog);
+  return { kind, text: statement.text, unknownFunctions: unknown, callsUserCode: user };
 }
 
 /**
  * Checks a parse subtree (a SELECT, possibly nested) for anything a read may not do; returns
- * the names of functions the catalog does not know.
+ * the names of functions the catalog does not know, and whether any called function is
+ * user-defined.
  */
-export function checkTree(tree: unknown, catalog?: CatalogFunctions): string[] {
+export function checkTree(tree: unknown, catalog?: CatalogFunctions): { unknown: string[]; user: boolean } {
   const unknown: string[] = [];
+  let user = false;
   walk(tree, (type, fields) => {
     switch (type) {
       case 'InsertStmt':
@@ -100,6 +104,7 @@ export function checkTree(tree: unknown, catalog?: CatalogFunctions): string[] {
         const why = refusedFunction(name, catalog);
         if (why) refuse(`the query ${why}`);
         if (catalog && !catalog.known.has(name)) unknown.push(name);
+        if (!catalog?.builtin.has(name)) user = true;
         break;
       }
       case 'ColumnRef': {
@@ -123,7 +128,7 @@ export function checkTree(tree: unknown, catalog?: CatalogFunctions): string[] {
       }
     }
   });
-  return unknown;
+  return { unknown, user };
 }
 
 /**

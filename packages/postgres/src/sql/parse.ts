@@ -1,5 +1,5 @@
 import { ToolError } from '@mcpkit/core';
-import { loadModule, parseSync } from '@pgsql/parser';
+import { loadLibpg, parseToJson } from './libpg.js';
 
 /** One node of the JSON parse tree libpg_query returns: `{ NodeType: { ...fields } }`. */
 export type AstNode = Record<string, unknown>;
@@ -13,12 +13,9 @@ export interface ParsedStatement {
   text: string;
 }
 
-let ready: Promise<void> | undefined;
-
 /** Loads the WebAssembly parser once (about 15 ms); later calls resolve at once. */
 export function loadParser(): Promise<void> {
-  ready ??= loadModule();
-  return ready;
+  return loadLibpg();
 }
 
 /**
@@ -29,7 +26,7 @@ export function parseStatements(sql: string): ParsedStatement[] {
   if (!sql.trim()) return [];
   let tree: { stmts?: { stmt?: AstNode; stmt_location?: number; stmt_len?: number }[] };
   try {
-    tree = parseSync(sql) as typeof tree;
+    tree = parseToJson(sql) as typeof tree;
   } catch (error) {
     throw new ToolError(`SQL syntax error: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -2,7 +2,7 @@ import { defineTool, structured } from '@mcpkit/core';
 import * as z from 'zod';
 import { describeTable, listSchemas, listTables, renderTable } from '../catalog.js';
 import type { PgContext } from '../context.js';
-import { plural } from '../format.js';
+import { plural, thousands } from '../format.js';
 
 const READ = {
   readOnlyHint: true,
@@ -81,8 +81,7 @@ export function listTablesTool(pg: PgContext) {
       });
       const next = page.offset + tables.length < total ? page.offset + tables.length : undefined;
       const lines = tables.map((t) => {
-        const rows =
-          t.rowEstimate === null ? '' : `, ~${Math.round(t.rowEstimate).toLocaleString('en-US')} rows`;
+        const rows = t.rowEstimate === null ? '' : `, ~${thousands(Math.round(t.rowEstimate))} rows`;
         return `${t.schema}.${t.name} (${t.kind}${rows}${t.size ? `, ${t.size}` : ''})${t.comment ? ` -- ${t.comment}` : ''}`;
       });
       const footer =

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { PgContext } from '../context.js';
 import type { Column } from '../db/database.js';
 import { jsonValue } from '../db/types.js';
-import { type Cell, clipCells, plural, rowsWithin, toCsv, toTable } from '../format.js';
+import { type Cell, clipCells, plural, rowsWithin, thousands, toCsv, toTable } from '../format.js';
 import { checkReadOnly, checkWrite, describeType, singleStatement } from '../sql/guard.js';
 
 const MAX_CELL_CHARS = 4_000;
@@ -79,7 +79,7 @@ function rowsResult(result: Shaped, format: 'csv' | 'table', maxRowsLimit: numbe
   let footer: string;
   if (result.hasMore) {
     const left = result.remaining
-      ? `${result.remaining.exact ? '' : 'at least '}${result.remaining.count.toLocaleString('en-US')} more not shown`
+      ? `${result.remaining.exact ? '' : 'at least '}${thousands(result.remaining.count)} more not shown`
       : 'more rows exist';
     footer = `(${plural(count, 'row')} shown; ${left}. Rows were cut: add WHERE or LIMIT/OFFSET, or raise maxRows (up to ${maxRowsLimit}).)`;
   } else footer = `(${plural(count, 'row')})`;
@@ -130,7 +130,11 @@ export function queryTool(pg: PgContext) {
         statement = checkReadOnly(sql, await db.refreshFunctions(ctx.signal));
       }
       if (statement.kind === 'explain') {
-        const lines = await db.explain(statement.text, params ?? [], { prefix: '', signal: ctx.signal });
+        const lines = await db.explain(statement.text, params ?? [], {
+          prefix: '',
+          signal: ctx.signal,
+          verify: statement.callsUserCode,
+        });
         const columns = [{ name: 'QUERY PLAN', type: 'text', oid: 25 }];
         return rowsResult(
           shape(
@@ -145,7 +149,11 @@ export function queryTool(pg: PgContext) {
         );
       }
       const limit = asked ?? maxRows;
-      const result = await db.read(statement.text, params ?? [], { maxRows: limit, signal: ctx.signal });
+      const result = await db.read(statement.text, params ?? [], {
+        maxRows: limit,
+        signal: ctx.signal,
+        verify: statement.callsUserCode,
+      });
       return rowsResult(
         shape(result.columns, result.rows, result.hasMore, result.remaining, maxResultBytes),
         format ?? 'csv',
@@ -183,12 +191,14 @@ export function explainTool(pg: PgContext) {
       if (first.type === 'ExplainStmt')
         throw new ToolError('Give the statement without EXPLAIN; this tool adds it.');
       let text: string;
+      let verify = true;
       if (analyze) {
         let statement = checkReadOnly(sql, db.catalogFunctions);
         if (statement.unknownFunctions.length) {
           statement = checkReadOnly(sql, await db.refreshFunctions(ctx.signal));
         }
         text = statement.text;
+        verify = statement.callsUserCode;
       } else {
         if (!['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(first.type)) {
           throw new ToolError(
@@ -198,7 +208,7 @@ export function explainTool(pg: PgContext) {
         text = first.text;
       }
       const prefix = analyze ? 'EXPLAIN (ANALYZE, BUFFERS) ' : 'EXPLAIN ';
-      const lines = await db.explain(text, params ?? [], { prefix, signal: ctx.signal });
+      const lines = await db.explain(text, params ?? [], { prefix, signal: ctx.signal, verify });
       return explainResult(lines);
     },
   });
@@ -229,7 +239,7 @@ export function executeTool(pg: PgContext) {
       const db = await pg.database();
       const statement = checkWrite(sql);
       const result = await db.write(statement.text, params ?? [], { maxRows, signal: ctx.signal });
-      const summary = `${result.command} ${result.rowCount.toLocaleString('en-US')} (${plural(result.rowCount, 'row')} affected)`;
+      const summary = `${result.command} ${thousands(result.rowCount)} (${plural(result.rowCount, 'row')} affected)`;
       if (!result.columns.length) {
         return structured(
           {

@@ -13,20 +13,18 @@ const run = promisify(execFile);
  * started and stopped by its own pg_ctl. initdb refuses to run as root, so as root the cluster
  * belongs to the `postgres` OS user (the Debian package creates it) and runs through runuser.
  */
-export interface Cluster {
-  port: number;
-  /** A superuser URL, for setup and for checking from outside that nothing changed. */
-  adminUrl: string;
-  /** A least-privilege role: LOGIN, SELECT on the test tables, nothing else. */
-  readerUrl: string;
-  /** A role that owns nothing but may write to the test tables (for execute). */
-  writerUrl: string;
-  /** Runs SQL as the superuser on a fresh connection. */
-  admin<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
-  stop(): Promise<void>;
-}
+/**
+ * @typedef {object} Cluster
+ * @property {number} port
+ * @property {string} adminUrl A superuser URL, for setup and for checking from outside that nothing changed.
+ * @property {string} readerUrl A least-privilege role: LOGIN, SELECT where granted, nothing else.
+ * @property {string} writerUrl A role that owns nothing but may write where granted (for execute).
+ * @property {(sql: string, params?: unknown[]) => Promise<any[]>} admin Runs SQL as the superuser on a fresh connection.
+ * @property {() => Promise<void>} stop
+ */
 
-function findBin(name: string): string {
+/** @param {string} name */
+function findBin(name) {
   const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
   if (onPath && !onPath.startsWith('/usr/bin/')) return onPath; // Debian's /usr/bin ones are wrappers
   const root = '/usr/lib/postgresql';
@@ -40,7 +38,8 @@ function findBin(name: string): string {
   throw new Error(`${name} not found: install the PostgreSQL server (apt-get install postgresql)`);
 }
 
-async function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -54,12 +53,17 @@ async function freePort(): Promise<number> {
 const asRoot = process.getuid?.() === 0;
 
 /** Runs a PostgreSQL binary, as the `postgres` OS user when we are root. */
-async function pgRun(bin: string, args: string[]): Promise<void> {
+/** @param {string} bin @param {string[]} args */
+async function pgRun(bin, args) {
   if (asRoot) await run('runuser', ['-u', 'postgres', '--', bin, ...args], { cwd: os.tmpdir() });
   else await run(bin, args);
 }
 
-export async function startCluster(): Promise<Cluster> {
+/**
+ * @param {{ settings?: string[] }} [options] extra `-c name=value` server settings
+ * @returns {Promise<Cluster>}
+ */
+export async function startCluster(extra = {}) {
   const initdb = findBin('initdb');
   const pgCtl = path.join(path.dirname(initdb), 'pg_ctl');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpkit-pg-'));
@@ -97,16 +101,18 @@ export async function startCluster(): Promise<Cluster> {
     '-c full_page_writes=off',
     '-c max_connections=120',
     '-c shared_buffers=32MB',
+    ...(extra.settings ?? []).map((s) => `-c ${s}`),
   ].join(' ');
   await pgRun(pgCtl, ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
 
-  const url = (user: string, pw: string) => `postgresql://${user}:${pw}@127.0.0.1:${port}/postgres`;
+  const url = (/** @type {string} */ user, /** @type {string} */ pw) =>
+    `postgresql://${user}:${pw}@127.0.0.1:${port}/postgres`;
   const adminUrl = url('admin', password);
-  const admin = async <T = any>(sql: string, params?: unknown[]): Promise<T[]> => {
+  const admin = async (/** @type {string} */ sql, /** @type {unknown[]} */ params) => {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
     try {
-      return (await client.query(sql, params as any[])).rows as T[];
+      return (await client.query(sql, /** @type {any[]} */ (params))).rows;
     } finally {
       await client.end();
     }

@@ -69,16 +69,40 @@ function peakRssKb(pid) {
   }
 }
 
-/** Starts a server, timing spawn to the first tools/list answer. */
-async function start(name) {
+/**
+ * Starts a server, timing spawn to the first tools/list answer. Retried twice: in a shared
+ * workspace a concurrent rebuild can leave a dist file missing for a moment.
+ */
+async function start(name, attempt = 1) {
+  try {
+    return await startOnce(name);
+  } catch (error) {
+    if (attempt >= 3) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    return start(name, attempt + 1);
+  }
+}
+
+async function startOnce(name) {
   const [command, ...rest] = SERVERS[name];
   const began = performance.now();
-  const transport = new StdioClientTransport({ command, args: rest, stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command,
+    args: rest,
+    stderr: process.env.BENCH_DEBUG ? 'inherit' : 'ignore',
+  });
   const client = new Client({ name: 'fs-bench', version: '1.0.0' });
   await client.connect(transport);
   await client.listTools();
   const coldMs = performance.now() - began;
-  return { client, transport, coldMs, pid: transport.pid };
+  // VmHWM is a high-water mark; sampling it keeps the figure of a process that later dies.
+  const pid = transport.pid;
+  const sampled = { peak: peakRssKb(pid) ?? 0 };
+  const sampler = setInterval(() => {
+    sampled.peak = Math.max(sampled.peak, peakRssKb(pid) ?? 0);
+  }, 50);
+  const peak = () => Math.max(sampled.peak, peakRssKb(pid) ?? 0) || undefined;
+  return { client, transport, coldMs, pid, peak, stopSampling: () => clearInterval(sampler) };
 }
 
 /** Times one tool call; fails loudly on a tool error so a broken figure is never recorded. */
@@ -133,13 +157,25 @@ async function compare(workload, contenders, notes = {}) {
     if (contenders[server]) started[server] = await start(server);
   }
   const times = { mcpkit: [], reference: [], floor: [] };
+  const failed = {};
   let floorRss = 0;
+  // A contender that fails (say, a reply too big for the client) is recorded as failed, once.
+  const attempt = async (server) => {
+    if (failed[server]) return;
+    const began = performance.now();
+    try {
+      return (await contenders[server](started[server].client)).elapsed;
+    } catch (error) {
+      failed[server] = `failed after ${ms(performance.now() - began)} ms: ${error.message}`;
+    }
+  };
   try {
-    for (const server of Object.keys(started)) await contenders[server](started[server].client);
+    for (const server of Object.keys(started)) await attempt(server);
     if (contenders.floor) runFloor(contenders.floor.command);
     for (let i = 0; i < RUNS; i++) {
       for (const server of Object.keys(started)) {
-        times[server].push((await contenders[server](started[server].client)).elapsed);
+        const elapsed = await attempt(server);
+        if (elapsed !== undefined) times[server].push(elapsed);
       }
       if (contenders.floor) {
         const run = runFloor(contenders.floor.command);
@@ -148,8 +184,10 @@ async function compare(workload, contenders, notes = {}) {
       }
     }
     for (const server of ['mcpkit', 'reference']) {
-      if (started[server]) {
-        const figures = { median: median(times[server]), rssKb: peakRssKb(started[server].pid) };
+      if (failed[server]) {
+        record(workload, server, { rssKb: started[server].peak() }, failed[server]);
+      } else if (started[server]) {
+        const figures = { median: median(times[server]), rssKb: started[server].peak() };
         record(workload, server, figures, notes[server]);
       } else if (notes[server]) record(workload, server, {}, notes[server]);
     }
@@ -157,7 +195,8 @@ async function compare(workload, contenders, notes = {}) {
       record(workload, contenders.floor.name, { median: median(times.floor), rssKb: floorRss }, notes.floor);
     }
   } finally {
-    for (const { client, transport } of Object.values(started)) {
+    for (const { client, transport, stopSampling } of Object.values(started)) {
+      stopSampling();
       await client.close().catch(() => {});
       await transport.close().catch(() => {});
     }
@@ -168,7 +207,8 @@ async function coldStart(server) {
   const times = [];
   let rss;
   for (let i = 0; i < RUNS; i++) {
-    const { client, transport, coldMs, pid } = await start(server);
+    const { client, transport, coldMs, pid, stopSampling } = await start(server);
+    stopSampling();
     times.push(coldMs);
     rss = Math.max(rss ?? 0, peakRssKb(pid) ?? 0);
     await client.close().catch(() => {});

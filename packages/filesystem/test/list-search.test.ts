@@ -260,11 +260,16 @@ describe('listing and searching', () => {
     });
 
     it('finds matches past the first window of a large file, with the right line numbers', async () => {
-      const lines = Array.from({ length: 300_000 }, (_, i) => `row ${i + 1}`);
-      lines[249_999] = 'row 250000 has the rare token';
+      // Over 8 MiB: searched window by window (the 12th byte million onwards is a later window).
+      const lines = Array.from({ length: 1_000_000 }, (_, i) => `row ${i + 1}`);
+      lines[949_999] = 'row 950000 has the rare token';
+      lines[9] = 'row 10 has the rare token too';
       fs.writeFileSync(path.join(world.root, 'large.txt'), `${lines.join('\n')}\n`);
+      expect(fs.statSync(path.join(world.root, 'large.txt')).size).toBeGreaterThan(8 * 1024 * 1024);
       const outcome = await grep({ query: 'rare token', include: ['large.txt'] });
-      expect(outcome.text).toContain('large.txt:250000:row 250000 has the rare token');
+      expect(outcome.text).toContain('large.txt:10:row 10 has the rare token too');
+      expect(outcome.text).toContain('large.txt:950000:row 950000 has the rare token');
+      expect(outcome.structured).toMatchObject({ filesMatched: 1, filesSearched: 1 });
     });
   });
 });

@@ -74,7 +74,7 @@ function kindOf(entry: Dirent): EntryKind {
  */
 export async function walk(
   base: DirHandle,
-  visit: (entry: WalkEntry) => VisitResult,
+  visit: (entry: WalkEntry) => VisitResult | Promise<VisitResult>,
   options: WalkOptions = {},
 ): Promise<WalkSummary> {
   const maxDepth = Math.min(options.maxDepth ?? HARD_MAX_DEPTH, HARD_MAX_DEPTH);
@@ -139,7 +139,10 @@ export async function walk(
       const depth = frame.depth + 1;
       let result: VisitResult;
       if (report) {
-        result = visit({ name, rel, kind, depth, parent: frame.dir });
+        const outcome = visit({ name, rel, kind, depth, parent: frame.dir });
+        // A visitor may need to wait (a large file searched window by window): rare, so the
+        // common synchronous answer costs nothing extra.
+        result = outcome instanceof Promise ? await outcome : outcome;
         if (result === 'stop') {
           summary.stopped = true;
           break;

@@ -184,7 +184,7 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
         sandbox.refuseLinked(input.path, stat);
         const { dir, name } = await sandbox.openParent(resolved);
         try {
-          searcher.searchFile(dir, name, input.path);
+          await searcher.searchFile(dir, name, input.path, ctx.signal);
         } finally {
           dir.close();
         }
@@ -202,9 +202,14 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
               if (exclude?.matches(entry.rel, entry.name, isDir)) return 'prune';
               if (entry.kind !== 'file') return undefined;
               if (include && !include.matches(entry.rel, entry.name, false)) return undefined;
-              return searcher.searchFile(entry.parent, entry.name, joinShown(input.path, entry.rel))
-                ? undefined
-                : 'stop';
+              const goOn = searcher.searchFile(
+                entry.parent,
+                entry.name,
+                joinShown(input.path, entry.rel),
+                ctx.signal,
+              );
+              if (typeof goOn === 'boolean') return goOn ? undefined : 'stop';
+              return goOn.then((more) => (more ? undefined : 'stop'));
             },
             {
               signal: ctx.signal,
@@ -277,13 +282,18 @@ class ContentSearcher {
     private readonly maxResults: number,
   ) {}
 
-  /** Searches one file; false when the cap is reached and the search should stop. */
-  searchFile(dir: DirHandle, name: string, shown: string): boolean {
+  /**
+   * Searches one file; false when the cap is reached and the search should stop. Files that
+   * fit one window are searched synchronously (the common, fast case); a larger file is read
+   * window by window, yielding between windows, so it can be cancelled part way.
+   */
+  searchFile(dir: DirHandle, name: string, shown: string, signal?: AbortSignal): boolean | Promise<boolean> {
     const fd = dir.openFileFd(name);
     if (fd === undefined) {
       this.skipped.unreadable++;
       return true;
     }
+    let handedOff = false;
     try {
       this.filesSearched++;
       // Most files fit the first read; only a longer one costs an fstat for its size.
@@ -293,63 +303,98 @@ class ContentSearcher {
         this.skipped.binary++;
         return true;
       }
-      let size = read;
       if (read === this.buffer.length) {
-        size = fs.fstatSync(fd).size;
-        const want = Math.min(size, WINDOW_BYTES);
-        if (want > this.buffer.length) {
-          const grown = Buffer.allocUnsafe(want);
+        const size = fs.fstatSync(fd).size;
+        if (size > WINDOW_BYTES) {
+          handedOff = true;
+          return this.searchWindows(dir, fd, size, shown, signal);
+        }
+        if (size > read) {
+          const grown = Buffer.allocUnsafe(size);
           this.buffer.copy(grown, 0, 0, read);
           this.buffer = grown;
-          read += fs.readSync(fd, this.buffer, read, want - read, read);
+          read += fs.readSync(fd, this.buffer, read, size - read, read);
         }
       }
-      let position = 0;
-      let firstLine = 1;
-      let found = 0;
-      for (;;) {
-        let end = read;
-        if (position + read < size) {
-          // Keep whole lines in the window; the partial last line starts the next one.
-          const lastNewline = this.buffer.lastIndexOf(0x0a, read - 1);
-          if (lastNewline > 0) end = lastNewline + 1;
-        }
-        const hits = searchBuffer(this.buffer, end, this.find, {
-          contextLines: this.contextLines,
-          maxHits: this.maxResults - this.hits.length,
-          maxLineChars: MAX_LINE_CHARS,
-          firstLine,
-        });
-        if (hits.length && !dir.sandbox.linkAllowed(fs.fstatSync(fd))) {
-          // Its content may be a file outside the roots: say nothing of what it holds.
-          this.skipped.hardlinked++;
-          return true;
-        }
-        for (const hit of hits) {
-          this.hits.push({ path: shown, ...hit });
-          this.bytes += shown.length + hit.text.length + 16;
-          for (const line of [...(hit.before ?? []), ...(hit.after ?? [])])
-            this.bytes += shown.length + line.length + 16;
-        }
-        found += hits.length;
-        if (this.hits.length >= this.maxResults || this.bytes > PAGE_BYTES) {
-          this.truncated = true;
-          break;
-        }
-        position += end;
-        if (position >= size) break;
-        firstLine += countNewlines(this.buffer, 0, end);
-        read = fs.readSync(fd, this.buffer, 0, Math.min(this.buffer.length, size - position), position);
-        if (read === 0) break;
-      }
-      if (found) this.filesMatched++;
+      const found = this.take(dir, fd, shown, this.buffer, read, 1);
+      if (found > 0) this.filesMatched++;
       return !this.truncated;
     } catch {
       this.skipped.unreadable++;
       return true;
     } finally {
+      if (!handedOff) fs.closeSync(fd);
+    }
+  }
+
+  private async searchWindows(
+    dir: DirHandle,
+    fd: number,
+    size: number,
+    shown: string,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const window = Buffer.allocUnsafe(WINDOW_BYTES);
+    try {
+      let position = 0;
+      let firstLine = 1;
+      let found = 0;
+      while (position < size && !this.truncated) {
+        signal?.throwIfAborted();
+        const read = fs.readSync(fd, window, 0, Math.min(WINDOW_BYTES, size - position), position);
+        if (read === 0) break;
+        let end = read;
+        if (position + read < size) {
+          // Keep whole lines in the window; the partial last line starts the next one.
+          const lastNewline = window.lastIndexOf(0x0a, read - 1);
+          if (lastNewline > 0) end = lastNewline + 1;
+        }
+        const taken = this.take(dir, fd, shown, window, end, firstLine);
+        if (taken < 0) return true;
+        found += taken;
+        firstLine += countNewlines(window, 0, end);
+        position += end;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (found) this.filesMatched++;
+      return !this.truncated;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      this.skipped.unreadable++;
+      return true;
+    } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /** Searches one window and records its hits: their count, or -1 if the file is refused. */
+  private take(
+    dir: DirHandle,
+    fd: number,
+    shown: string,
+    bytes: Buffer,
+    end: number,
+    firstLine: number,
+  ): number {
+    const hits = searchBuffer(bytes, end, this.find, {
+      contextLines: this.contextLines,
+      maxHits: this.maxResults - this.hits.length,
+      maxLineChars: MAX_LINE_CHARS,
+      firstLine,
+    });
+    if (hits.length && !dir.sandbox.linkAllowed(fs.fstatSync(fd))) {
+      // Its content may be a file outside the roots: say nothing of what it holds.
+      this.skipped.hardlinked++;
+      return -1;
+    }
+    for (const hit of hits) {
+      this.hits.push({ path: shown, ...hit });
+      this.bytes += shown.length + hit.text.length + 16;
+      for (const line of [...(hit.before ?? []), ...(hit.after ?? [])])
+        this.bytes += shown.length + line.length + 16;
+    }
+    if (this.hits.length >= this.maxResults || this.bytes > PAGE_BYTES) this.truncated = true;
+    return hits.length;
   }
 
   result() {

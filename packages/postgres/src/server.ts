@@ -98,6 +98,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
 
   let database: Promise<Database>;
   let opened: Database;
+  let closing = false;
   if (options.url) {
     const db = serverDatabase(options.url, options, logger);
     try {
@@ -137,7 +138,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
         return db;
       },
       async (error) => {
-        logger.error({ err: error }, 'the embedded database did not open');
+        if (!closing) logger.error({ err: error }, 'the embedded database did not open');
         throw new Error(`The embedded database did not open: ${(error as Error).message}`);
       },
     );
@@ -168,6 +169,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     resources: [tableSchemaResource(context)],
     prompts: [questionToSqlPrompt(context)],
     async close() {
+      closing = true;
       await opened.close();
     },
   });

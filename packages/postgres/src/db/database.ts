@@ -163,7 +163,10 @@ export class Database {
 
   /** Reads what the server says about itself and which functions are VOLATILE. */
   async init(signal?: AbortSignal): Promise<ServerInfo> {
-    const [info] = await this.catalog<any>(INFO_SQL, [], { signal });
+    const [[info]] = await Promise.all([
+      this.catalog<any>(INFO_SQL, [], { signal }),
+      this.refreshFunctions(signal), // on a second connection, at the same time
+    ]);
     this.info = {
       version: info.version,
       versionNum: info.version_num,
@@ -173,7 +176,6 @@ export class Database {
       ownedTables: info.owned_tables,
       writableTables: info.writable_tables,
     };
-    await this.refreshFunctions(signal);
     return this.info;
   }
 

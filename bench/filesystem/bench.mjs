@@ -172,7 +172,7 @@ async function compare(workload, contenders, notes = {}) {
   try {
     for (const server of Object.keys(started)) await attempt(server);
     if (contenders.floor) runFloor(contenders.floor.command);
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < (contenders.runs ?? RUNS); i++) {
       for (const server of Object.keys(started)) {
         const elapsed = await attempt(server);
         if (elapsed !== undefined) times[server].push(elapsed);
@@ -304,6 +304,7 @@ async function main() {
     ]) {
       for (const mode of ['head', 'tail']) {
         await compare(`read_text_file ${mode}=10, ${label} file`, {
+          runs: Math.max(RUNS, 21), // milliseconds: more runs to steady the median
           mcpkit: (c) => timed(c, 'read_text_file', { path: file, [mode]: 10 }),
           reference: (c) => timed(c, 'read_text_file', { path: file, [mode]: 10 }),
           floor: { name: mode, command: [mode, '-n', '10', file] },

@@ -137,6 +137,27 @@ describe('read tools', () => {
     });
   });
 
+  it('long heads and tails read in growing steps and return exactly the lines asked for', async () => {
+    await client.close();
+    client = await clientFor(world);
+    fs.writeFileSync(path.join(world.root, 'big.txt'), numbered(1, 50_000));
+    expect((await read({ path: 'big.txt', head: 5000 })).raw.content![0]).toEqual({
+      type: 'text',
+      text: numbered(1, 5000),
+    });
+    expect((await read({ path: 'big.txt', tail: 5000 })).raw.content![0]).toEqual({
+      type: 'text',
+      text: numbered(45_001, 50_000),
+    });
+    // More than the byte budget: whole lines only, and the note says where the next begins.
+    const capped = await read({ path: 'big.txt', offset: 10, limit: 40_000 });
+    const body = (capped.raw.content![0] as { text: string }).text;
+    const shown = body.split('\n').length - 1;
+    expect(body).toBe(numbered(10, 10 + shown - 1));
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(128 * 1024);
+    expect(capped.text).toContain(`offset=${10 + shown}`);
+  });
+
   describe('read_media_file', () => {
     it('returns images and audio as their content types, other files as a blob resource', async () => {
       const image = await call(client, 'read_media_file', { path: 'image.png' });

@@ -3,6 +3,7 @@ import { utf8Prefix } from './text.js';
 
 const NEWLINE = 0x0a;
 const SCAN_CHUNK = 1024 * 1024;
+const FIRST_STEP = 16 * 1024;
 const TAIL_CHUNK = 64 * 1024;
 
 /** What one read by lines returned, and where the next one starts. */
@@ -127,18 +128,38 @@ export async function readLines(
     options.offset === 1 ? { start: 0 } : await lineStart(handle, file, options.offset, options.signal);
   if ('total' in found) return { pastEnd: found.total };
   const start = found.start;
-  const want = Math.min(options.maxBytes, file.size - start);
-  const buffer = Buffer.allocUnsafe(Math.max(0, want));
-  const { bytesRead } = want > 0 ? await handle.read(buffer, 0, want, start) : { bytesRead: 0 };
-  const view = buffer.subarray(0, bytesRead);
+  // Read in growing steps until enough lines are in: a head of 10 lines reads a few KiB, not
+  // the whole byte budget.
+  const want = Math.max(0, Math.min(options.maxBytes, file.size - start));
+  let buffer = Buffer.allocUnsafe(Math.min(want, FIRST_STEP));
+  let bytesRead = 0;
   let lines = 0;
   let end = 0;
-  let at = view.indexOf(NEWLINE);
-  while (at !== -1 && lines < options.limit) {
-    lines++;
-    end = at + 1;
-    at = lines < options.limit ? view.indexOf(NEWLINE, end) : -1;
+  while (bytesRead < want && lines < options.limit) {
+    if (bytesRead === buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(want, buffer.length * 4));
+      buffer.copy(grown, 0, 0, bytesRead);
+      buffer = grown;
+    }
+    const { bytesRead: got } = await handle.read(
+      buffer,
+      bytesRead,
+      buffer.length - bytesRead,
+      start + bytesRead,
+    );
+    if (got === 0) break;
+    const view = buffer.subarray(0, bytesRead + got);
+    for (
+      let at = view.indexOf(NEWLINE, end);
+      at !== -1 && lines < options.limit;
+      at = view.indexOf(NEWLINE, end)
+    ) {
+      lines++;
+      end = at + 1;
+    }
+    bytesRead += got;
   }
+  const view = buffer.subarray(0, bytesRead);
   let cutLine = false;
   const reachedEof = start + bytesRead >= file.size;
   if (lines < options.limit && end < bytesRead) {
@@ -180,8 +201,10 @@ export async function readTail(
   let start = -1;
   let skipTrailing = true;
   // Scan back for the newline that ends the line before the first one wanted.
+  let step = 4096; // grows: a tail of a few lines reads a few KiB
   outer: while (position > 0 && size - position < options.maxBytes) {
-    const length = Math.min(TAIL_CHUNK, position, options.maxBytes - (size - position));
+    const length = Math.min(step, position, options.maxBytes - (size - position));
+    step = Math.min(step * 2, TAIL_CHUNK);
     position -= length;
     const chunk = Buffer.allocUnsafe(length);
     const { bytesRead } = await handle.read(chunk, 0, length, position);

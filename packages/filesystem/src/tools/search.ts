@@ -184,7 +184,7 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
         sandbox.refuseLinked(input.path, stat);
         const { dir, name } = await sandbox.openParent(resolved);
         try {
-          await searcher.searchFile(dir, name, input.path, ctx.signal);
+          await searcher.searchFile(dir, name, () => input.path, ctx.signal);
         } finally {
           dir.close();
         }
@@ -202,10 +202,11 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
               if (exclude?.matches(entry.rel, entry.name, isDir)) return 'prune';
               if (entry.kind !== 'file') return undefined;
               if (include && !include.matches(entry.rel, entry.name, false)) return undefined;
+              const rel = entry.rel; // the shown path is built only for a file that matches
               const goOn = searcher.searchFile(
                 entry.parent,
                 entry.name,
-                joinShown(input.path, entry.rel),
+                () => joinShown(input.path, rel),
                 ctx.signal,
               );
               if (typeof goOn === 'boolean') return goOn ? undefined : 'stop';
@@ -287,7 +288,12 @@ class ContentSearcher {
    * fit one window are searched synchronously (the common, fast case); a larger file is read
    * window by window, yielding between windows, so it can be cancelled part way.
    */
-  searchFile(dir: DirHandle, name: string, shown: string, signal?: AbortSignal): boolean | Promise<boolean> {
+  searchFile(
+    dir: DirHandle,
+    name: string,
+    shown: () => string,
+    signal?: AbortSignal,
+  ): boolean | Promise<boolean> {
     const fd = dir.openFileFd(name);
     if (fd === undefined) {
       this.skipped.unreadable++;
@@ -331,7 +337,7 @@ class ContentSearcher {
     dir: DirHandle,
     fd: number,
     size: number,
-    shown: string,
+    shown: () => string,
     signal?: AbortSignal,
   ): Promise<boolean> {
     const window = Buffer.allocUnsafe(WINDOW_BYTES);
@@ -371,7 +377,7 @@ class ContentSearcher {
   private take(
     dir: DirHandle,
     fd: number,
-    shown: string,
+    shown: () => string,
     bytes: Buffer,
     end: number,
     firstLine: number,
@@ -387,11 +393,12 @@ class ContentSearcher {
       this.skipped.hardlinked++;
       return -1;
     }
+    const path = hits.length ? shown() : '';
     for (const hit of hits) {
-      this.hits.push({ path: shown, ...hit });
-      this.bytes += shown.length + hit.text.length + 16;
+      this.hits.push({ path, ...hit });
+      this.bytes += path.length + hit.text.length + 16;
       for (const line of [...(hit.before ?? []), ...(hit.after ?? [])])
-        this.bytes += shown.length + line.length + 16;
+        this.bytes += path.length + line.length + 16;
     }
     if (this.hits.length >= this.maxResults || this.bytes > PAGE_BYTES) this.truncated = true;
     return hits.length;

@@ -1,7 +1,11 @@
 // The bare SDK v2 baseline: one trivial tool on a plain McpServer, nothing else.
 // Usage: node echo-bare.mjs stdio | node echo-bare.mjs http <port>
 import { createServer } from 'node:http';
-import { localhostHostValidation, localhostOriginValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import {
+  localhostHostValidation,
+  localhostOriginValidation,
+  toNodeHandler,
+} from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import * as z from 'zod';
@@ -26,7 +30,9 @@ if (mode === 'http') {
     if (!host(req, res) || !origin(req, res)) return;
     void node(req, res);
   });
-  server.listen(Number(port), '127.0.0.1', () => process.stderr.write(`listening ${server.address().port}\n`));
+  server.listen(Number(port), '127.0.0.1', () =>
+    process.stderr.write(`listening ${server.address().port}\n`),
+  );
 } else {
   serveStdio(factory);
 }

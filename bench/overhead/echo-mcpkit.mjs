@@ -26,7 +26,9 @@ const module = defineServer({
   ],
 });
 
-const runtime = await createRuntime(module, { logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }) });
+const runtime = await createRuntime(module, {
+  logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }),
+});
 const [mode, port] = process.argv.slice(2);
 if (mode === 'http') {
   const handle = await serveRuntimeOverHttp(runtime, { port: Number(port) });

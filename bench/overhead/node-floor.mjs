@@ -8,7 +8,8 @@ process.stdin.on('data', (chunk) => {
     buffer = buffer.slice(newline + 1);
     if (line.trim()) {
       const message = JSON.parse(line);
-      if (message.id !== undefined) process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: {} })}\n`);
+      if (message.id !== undefined)
+        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: {} })}\n`);
     }
     newline = buffer.indexOf('\n');
   }

@@ -4,7 +4,7 @@
 //
 //   npm run build && node bench/overhead/run.mjs            # full run (a few minutes)
 //   node bench/overhead/run.mjs --quick                     # fewer calls and rounds
-//   options: --transport stdio|http, --era legacy|modern, --no-cold
+//   options: --transport stdio|http, --era legacy|modern, --no-cold, --mcpkit-log-level warn
 //
 // Both servers run as child processes; the load comes from one SDK client in this process, so
 // the client's own cost is in every figure alike. Rounds alternate which server goes first.
@@ -20,7 +20,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 3 : 5;
-const CALLS = quick ? 1000 : 3000;
+/** Calls per round: HTTP is ~10x slower per call than stdio, so it gets fewer. */
+const CALLS = { stdio: quick ? 1000 : 3000, http: quick ? 300 : 1000 };
 const WARMUP = 500;
 const COLD_RUNS = quick ? 9 : 21;
 const option = (name) => {
@@ -30,6 +31,8 @@ const option = (name) => {
 const TRANSPORTS = option('transport') ? [option('transport')] : ['stdio', 'http'];
 const ERAS = option('era') ? [option('era')] : ['legacy', 'modern'];
 const SKIP_COLD = process.argv.includes('--no-cold');
+/** mcpkit's stderr log level: `info` (the default) writes one audit line per call. */
+const MCPKIT_LOG_LEVEL = option('mcpkit-log-level') ?? 'info';
 
 const SERVERS = {
   'bare SDK': path.join(here, 'echo-bare.mjs'),
@@ -52,7 +55,7 @@ function cpuMs(pid) {
 function startHttp(script) {
   const child = spawn(process.execPath, [script, 'http', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    env: { ...process.env, LOG_LEVEL: MCPKIT_LOG_LEVEL },
   });
   return new Promise((resolve, reject) => {
     let err = '';
@@ -75,6 +78,7 @@ async function connect(transport, server, era) {
     const stdio = new StdioClientTransport({
       command: process.execPath,
       args: [SERVERS[server], 'stdio'],
+      env: { ...process.env, LOG_LEVEL: MCPKIT_LOG_LEVEL },
       stderr: 'ignore',
     });
     await client.connect(stdio);
@@ -137,7 +141,7 @@ async function throughput() {
         for (let round = 0; round < ROUNDS; round++) {
           const order = round % 2 ? Object.keys(SERVERS).reverse() : Object.keys(SERVERS);
           for (const server of order) {
-            samples[server].push(await measure(connections[server], CALLS, concurrency));
+            samples[server].push(await measure(connections[server], CALLS[transport], concurrency));
           }
         }
         const result = {};
@@ -189,7 +193,11 @@ function coldStart(args) {
 
 async function coldStarts() {
   const targets = {
-    'mcpkit CLI (`mcpkit serve catalog`, bundled)': [path.join(root, 'packages/cli/dist/bin.js'), 'serve', 'catalog'],
+    'mcpkit CLI (`mcpkit serve catalog`, bundled)': [
+      path.join(root, 'packages/cli/dist/bin.js'),
+      'serve',
+      'catalog',
+    ],
     'mcpkit as a library (echo-mcpkit.mjs, unbundled)': [SERVERS.mcpkit, 'stdio'],
     'bare SDK v2 (echo-bare.mjs, unbundled)': [SERVERS['bare SDK'], 'stdio'],
     'node itself (a script that answers JSON-RPC by hand)': [path.join(here, 'node-floor.mjs')],
@@ -207,7 +215,8 @@ const cold = SKIP_COLD ? {} : await coldStarts();
 const fmt = (n, digits = 0) => n.toFixed(digits);
 const lines = [
   `Machine: ${os.cpus().length}x ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(2)} at the end.`,
-  `Medians of ${ROUNDS} rounds of ${CALLS} calls after ${WARMUP} warm-up calls; one SDK client in the bench process.`,
+  `mcpkit log level: ${MCPKIT_LOG_LEVEL}${MCPKIT_LOG_LEVEL === 'info' ? ' (the default: one audit line per call on stderr)' : ' (audit lines off)'}.`,
+  `Medians of ${ROUNDS} rounds (${CALLS.stdio} calls each over stdio, ${CALLS.http} over HTTP) after ${WARMUP} warm-up calls; one SDK client in the bench process.`,
   '',
   '| transport | era | in flight | bare SDK calls/s | mcpkit calls/s | mcpkit vs bare | bare p50 / p99 ms | mcpkit p50 / p99 ms | server CPU µs/call bare / mcpkit |',
   '| --- | --- | --: | --: | --: | --: | --: | --: | --: |',

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type HandlerContext, ToolError } from '@mcpkit/core';
+import { formatBytes, type HandlerContext, ToolError } from '@mcpkit/core';
 import type { FilesystemLimits } from '../options.js';
 import type { Resolved, Sandbox } from '../sandbox/sandbox.js';
 
@@ -71,6 +71,9 @@ export function shownAbsolute(resolved: Resolved): string {
  */
 export const PAGE_BYTES = 96 * 1024;
 
+/** Sizes in messages, as the rest of mcpkit writes them ("12.3 KiB"). */
+export const formatSize = formatBytes;
+
 /** Opaque page cursors: base64url JSON, tied to the request that produced them. */
 export function encodeCursor(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
@@ -99,17 +102,13 @@ export function requestKey(...parts: unknown[]): string {
   return (hash >>> 0).toString(36);
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+/** Annotations of every tool that only reads. */
+export const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 
 /** Progress at most every 250 ms, never awaited inside a hot loop. */
 export function progressReporter(ctx: HandlerContext, what: string) {

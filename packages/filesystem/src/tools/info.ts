@@ -4,9 +4,7 @@ import { defineTool, structured, type ToolDefinition } from '@mcpkit/core';
 import * as z from 'zod';
 import { about } from '../sandbox/errors.js';
 import type { Resolved, Sandbox } from '../sandbox/sandbox.js';
-import { type FsContext, formatSize, shownAbsolute } from './context.js';
-
-const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+import { type FsContext, formatSize, READ_ONLY, shownAbsolute } from './context.js';
 
 const infoOutput = z.object({
   path: z.string(),

@@ -12,10 +12,9 @@ import {
   formatSize,
   PAGE_BYTES,
   progressReporter,
+  READ_ONLY,
   requestKey,
 } from './context.js';
-
-const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 const TYPE_NAME: Record<EntryKind, 'file' | 'directory' | 'symlink' | 'other'> = {
   file: 'file',

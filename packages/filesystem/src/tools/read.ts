@@ -5,11 +5,9 @@ import { mimeTypeOf } from '../fs/mime.js';
 import { continuationNote, readText, sniff, type TextRead } from '../fs/read-text.js';
 import { isUtf16, looksBinary, utf8Prefix } from '../fs/text.js';
 import { PathError } from '../sandbox/errors.js';
-import { type FsContext, formatSize, shownAbsolute } from './context.js';
+import { type FsContext, formatSize, READ_ONLY, shownAbsolute } from './context.js';
 
 type ContentBlock = NonNullable<ToolResult['content']>[number];
-
-const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 const lineCount = z.number().int().min(1);
 

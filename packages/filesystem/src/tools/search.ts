@@ -22,10 +22,9 @@ import {
   joinShown,
   PAGE_BYTES,
   progressReporter,
+  READ_ONLY,
   requestKey,
 } from './context.js';
-
-const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 /** Files are searched whole up to this size, and in line-aligned windows of it beyond. */
 const WINDOW_BYTES = 8 * 1024 * 1024;

@@ -163,10 +163,12 @@ export class Database {
 
   /** Reads what the server says about itself and which functions are VOLATILE. */
   async init(signal?: AbortSignal): Promise<ServerInfo> {
-    const [[info]] = await Promise.all([
-      this.catalog<any>(INFO_SQL, [], { signal }),
-      this.refreshFunctions(signal), // on a second connection, at the same time
-    ]);
+    // On a server, both at once on two connections; embedded, one after the other (one
+    // connection, and the first waits for the database to open, longer than a queue wait).
+    const [[info]] =
+      this.settings.mode === 'server'
+        ? await Promise.all([this.catalog<any>(INFO_SQL, [], { signal }), this.refreshFunctions(signal)])
+        : [await this.catalog<any>(INFO_SQL, [], { signal }), await this.refreshFunctions(signal)];
     this.info = {
       version: info.version,
       versionNum: info.version_num,
@@ -226,7 +228,7 @@ export class Database {
     // Embedded, Postgres cannot time itself out: the deadline is the timeout. A server stops
     // the statement itself; the deadline there only covers a server or network that hangs.
     const deadlineMs = this.settings.mode === 'embedded' ? timeoutMs : timeoutMs + 2000;
-    const timer = setTimeout(() => kill('timeout'), deadlineMs);
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = () => kill('cancel');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     // The connection goes back (or is dropped) only once the reset is done and checked.
@@ -245,6 +247,8 @@ export class Database {
         client.on('error', (error) => this.settings.logger.debug({ err: error }, 'connection closed'));
       }
       if (stopped) throw new Error(stopped);
+      // The clock starts with the statement, not while a database opens or restarts.
+      timer = setTimeout(() => kill('timeout'), deadlineMs);
       // Everything goes out in one write: pg pipelines, the socket is corked meanwhile.
       const stream = client.connection?.stream;
       stream?.cork?.();

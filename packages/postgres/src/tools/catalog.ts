@@ -11,6 +11,17 @@ const READ = {
   openWorldHint: false,
 } as const;
 
+/** What list_tables says of each table, and describe_table starts with. */
+const TableShape = z.object({
+  schema: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  rowEstimate: z.number().nullable().describe('Planner estimate; null when never analyzed or a view'),
+  bytes: z.number().nullable(),
+  size: z.string().nullable(),
+  comment: z.string().nullable(),
+});
+
 export function listSchemasTool(pg: PgContext) {
   return defineTool({
     name: 'list_schemas',
@@ -57,17 +68,7 @@ export function listTablesTool(pg: PgContext) {
       offset: z.number().int().min(0).optional().describe('Tables to skip (for the next page)'),
     }),
     output: z.object({
-      tables: z.array(
-        z.object({
-          schema: z.string(),
-          name: z.string(),
-          kind: z.string(),
-          rowEstimate: z.number().nullable().describe('Planner estimate; null when never analyzed or a view'),
-          bytes: z.number().nullable(),
-          size: z.string().nullable(),
-          comment: z.string().nullable(),
-        }),
-      ),
+      tables: z.array(TableShape),
       total: z.number().int(),
       nextOffset: z.number().int().optional(),
     }),
@@ -113,14 +114,7 @@ export function describeTableTool(pg: PgContext) {
     input: z.object({
       table: z.string().min(1).max(300).describe('Table name, optionally schema-qualified'),
     }),
-    output: z.object({
-      schema: z.string(),
-      name: z.string(),
-      kind: z.string(),
-      rowEstimate: z.number().nullable(),
-      bytes: z.number().nullable(),
-      size: z.string().nullable(),
-      comment: z.string().nullable(),
+    output: TableShape.extend({
       columns: z.array(
         z.object({
           name: z.string(),

@@ -4,7 +4,8 @@
 //
 //   npm run build && node bench/overhead/run.mjs            # full run (a few minutes)
 //   node bench/overhead/run.mjs --quick                     # fewer calls and rounds
-//   options: --transport stdio|http, --era legacy|modern, --no-cold, --mcpkit-log-level warn
+//   options: --transport stdio|http, --era legacy|modern, --no-cold, --cold-only,
+//            --mcpkit-log-level warn
 //
 // Both servers run as child processes; the load comes from one SDK client in this process, so
 // the client's own cost is in every figure alike. Rounds alternate which server goes first.
@@ -209,7 +210,7 @@ async function coldStarts() {
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
 
-const rows = await throughput();
+const rows = process.argv.includes('--cold-only') ? [] : await throughput();
 const cold = SKIP_COLD ? {} : await coldStarts();
 
 const fmt = (n, digits = 0) => n.toFixed(digits);

@@ -122,7 +122,7 @@ async function lineStart(
 export async function readLines(
   handle: FileHandle,
   file: FileIdentity,
-  options: { offset: number; limit: number; maxBytes: number; signal?: AbortSignal },
+  options: { offset: number; limit: number; maxBytes: number; signal?: AbortSignal; prefetch?: Buffer },
 ): Promise<LineWindow | { pastEnd: number }> {
   const found =
     options.offset === 1 ? { start: 0 } : await lineStart(handle, file, options.offset, options.signal);
@@ -135,6 +135,22 @@ export async function readLines(
   let bytesRead = 0;
   let lines = 0;
   let end = 0;
+  const count = (filled: number) => {
+    const view = buffer.subarray(0, filled);
+    for (
+      let at = view.indexOf(NEWLINE, end);
+      at !== -1 && lines < options.limit;
+      at = view.indexOf(NEWLINE, end)
+    ) {
+      lines++;
+      end = at + 1;
+    }
+  };
+  if (start === 0 && options.prefetch?.length) {
+    // The first bytes were already read (to tell text from binary): no second read for them.
+    bytesRead = options.prefetch.copy(buffer, 0, 0, Math.min(options.prefetch.length, buffer.length));
+    count(bytesRead);
+  }
   while (bytesRead < want && lines < options.limit) {
     if (bytesRead === buffer.length) {
       const grown = Buffer.allocUnsafe(Math.min(want, buffer.length * 4));
@@ -148,16 +164,8 @@ export async function readLines(
       start + bytesRead,
     );
     if (got === 0) break;
-    const view = buffer.subarray(0, bytesRead + got);
-    for (
-      let at = view.indexOf(NEWLINE, end);
-      at !== -1 && lines < options.limit;
-      at = view.indexOf(NEWLINE, end)
-    ) {
-      lines++;
-      end = at + 1;
-    }
     bytesRead += got;
+    count(bytesRead);
   }
   const view = buffer.subarray(0, bytesRead);
   let cutLine = false;

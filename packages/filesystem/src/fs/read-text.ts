@@ -55,7 +55,7 @@ export async function readText(
         size,
       };
     }
-    const window = await readLines(handle, file, { ...request, signal });
+    const window = await readLines(handle, file, { ...request, signal, prefetch: head });
     if ('pastEnd' in window) {
       throw new PathError(
         resolved.input,

@@ -127,22 +127,26 @@ async function measureServer(label, command, args) {
 async function rawBigQuery(command, args) {
   const child = spawn(command, args, { cwd: work, stdio: ['pipe', 'pipe', 'ignore'] });
   const lines = [];
-  let buffered = '';
+  let parts = []; // chunks of the line being read: a 100 MB reply must not be rescanned per chunk
   let waiting;
-  child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
-    buffered += chunk;
-    let newline = buffered.indexOf('\n');
+    let start = 0;
+    let newline = chunk.indexOf(10);
     while (newline >= 0) {
-      lines.push(buffered.slice(0, newline));
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf('\n');
-      waiting?.();
+      parts.push(chunk.subarray(start, newline));
+      lines.push(Buffer.concat(parts).toString('utf8'));
+      parts = [];
+      start = newline + 1;
+      newline = chunk.indexOf(10, start);
     }
+    if (start < chunk.length) parts.push(chunk.subarray(start));
+    waiting?.();
   });
   const reply = async (id) => {
     for (;;) {
-      const index = lines.findIndex((line) => line.startsWith('{') && JSON.parse(line).id === id);
+      // The id is near one end of the line (the SDKs order fields differently); never parse 100 MB for it.
+      const idPattern = new RegExp(`"id":${id}[,}]`);
+      const index = lines.findIndex((line) => idPattern.test(line.slice(0, 80) + line.slice(-80)));
       if (index >= 0) return lines.splice(index, 1)[0];
       await new Promise((resolve) => {
         waiting = resolve;

@@ -122,7 +122,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
       {
         ...sessionSettings(options, logger),
         mode: 'embedded',
-        countLimit: 100_000,
+        countLimit: 20_000,
         gate: { capacity: 1, maxWaiting: options.queueSize, waitMs: options.queueWait },
       },
       () => host.close(),

@@ -421,6 +421,50 @@ describe('timeouts, cancellation and load', () => {
     }
   });
 
+  it('a cancelled call stops its statement on the server too', async () => {
+    const client = await serve({ statementTimeout: 20_000 });
+    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    await admin.connect();
+    const waiting = async () =>
+      (
+        await cluster.admin(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'reader' AND wait_event_type = 'Lock'",
+        )
+      )[0].n as number;
+    try {
+      await admin.query('BEGIN; LOCK TABLE locked IN ACCESS EXCLUSIVE MODE');
+      const controller = new AbortController();
+      const call = client.callTool(
+        { name: 'query', arguments: { sql: 'SELECT count(*) FROM locked' } },
+        undefined,
+        {
+          signal: controller.signal,
+        },
+      );
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await waiting()).toBe(1);
+      controller.abort();
+      // the client may see its own abort or the server's answer to the cancellation
+      const ended = await call.then(
+        (result) => resultText(result),
+        (error: Error) => error.message,
+      );
+      expect(ended).toMatch(/cancel|abort/i);
+      const deadline = Date.now() + 5000;
+      while ((await waiting()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await waiting()).toBe(0);
+      await admin.query('ROLLBACK');
+      const next = await client.callTool({
+        name: 'query',
+        arguments: { sql: 'SELECT count(*) AS n FROM locked' },
+      });
+      expect(next.isError).toBeFalsy();
+    } finally {
+      await admin.end();
+      await client.close();
+    }
+  });
+
   it('with every connection busy, calls wait in a bounded queue and then get a busy error', async () => {
     const client = await serve({ statementTimeout: 15_000, poolSize: 2, queueSize: 1, queueWait: 300 });
     const admin = new pg.Client({ connectionString: cluster.adminUrl });

@@ -1,5 +1,5 @@
 import { type Logger, ToolError } from '@mcpkit/core';
-import type pg from 'pg';
+import pg from 'pg';
 import { CATALOG_FUNCTIONS_SQL, type CatalogFunctions, catalogFunctionsFrom } from '../sql/functions.js';
 import { BusyError, Gate, type GateOptions } from './gate.js';
 import { KNOWN_TYPES, RAW_TEXT } from './types.js';
@@ -220,9 +220,12 @@ export class Database {
     let client: PoolClient | undefined;
     let broken = false;
     let stopped: 'timeout' | 'cancel' | undefined;
+    let reset: Promise<unknown> | undefined;
     const kill = (why: 'timeout' | 'cancel') => {
       stopped ??= why;
       broken = true;
+      // A server backend would run on after its socket closed: stop its statement first.
+      if (client && reset) this.cancelBackend((client as { processID?: number }).processID);
       client?.connection?.stream?.destroy(new Error(why === 'timeout' ? 'statement timeout' : 'cancelled'));
     };
     // Embedded, Postgres cannot time itself out: the deadline is the timeout. A server stops
@@ -238,7 +241,6 @@ export class Database {
       client?.release(broken ? true : undefined);
       release();
     };
-    let reset: Promise<unknown> | undefined;
     try {
       client = (await this.pool.connect()) as PoolClient;
       // A socket destroyed on purpose reports an error; the pool listens only while idle.
@@ -451,6 +453,20 @@ export class Database {
       oid: f.dataTypeID,
       type: this.typeNames.get(f.dataTypeID) ?? `oid ${f.dataTypeID}`,
     }));
+  }
+
+  /**
+   * Cancels the statement a server backend is running, from a connection of its own (outside
+   * the pool, which may be full): a role may cancel its own backends. Best effort.
+   */
+  private cancelBackend(pid: number | undefined): void {
+    if (this.settings.mode !== 'server' || !pid) return;
+    const side = new pg.Client({ ...(this.pool as unknown as { options: pg.ClientConfig }).options });
+    side
+      .connect()
+      .then(() => side.query('SELECT pg_catalog.pg_cancel_backend($1)', [pid]))
+      .catch((error) => this.settings.logger.debug({ err: error }, 'could not cancel a backend'))
+      .finally(() => side.end().catch(() => {}));
   }
 
   /** Resolves once every call's connection is reset and back (what a check from outside waits for). */

@@ -112,6 +112,7 @@ export const HttpConfigSchema = z
         maxSessionsPerPrincipal: positiveInt.optional(),
         sessionIdleSec: positiveInt.optional(),
         maxSubscriptions: positiveInt.optional(),
+        maxSubscriptionsPerPrincipal: positiveInt.optional(),
       })
       .strict()
       .default({}),

@@ -103,3 +103,23 @@ describe.each(ERAS)('change notifications (%s)', (era) => {
     }
   });
 });
+
+describe('listen streams per caller', () => {
+  it('refuses a caller more 2026 listen streams than its share, and frees the slot when one closes', async () => {
+    const capped = await startServer({ limits: { maxSubscriptionsPerPrincipal: 2 } });
+    const client = await connectHttp(capped.handle.url, 'modern');
+    try {
+      const first = await (client as any).listen({ resourceSubscriptions: ['memo://one'] });
+      const second = await (client as any).listen({ toolsListChanged: true });
+      await expect((client as any).listen({ toolsListChanged: true })).rejects.toThrow();
+      await first.close();
+      await until(() => !capped.watchable.watched().includes('memo://one'));
+      const third = await (client as any).listen({ toolsListChanged: true });
+      await third.close();
+      await second.close();
+    } finally {
+      await client.close();
+      await capped.close();
+    }
+  });
+});

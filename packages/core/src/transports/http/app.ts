@@ -12,11 +12,12 @@ import {
   validateHostHeader,
   validateOriginHeader,
 } from '@modelcontextprotocol/server';
+import { principalOf } from '../../define/context.js';
 import { formatBytes } from '../../output/truncate.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { ResourceWatches } from '../../runtime/watches.js';
 import { type Authenticator, createAuthenticator } from './auth.js';
-import { batchRefusal, inspectBody } from './body.js';
+import { batchRefusal, inspectBody, requestIdOf } from './body.js';
 import type { ResolvedHttpOptions } from './options.js';
 import { jsonRpcError, onResponseEnd } from './response-end.js';
 import { LegacySessions } from './sessions.js';
@@ -96,23 +97,43 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
   const sessions = new LegacySessions(runtime.factory, limits, logger, (event) => ownEvents.has(event));
   const unsubscribe = bus.subscribe((event) => sessions.forward(event));
 
-  /** Holds watches on the URIs a modern listen stream names, for as long as the stream is open. */
-  const watchWhileOpen = (response: Response, message: unknown): Response => {
+  /** Open 2026 listen streams per caller: one caller cannot take every subscription slot. */
+  const listening = new Map<string, number>();
+
+  /**
+   * A 2026 `subscriptions/listen` stream: counted against its caller while open, and holding
+   * watches on the URIs it names for as long as it is open.
+   */
+  const serveListen = async (request: Request, message: unknown, authInfo: AuthInfo | undefined) => {
+    const caller = principalOf(authInfo);
+    const open = listening.get(caller) ?? 0;
+    if (open >= limits.maxSubscriptionsPerPrincipal) {
+      return jsonRpcError(
+        429,
+        -32603,
+        `Subscription limit reached: ${open} listen streams are open for this caller; close one first`,
+        requestIdOf(message),
+        { 'retry-after': '5' },
+      );
+    }
+    const response = await modern.fetch(request, { ...(authInfo ? { authInfo } : {}), parsedBody: message });
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+    listening.set(caller, open + 1);
+    const holder = {};
     const uris = (message as { params?: { notifications?: { resourceSubscriptions?: unknown } } }).params
       ?.notifications?.resourceSubscriptions;
-    if (
-      !watches ||
-      !Array.isArray(uris) ||
-      !response.headers.get('content-type')?.startsWith('text/event-stream')
-    ) {
-      return response;
+    if (watches && Array.isArray(uris)) {
+      watches.add(
+        holder,
+        uris.filter((u): u is string => typeof u === 'string').slice(0, limits.maxWatchedUrisPerStream),
+      );
     }
-    const holder = {};
-    watches.add(
-      holder,
-      uris.filter((u): u is string => typeof u === 'string').slice(0, limits.maxWatchedUrisPerStream),
-    );
-    return onResponseEnd(response, () => watches.remove(holder));
+    return onResponseEnd(response, () => {
+      const left = (listening.get(caller) ?? 1) - 1;
+      if (left > 0) listening.set(caller, left);
+      else listening.delete(caller);
+      watches?.remove(holder);
+    });
   };
 
   /** One MCP request, already past Host/Origin/auth checks and the body cap. */
@@ -126,12 +147,13 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     }
     if (await isLegacyRequest(request, body?.value)) return sessions.handle(request, body, authInfo);
     if (body?.batch) return Response.json(batchRefusal(), { status: 400 });
-    const response = await modern.fetch(request, {
+    if ((body?.value as { method?: unknown } | undefined)?.method === 'subscriptions/listen') {
+      return serveListen(request, body!.value, authInfo);
+    }
+    return modern.fetch(request, {
       ...(authInfo ? { authInfo } : {}),
       ...(body ? { parsedBody: body.value } : {}),
     });
-    const method = (body?.value as { method?: unknown } | undefined)?.method;
-    return method === 'subscriptions/listen' ? watchWhileOpen(response, body!.value) : response;
   };
   const toNode = toNodeHandler(
     { fetch: serveMcp },

@@ -44,6 +44,7 @@ export function httpOptionsFromConfig(http: HttpConfig, baseDir: string): HttpSe
       maxSessionsPerPrincipal: http.limits.maxSessionsPerPrincipal,
       sessionIdleMs: http.limits.sessionIdleSec === undefined ? undefined : http.limits.sessionIdleSec * 1000,
       maxSubscriptions: http.limits.maxSubscriptions,
+      maxSubscriptionsPerPrincipal: http.limits.maxSubscriptionsPerPrincipal,
     },
   };
 }

@@ -72,6 +72,8 @@ export interface HttpLimits {
   sessionIdleMs: number;
   /** Most open 2026 `subscriptions/listen` streams. Default 1024. */
   maxSubscriptions: number;
+  /** Most open listen streams one caller holds. Default 32. */
+  maxSubscriptionsPerPrincipal: number;
   /** Most resource URIs one listen stream may have watched. Default 256. */
   maxWatchedUrisPerStream: number;
 }
@@ -84,6 +86,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxSessionsPerPrincipal: 100,
   sessionIdleMs: 30 * 60_000,
   maxSubscriptions: 1024,
+  maxSubscriptionsPerPrincipal: 32,
   maxWatchedUrisPerStream: 256,
 };
 

@@ -42,6 +42,20 @@ describe('the http section of a config', () => {
     expect(resolved.allowedHosts).toEqual(['mcp.example.com']);
   });
 
+  it('names the server by its first allowed host when it listens on every interface', () => {
+    const resolved = resolveHttpOptions(
+      {
+        host: '0.0.0.0',
+        allowedHosts: ['mcp.internal:8443', 'other'],
+        auth: { tokens: [], jwt: { issuer: 'i', jwksFile: 'f' } },
+      },
+      8443,
+    );
+    expect(resolved.resourceUrl.href).toBe('http://mcp.internal:8443/mcp');
+    expect(resolved.allowedHosts).toEqual(['mcp.internal', 'other']);
+    expect(resolved.allowedOrigins).toEqual([]);
+  });
+
   it('refuses weak or ambiguous settings with a message naming them', () => {
     const bad = [
       [{ auth: { tokens: [{ token: 'short', principal: 'x' }] } }, /at least 16/],

@@ -198,9 +198,14 @@ export function resolveHttpOptions(options: HttpServeOptions, boundPort: number)
   const loopback = isLoopbackHost(host);
   const urlHost = hostnameOf(host === 'localhost' ? '127.0.0.1' : host);
   const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
+  // The URL clients use: the public one, else the bound address (on every interface, the first
+  // name clients are told to use). It is the resource id, and the default JWT audience.
+  const named = options.allowedHosts?.[0]
+    ? hostnameOf(options.allowedHosts[0].replace(/:\d+$/, ''))
+    : undefined;
   const resourceUrl = options.publicUrl
     ? new URL(options.publicUrl)
-    : new URL(`http://${wildcard ? '127.0.0.1' : urlHost}:${boundPort}${path}`);
+    : new URL(`http://${wildcard ? (named ?? '127.0.0.1') : urlHost}:${boundPort}${path}`);
 
   const hosts = new Set<string>(loopback ? localhostAllowedHostnames() : []);
   if (!wildcard) hosts.add(urlHost);

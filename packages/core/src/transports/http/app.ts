@@ -116,9 +116,24 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
         { 'retry-after': '5' },
       );
     }
-    const response = await modern.fetch(request, { ...(authInfo ? { authInfo } : {}), parsedBody: message });
-    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+    // The slot is taken before the stream opens, so concurrent requests cannot overshoot.
     listening.set(caller, open + 1);
+    const release = () => {
+      const left = (listening.get(caller) ?? 1) - 1;
+      if (left > 0) listening.set(caller, left);
+      else listening.delete(caller);
+    };
+    let response: Response;
+    try {
+      response = await modern.fetch(request, { ...(authInfo ? { authInfo } : {}), parsedBody: message });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      release();
+      return response;
+    }
     const holder = {};
     const uris = (message as { params?: { notifications?: { resourceSubscriptions?: unknown } } }).params
       ?.notifications?.resourceSubscriptions;
@@ -129,9 +144,7 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
       );
     }
     return onResponseEnd(response, () => {
-      const left = (listening.get(caller) ?? 1) - 1;
-      if (left > 0) listening.set(caller, left);
-      else listening.delete(caller);
+      release();
       watches?.remove(holder);
     });
   };

@@ -49,22 +49,25 @@ export async function compileQuery(query: ContentQuery): Promise<{ find: Finder;
       },
     };
   }
-  const escaped = query.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   if (/^[\u0000-\u007f]*$/.test(query.query)) {
-    // ASCII: read the bytes as Latin-1 (one character per byte, so indexes are byte offsets)
-    // and let the regexp engine fold case, which it does only between ASCII letters here.
-    const re = new RegExp(escaped, 'gi');
+    // ASCII: fold A-Z to a-z into one reused buffer and search that with Buffer.indexOf. Bytes
+    // map one to one, so offsets are the original's; nothing is decoded, nothing allocated.
+    const needle = Buffer.from(query.query.toLowerCase(), 'latin1');
+    let folded = Buffer.allocUnsafe(64 * 1024);
     return {
       caseSensitive,
       find: (bytes, end) => {
-        const text = bytes.toString('latin1', 0, end);
-        return (from) => {
-          re.lastIndex = from;
-          return re.exec(text)?.index ?? -1;
-        };
+        if (folded.length < end) folded = Buffer.allocUnsafe(Math.max(end, folded.length * 2));
+        for (let i = 0; i < end; i++) {
+          const byte = bytes[i]!;
+          folded[i] = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+        }
+        const view = folded.subarray(0, end);
+        return (from) => view.indexOf(needle, from);
       },
     };
   }
+  const escaped = query.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // Other scripts: fold case on the decoded text, then map indexes between text and bytes.
   const re = new RegExp(escaped, 'giu');
   return {

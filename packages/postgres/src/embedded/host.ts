@@ -102,10 +102,14 @@ export class EmbeddedHost {
     });
   }
 
-  /** Ends the running worker now (its query with it) and starts a fresh one in the background. */
-  kill(reason: string): void {
+  /**
+   * Ends the running worker now (its query with it) and starts a fresh one in the background.
+   * With `generation`, only if that worker is still the one running (a connection of an
+   * already-replaced worker must not end its successor).
+   */
+  kill(reason: string, generation?: number): void {
     const worker = this.worker;
-    if (!worker) return;
+    if (!worker || (generation !== undefined && generation !== this.generation)) return;
     this.logger?.warn({ reason }, 'stopping the embedded database thread');
     this.worker = undefined;
     this.starting = undefined;

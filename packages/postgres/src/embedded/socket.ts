@@ -177,14 +177,14 @@ export class EmbeddedSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.started && (this.inFlight > 0 || this.txStatus !== 'I')) {
-      this.host.kill(error?.message ?? 'a connection closed in the middle of a transaction');
+      this.host.kill(error?.message ?? 'a connection closed in the middle of a transaction', this.generation);
     }
     callback(error);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     if (this.started && (this.inFlight > 0 || this.txStatus !== 'I')) {
-      this.host.kill('a connection ended in the middle of a transaction');
+      this.host.kill('a connection ended in the middle of a transaction', this.generation);
     }
     callback();
   }

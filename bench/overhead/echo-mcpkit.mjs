@@ -1,32 +1,10 @@
 // The same trivial tool, as an mcpkit module served with mcpkit's defaults (error mapping, audit
 // log, timeout, output limit; hardened stdio; the HTTP transport with its guards and sessions).
 // Usage: node echo-mcpkit.mjs stdio | node echo-mcpkit.mjs http <port>
-import {
-  createLogger,
-  createRuntime,
-  defineServer,
-  defineTool,
-  serveRuntimeOverHttp,
-  serveRuntimeOverStdio,
-  text,
-} from '@mcpkit/core';
-import * as z from 'zod';
+import { createLogger, createRuntime, serveRuntimeOverHttp, serveRuntimeOverStdio } from '@mcpkit/core';
+import { echoModule } from './echo-module.mjs';
 
-const module = defineServer({
-  name: 'echo-mcpkit',
-  version: '1.0.0',
-  tools: [
-    defineTool({
-      name: 'echo',
-      description: 'Echo the text back',
-      input: z.object({ text: z.string() }),
-      annotations: { readOnlyHint: true },
-      handler: ({ text: value }) => text(value),
-    }),
-  ],
-});
-
-const runtime = await createRuntime(module, {
+const runtime = await createRuntime(echoModule, {
   logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }),
 });
 const [mode, port] = process.argv.slice(2);

@@ -4,37 +4,14 @@
 // medians of rounds, variants interleaved. Less disturbed by a busy machine than wall time.
 //
 //   npm run build && node bench/overhead/in-process.mjs
-import { createLogger, createRuntime, defineServer, defineTool, serveOnConnection, text } from '@mcpkit/core';
+import { createLogger, createRuntime, serveOnConnection } from '@mcpkit/core';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { McpServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import * as z from 'zod';
+import { bareEchoServer } from './echo-bare.mjs';
+import { echoModule } from './echo-module.mjs';
 
 const CALLS = 4000;
 const ROUNDS = 9;
-
-const bare = () => {
-  const server = new McpServer({ name: 'bare', version: '1.0.0' });
-  server.registerTool(
-    'echo',
-    { description: 'Echo the text back', inputSchema: z.object({ text: z.string() }) },
-    async ({ text: value }) => ({ content: [{ type: 'text', text: value }] }),
-  );
-  return server;
-};
-const module = defineServer({
-  name: 'mcpkit',
-  version: '1.0.0',
-  tools: [
-    defineTool({
-      name: 'echo',
-      description: 'Echo the text back',
-      input: z.object({ text: z.string() }),
-      annotations: { readOnlyHint: true },
-      handler: ({ text: value }) => text(value),
-    }),
-  ],
-});
 
 async function connect(serve) {
   const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
@@ -44,13 +21,13 @@ async function connect(serve) {
   return client;
 }
 const kit = async (options) => {
-  const runtime = await createRuntime(module, options);
+  const runtime = await createRuntime(echoModule, options);
   return connect((transport) => serveOnConnection(runtime, transport));
 };
 
 // Audit lines go to /dev/null, as a server's stderr would when nobody reads it.
 const variants = {
-  'bare SDK v2': () => connect((transport) => serveStdio(bare, { transport })),
+  'bare SDK v2': () => connect((transport) => serveStdio(bareEchoServer, { transport })),
   'mcpkit (defaults, audit log at info)': () =>
     kit({ logger: createLogger({ level: 'info', destination: '/dev/null' }) }),
   'mcpkit, audit off': () => kit({ audit: false }),

@@ -27,7 +27,9 @@ export class GitignoreStack {
   /** Loads the rules engine on first use (it is not needed until a content search). */
   static async create(): Promise<GitignoreStack> {
     const { default: ignore } = await import('ignore');
-    return new GitignoreStack((text) => ignore().add(text));
+    // git folds case in ignore rules where the filesystem does (core.ignorecase).
+    const ignoreCase = process.platform === 'darwin' || process.platform === 'win32';
+    return new GitignoreStack((text) => ignore({ ignoreCase }).add(text));
   }
 
   /**
@@ -50,6 +52,11 @@ export class GitignoreStack {
   leave(rel: string): void {
     const top = this.layers[this.layers.length - 1];
     if (top && !top.above && top.base === rel) this.layers.pop();
+    // The rules engine remembers every path it was asked about; a walk asks about each entry
+    // once, so that memory would only grow (by ~30 MB on 100k files). Drop it per folder: at
+    // worst it re-checks a few parent folders. (If the field is ever renamed, only memory suffers.)
+    for (const layer of this.layers)
+      (layer.rules as unknown as { _testCache: object })._testCache = Object.create(null);
   }
 
   ignored(rel: string, name: string, isDir: boolean): boolean {

@@ -242,7 +242,7 @@ describe('atomic write under a crash', () => {
       const sandbox = await Sandbox.create([${JSON.stringify(world.root)}], '/');
       const target = await sandbox.resolve('precious.txt');
       process.send('ready');
-      await atomicWrite(sandbox, target, Buffer.alloc(512 * 1024 * 1024, 0x41));
+      await atomicWrite(sandbox, target, Buffer.alloc(128 * 1024 * 1024, 0x41));
       process.send('done');`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -162,7 +162,6 @@ describe('embedded database, reopened', () => {
     const module = await createPostgresServer({ dataDir, demoData, statementTimeout: 1500 });
     const slow = await connect(module);
     try {
-      const started = Date.now();
       expectToolError(
         await slow.callTool({
           name: 'query',
@@ -170,7 +169,6 @@ describe('embedded database, reopened', () => {
         }),
         /1500 ms statement timeout/,
       );
-      expect(Date.now() - started).toBeLessThan(6000);
       // calls arriving while the next thread starts all wait for it, and none ends it again
       const next = await Promise.all(
         [1, 2, 3].map(() =>

@@ -356,9 +356,7 @@ describe('each layer holds without the parse layer', () => {
   });
 
   it('the statement timeout stops pg_sleep', async () => {
-    const started = Date.now();
     await expect(read('SELECT pg_sleep(10)')).rejects.toThrow(/800 ms statement timeout/);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('the session reset releases advisory locks and settings', async () => {
@@ -382,7 +380,6 @@ describe('timeouts, cancellation and load', () => {
   it('a slow query stops at the statement timeout and the server goes on', async () => {
     const client = await serve({ statementTimeout: 700 });
     try {
-      const started = Date.now();
       expectToolError(
         await client.callTool({
           name: 'query',
@@ -390,7 +387,6 @@ describe('timeouts, cancellation and load', () => {
         }),
         /700 ms statement timeout/,
       );
-      expect(Date.now() - started).toBeLessThan(5000);
       const next = await client.callTool({ name: 'query', arguments: { sql: 'SELECT 1 AS one' } });
       expect(next.structuredContent).toMatchObject({ rows: [[1]] });
     } finally {
@@ -404,14 +400,23 @@ describe('timeouts, cancellation and load', () => {
     await admin.connect();
     try {
       await admin.query('BEGIN; LOCK TABLE locked IN ACCESS EXCLUSIVE MODE');
+      let slowDone = 0;
       const slow = Array.from({ length: 20 }, () =>
-        client.callTool({ name: 'query', arguments: { sql: 'SELECT count(*) FROM locked' } }),
+        client
+          .callTool({ name: 'query', arguments: { sql: 'SELECT count(*) FROM locked' } })
+          .finally(() => slowDone++),
       );
-      await new Promise((r) => setTimeout(r, 300));
-      const started = Date.now();
+      // all 20 are on the server, waiting for the lock
+      const blocked = async () =>
+        (
+          await cluster.admin(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'reader' AND wait_event_type = 'Lock'",
+          )
+        )[0].n;
+      while ((await blocked()) < 20) await new Promise((r) => setTimeout(r, 50));
       const plain = await client.callTool({ name: 'query', arguments: { sql: 'SELECT 2 AS two' } });
       expect(plain.structuredContent).toMatchObject({ rows: [[2]] });
-      expect(Date.now() - started).toBeLessThan(3000);
+      expect(slowDone).toBe(0); // answered while every slow one still ran (they wait for the lock)
       await admin.query('ROLLBACK');
       const done = await Promise.all(slow);
       expect(done.every((r) => !r.isError)).toBe(true);

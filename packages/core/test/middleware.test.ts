@@ -1,4 +1,5 @@
 import type { AuthInfo, CallToolResult } from '@modelcontextprotocol/server';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   audit,
@@ -236,21 +237,30 @@ describe('output limit', () => {
 
 describe('audit', () => {
   it('records principal, tool, argument names (not values) and outcome', async () => {
-    const records: Record<string, unknown>[] = [];
-    const logger = silentLogger();
-    logger.info = ((obj: Record<string, unknown>) => records.push(obj)) as typeof logger.info;
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     const chain = compileChain([audit({ logger })]);
     await chain(toolCall({ principal: 'alice', input: { password: 'hunter2' } }), async () => ok('x'));
     await chain(toolCall(), async () => ({ isError: true, content: [] }));
     await expect(chain(toolCall(), () => Promise.reject(new Error('nope at /a/b/c')))).rejects.toThrow();
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
     expect(records[0]).toMatchObject({
       audit: true,
       principal: 'alice',
       kind: 'tool',
       name: 't',
-      args: ['password'],
+      args: 'password',
       outcome: 'ok',
     });
+    expect(records[1]).toMatchObject({ audit: true, principal: 'p' });
+    // Below info, nothing is recorded.
+    const quiet = compileChain([
+      audit({ logger: pino({ level: 'warn' }, { write: (l: string) => lines.push(l) }) }),
+    ]);
+    const before = lines.length;
+    await quiet(toolCall(), async () => ok('x'));
+    expect(lines.length).toBe(before);
     expect(JSON.stringify(records)).not.toContain('hunter2');
     expect(records[1]).toMatchObject({ outcome: 'error' });
     expect(records[2]).toMatchObject({ outcome: 'error', error: 'nope at <path>' });

@@ -15,7 +15,11 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? (process.env.MCPKIT_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
-  const destination = pino.destination({ dest: options.destination ?? 2, sync: true });
+  // Asynchronous writes to a descriptor (stderr) keep logging off the request path; pino
+  // flushes them on exit. A file path opens asynchronously, so it stays synchronous.
+  const dest = options.destination ?? 2;
+  const destination = pino.destination({ dest, sync: typeof dest === 'string' });
+
   return pino({ name: options.name ?? 'mcpkit', level, base: { pid: process.pid } }, destination);
 }
 

@@ -13,24 +13,47 @@ export interface AuditOptions {
  * their values, which may be secrets or file contents), the outcome and the duration.
  */
 export function audit(options: AuditOptions = {}): Middleware {
+  // One child logger per (logger, principal, kind, name, era): pino serialises a child's
+  // bindings once, so each record only writes what changes per call. Bounded, then rebuilt.
+  const children = new WeakMap<Logger, Map<string, Logger>>();
+  const childFor = (log: Logger, call: Parameters<Middleware>[0]): Logger => {
+    let byKey = children.get(log);
+    if (!byKey) {
+      byKey = new Map();
+      children.set(log, byKey);
+    }
+
+    const key = `${call.principal}\u0000${call.kind}\u0000${call.name}\u0000${call.era}`;
+    let child = byKey.get(key);
+    if (!child) {
+      if (byKey.size >= 1000) byKey.clear();
+      child = log.child({
+        audit: true,
+        principal: call.principal,
+        kind: call.kind,
+        name: call.name,
+        era: call.era,
+      });
+      byKey.set(key, child);
+    }
+    return child;
+  };
   return async (call, next) => {
     const log = options.logger ?? call.logger;
-    const record = {
-      audit: true,
-      principal: call.principal,
-      kind: call.kind,
-      name: call.name,
-      era: call.era,
-      ...(call.kind === 'resource' ? { uri: call.uri } : { args: Object.keys(call.input ?? {}) }),
-    };
+    if (!log.isLevelEnabled('info')) return next();
+    const what =
+      call.kind === 'resource' ? { uri: call.uri } : { args: Object.keys(call.input ?? {}).join(',') };
     try {
       const outcome = await next();
       const isError = call.kind === 'tool' && (outcome as CallToolResult).isError === true;
-      log.info({ ...record, outcome: isError ? 'error' : 'ok', ms: Date.now() - call.startedAt }, 'call');
+      childFor(log, call).info(
+        { ...what, outcome: isError ? 'error' : 'ok', ms: Date.now() - call.startedAt },
+        'call',
+      );
       return outcome;
     } catch (error) {
-      log.info(
-        { ...record, outcome: 'error', error: describeError(error), ms: Date.now() - call.startedAt },
+      childFor(log, call).info(
+        { ...what, outcome: 'error', error: describeError(error), ms: Date.now() - call.startedAt },
         'call',
       );
       throw error;

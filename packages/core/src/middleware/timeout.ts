@@ -11,12 +11,12 @@ export interface TimeoutOptions {
  * (queries, reads, fetches) stops too instead of running on unseen.
  */
 export function timeout(options: TimeoutOptions): Middleware {
-  return async (call, next) => {
+  return (call, next) => {
     const ms = (call.kind === 'tool' ? call.tool.timeoutMs : undefined) ?? options.ms;
     if (!Number.isFinite(ms) || ms <= 0) return next();
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    // One promise and one timer per call (a race of two promises allocates more on a hot path).
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
         const what =
           call.kind === 'resource'
             ? `Reading ${call.uri}`
@@ -29,11 +29,16 @@ export function timeout(options: TimeoutOptions): Middleware {
         reject(error);
       }, ms);
       timer.unref?.();
+      next().then(
+        (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+        (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    try {
-      return await Promise.race([next(), expired]);
-    } finally {
-      clearTimeout(timer);
-    }
   };
 }

@@ -1,1 +1,1 @@
-export { applyPolicy, type PolicyOptions, toolsForCaller } from './policy.js';
+export { applyPolicy, type PolicyOptions, scopeFilter, toolsForCaller } from './policy.js';

@@ -32,20 +32,31 @@ export function applyPolicy(module: ServerModule, policy: PolicyOptions = {}): S
   return Object.freeze({ ...module, tools });
 }
 
-/** The tools a given caller may see and call: every required scope must be in its token. */
+/**
+ * Resolves, once, the scopes each tool needs (its own plus the policy's globs), and returns the
+ * per-caller filter: an authenticated caller sees a tool only with every scope it needs.
+ */
+export function scopeFilter(
+  tools: readonly ToolDefinition[],
+  scopes: PolicyOptions['scopes'],
+): (auth: AuthInfo | undefined) => readonly ToolDefinition[] {
+  const matchers = Object.entries(scopes ?? {}).map(([glob, needed]) => ({ match: picomatch(glob), needed }));
+  const needs = tools.map((tool) => ({
+    tool,
+    needed: [...(tool.scopes ?? []), ...matchers.filter((m) => m.match(tool.name)).flatMap((m) => m.needed)],
+  }));
+  return (auth) => {
+    if (!auth) return tools; // unauthenticated transports (stdio, loopback without auth) see the policy's tools
+    const granted = new Set(auth.scopes);
+    return needs.filter(({ needed }) => needed.every((scope) => granted.has(scope))).map(({ tool }) => tool);
+  };
+}
+
+/** The tools a given caller may see and call (see `scopeFilter`, which compiles this once). */
 export function toolsForCaller(
   tools: readonly ToolDefinition[],
   auth: AuthInfo | undefined,
   scopes: PolicyOptions['scopes'],
 ): readonly ToolDefinition[] {
-  if (!auth) return tools; // unauthenticated transports (stdio, loopback without auth) see the policy's tools
-  const matchers = Object.entries(scopes ?? {}).map(([glob, needed]) => ({ match: picomatch(glob), needed }));
-  const granted = new Set(auth.scopes);
-  return tools.filter((tool) => {
-    const needed = [
-      ...(tool.scopes ?? []),
-      ...matchers.filter((m) => m.match(tool.name)).flatMap((m) => m.needed),
-    ];
-    return needed.every((scope) => granted.has(scope));
-  });
+  return scopeFilter(tools, scopes)(auth);
 }

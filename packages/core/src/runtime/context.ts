@@ -9,30 +9,40 @@ const CLIENT_LEVEL: Record<keyof HandlerLogger, LoggingLevel> = {
   error: 'error',
 };
 
-/** Builds the handler's context from the SDK's request context. */
+/**
+ * Builds the handler's context from the SDK's request context. The signal and the logger are
+ * made on first use: most calls touch neither, and a trivial call's cost is mostly allocation.
+ */
 export function handlerContext(
   sdk: ServerContext,
-  signal: AbortSignal,
+  signalOf: () => AbortSignal,
   era: Era,
   auth: AuthInfo | undefined,
   logger: Logger,
 ): HandlerContext {
   const progressToken = sdk.mcpReq._meta?.progressToken;
   let last = Number.NEGATIVE_INFINITY;
+  let handlerLog: HandlerLogger | undefined;
   const log = (level: keyof HandlerLogger) => (message: string, data?: Record<string, unknown>) => {
     logger[level](data ?? {}, message);
     // MCP logging reaches the client only where the era and its level filter allow; never fatal.
     sdk.mcpReq.log(CLIENT_LEVEL[level], data ? { message, ...data } : message).catch(() => {});
   };
   return {
-    signal,
+    get signal() {
+      return signalOf();
+    },
     era,
     auth,
     principal: principalOf(auth),
-    log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    get log() {
+      handlerLog ??= { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+      return handlerLog;
+    },
     async progress(progress, total, message) {
       // The spec requires progress to increase; drop stale or repeated reports.
-      if (progressToken === undefined || !(progress > last) || signal.aborted) return;
+      if (progressToken === undefined || !(progress > last) || signalOf().aborted) return;
+
       last = progress;
       await sdk.mcpReq
         .notify({

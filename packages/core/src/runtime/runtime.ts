@@ -27,8 +27,11 @@ import { DEFAULT_MAX_OUTPUT_BYTES, outputLimit } from '../middleware/output-limi
 import { createRateLimiter, type RateLimitOptions } from '../middleware/rate-limit.js';
 import { timeout } from '../middleware/timeout.js';
 import type { Call, CallOutcome, Middleware } from '../middleware/types.js';
-import { applyPolicy, type PolicyOptions, toolsForCaller } from '../policy/policy.js';
+import { applyPolicy, type PolicyOptions, scopeFilter } from '../policy/policy.js';
+
+import { CallSignal } from './call-signal.js';
 import { handlerContext } from './context.js';
+
 import { ResourceWatches } from './watches.js';
 
 export interface RuntimeOptions {
@@ -82,21 +85,18 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
   const module = applyPolicy(source, options.policy);
   const { layers, close: closeMiddleware } = await builtInMiddleware(options);
   const chain = compileChain(layers);
+  const toolsFor = scopeFilter(module.tools, options.policy?.scopes);
   const emptyInput = z.object({});
 
   const run = (base: CallSeed, sdk: ServerContext, handler: (call: Call) => Promise<CallOutcome>) => {
-    // One controller per call, aborted by the request's own signal too (AbortSignal.any costs
-    // several times more per call on Node 20).
-    const controller = new AbortController();
-    const request = sdk.mcpReq.signal;
-    if (request.aborted) controller.abort(request.reason);
-    else request.addEventListener('abort', () => controller.abort(request.reason), { once: true });
-    const signal = controller.signal;
+    const callSignal = new CallSignal(sdk.mcpReq.signal);
     const call = {
       ...base,
       principal: principalOf(base.auth),
-      signal,
-      abort: (reason: unknown) => controller.abort(reason),
+      get signal() {
+        return callSignal.signal;
+      },
+      abort: (reason: unknown) => callSignal.abort(reason),
       logger,
       startedAt: Date.now(),
     } as Call;
@@ -115,9 +115,9 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
       },
     );
     const contextFor = (call: Call, sdk: ServerContext) =>
-      handlerContext(sdk, call.signal, era, auth, logger);
+      handlerContext(sdk, () => call.signal, era, auth, logger);
 
-    for (const tool of toolsForCaller(module.tools, auth, options.policy?.scopes)) {
+    for (const tool of toolsFor(auth)) {
       server.registerTool(
         tool.name,
         {
@@ -177,7 +177,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
 
     if (module.resources.length || module.resourceTemplates.length) {
       installPagedResourceList(server, module, (sdk) =>
-        handlerContext(sdk, sdk.mcpReq.signal, era, auth, logger),
+        handlerContext(sdk, () => sdk.mcpReq.signal, era, auth, logger),
       );
     }
 

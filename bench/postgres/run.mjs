@@ -246,18 +246,19 @@ async function prepareEmbedded() {
           sql: `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket, timestamptz '2024-01-01' + g * interval '1 second' AS created FROM generate_series(1, ${ROWS}) g`,
         },
       },
-      undefined,
       { timeout: 900_000 },
     );
     if (result.isError) throw new Error(JSON.stringify(result.content));
     await client.callTool(
       { name: 'execute', arguments: { sql: 'ALTER TABLE big ADD PRIMARY KEY (id)' } },
-      undefined,
       { timeout: 900_000 },
     );
-    await client.callTool({ name: 'execute', arguments: { sql: 'ANALYZE big' } }, undefined, {
-      timeout: 900_000,
-    });
+    await client.callTool(
+      { name: 'execute', arguments: { sql: 'ANALYZE big' } },
+      {
+        timeout: 900_000,
+      },
+    );
   } finally {
     await client.close();
   }

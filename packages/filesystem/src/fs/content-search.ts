@@ -49,24 +49,7 @@ export async function compileQuery(query: ContentQuery): Promise<{ find: Finder;
       },
     };
   }
-  if (/^[\u0000-\u007f]*$/.test(query.query)) {
-    // ASCII: fold A-Z to a-z into one reused buffer and search that with Buffer.indexOf. Bytes
-    // map one to one, so offsets are the original's; nothing is decoded, nothing allocated.
-    const needle = Buffer.from(query.query.toLowerCase(), 'latin1');
-    let folded = Buffer.allocUnsafe(64 * 1024);
-    return {
-      caseSensitive,
-      find: (bytes, end) => {
-        if (folded.length < end) folded = Buffer.allocUnsafe(Math.max(end, folded.length * 2));
-        for (let i = 0; i < end; i++) {
-          const byte = bytes[i]!;
-          folded[i] = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
-        }
-        const view = folded.subarray(0, end);
-        return (from) => view.indexOf(needle, from);
-      },
-    };
-  }
+  if (/^[\u0000-\u007f]*$/.test(query.query)) return { caseSensitive, find: asciiCaseless(query.query) };
   const escaped = query.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // Other scripts: fold case on the decoded text, then map indexes between text and bytes.
   const re = new RegExp(escaped, 'giu');
@@ -80,6 +63,41 @@ export async function compileQuery(query: ContentQuery): Promise<{ find: Finder;
         return match ? Buffer.byteLength(text.slice(0, match.index)) : -1;
       };
     },
+  };
+}
+
+/**
+ * Case-insensitive search for an ASCII needle straight on the bytes: every case spelling of
+ * its first (up to) three bytes is found with Buffer.indexOf (native, fast), and each hit is
+ * checked in full with ASCII case folded. No decoding, no allocation per file beyond the hits.
+ */
+function asciiCaseless(query: string): Finder {
+  const needle = Buffer.from(query.toLowerCase(), 'latin1');
+  const prefixLength = Math.min(3, needle.length);
+  let spellings: Buffer[] = [Buffer.alloc(0)];
+  for (let k = 0; k < prefixLength; k++) {
+    const lower = needle[k]!;
+    const cases = lower >= 0x61 && lower <= 0x7a ? [lower, lower - 0x20] : [lower];
+    spellings = spellings.flatMap((head) => cases.map((byte) => Buffer.concat([head, Buffer.from([byte])])));
+  }
+  const fold = (byte: number) => (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte);
+  return (bytes, end) => {
+    const view = bytes.subarray(0, end);
+    const found: number[] = [];
+    for (const spelling of spellings) {
+      for (let at = view.indexOf(spelling); at !== -1; at = view.indexOf(spelling, at + 1)) {
+        if (at + needle.length > end) break;
+        let same = true;
+        for (let k = prefixLength; k < needle.length && same; k++) same = fold(view[at + k]!) === needle[k];
+        if (same) found.push(at);
+      }
+    }
+    found.sort((a, b) => a - b);
+    let next = 0;
+    return (from) => {
+      while (next < found.length && found[next]! < from) next++;
+      return next < found.length ? found[next]! : -1;
+    };
   };
 }
 

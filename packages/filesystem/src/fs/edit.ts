@@ -19,8 +19,8 @@ const MAX_LISTED = 5;
 /**
  * Applies edits in order to `text` (whose line endings the caller has made `\n`, unless the
  * file mixes them). Each oldText must match exactly once, or every time with replaceAll. When
- * it matches nowhere, lines are compared again with whitespace runs collapsed and ends
- * trimmed; a match found that way is applied with the file's own indentation and reported.
+ * it matches nowhere, lines are compared again ignoring whitespace; a match found that way is
+ * applied with the file's own indentation and reported.
  */
 export function applyEdits(
   text: string,
@@ -96,9 +96,11 @@ function listLines(text: string, positions: number[]): string {
   return shown.join(', ') + (positions.length > MAX_LISTED ? ', …' : '');
 }
 
-const squash = (line: string) => line.trim().replace(/\s+/g, ' ');
+// Whitespace is ignored altogether (indentation, runs, a space more or less around a token):
+// the non-space characters of every line must still agree, and the match must be unique.
+const squash = (line: string) => line.replace(/\s+/g, '');
 
-/** Places where oldText's lines equal the file's, whitespace runs collapsed and ends trimmed. */
+/** Places where oldText's lines equal the file's once whitespace is ignored. */
 function looseMatches(text: string, oldText: string): { line: number; count: number }[] {
   const wanted = oldText.split('\n').map(squash);
   while (wanted.length > 1 && wanted[wanted.length - 1] === '') wanted.pop();

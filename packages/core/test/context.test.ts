@@ -92,3 +92,56 @@ describe('logging to the client', () => {
     }
   });
 });
+
+describe('client roots', () => {
+  const rootsServer = () =>
+    defineServer({
+      name: 'roots',
+      version: '1',
+      tools: [
+        defineTool({
+          name: 'roots',
+          description: 'Names the client roots',
+          handler: async (_input, ctx) => {
+            const roots = await ctx.listRoots?.();
+            return text(roots ? roots.map((r) => r.uri).join(',') : 'no roots');
+          },
+        }),
+      ],
+    });
+
+  it('asks a 2025-era client for its roots once, and again after it says they changed', async () => {
+    let asked = 0;
+    let roots = [{ uri: 'file:///work/a', name: 'a' }];
+    const client = await connect(rootsServer(), {
+      capabilities: { roots: { listChanged: true } },
+      configure: (c) =>
+        c.setRequestHandler('roots/list', () => {
+          asked++;
+          return { roots };
+        }),
+    });
+    try {
+      expect(resultText(await client.callTool({ name: 'roots', arguments: {} }))).toBe('file:///work/a');
+      expect(resultText(await client.callTool({ name: 'roots', arguments: {} }))).toBe('file:///work/a');
+      expect(asked).toBe(1);
+      roots = [{ uri: 'file:///work/b', name: 'b' }];
+      await client.sendRootsListChanged();
+      await expect
+        .poll(async () => resultText(await client.callTool({ name: 'roots', arguments: {} })))
+        .toBe('file:///work/b');
+      expect(asked).toBe(2);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it.each(ERAS)('reports no roots when the client offers none (%s era)', async (era) => {
+    const client = await connect(rootsServer(), { era });
+    try {
+      expect(resultText(await client.callTool({ name: 'roots', arguments: {} }))).toBe('no roots');
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -337,3 +337,20 @@ describe.each(ERAS)('built-in middleware through the runtime (%s era)', (era) =>
     }
   });
 });
+
+describe('output limit per tool', () => {
+  it("honours a tool's own maxOutputBytes and names a binary block it had to leave out", async () => {
+    const call = toolCall();
+    (call as { tool: { maxOutputBytes?: number } }).tool.maxOutputBytes = 10_000;
+    const chain = compileChain([outputLimit({ maxBytes: 100 })]);
+    const image = { type: 'image' as const, data: 'A'.repeat(5000), mimeType: 'image/png' };
+    const kept = (await chain(call, async () => ({ content: [image] }))) as CallToolResult;
+    expect(kept.content).toEqual([image]);
+    const small = toolCall();
+    const dropped = (await chain(small, async () => ({ content: [image] }))) as CallToolResult;
+    expect(dropped.content).toHaveLength(1);
+    expect(resultText(dropped)).toMatch(
+      /Left out: image \(image\/png\) of 4\.9 KiB; the server's output limit/,
+    );
+  });
+});

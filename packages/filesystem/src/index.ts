@@ -13,4 +13,3 @@ export { parseInputPath } from './sandbox/input-path.js';
 export type { Root } from './sandbox/roots.js';
 export { type Resolved, Sandbox, type SandboxOptions } from './sandbox/sandbox.js';
 export { createFilesystemServer, type FilesystemServerOptions, VERSION } from './server.js';
-export type { ClientRoot, RootsAwareContext } from './tools/context.js';

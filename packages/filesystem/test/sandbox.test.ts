@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestContext, type TestClient } from '@mcpkit/core/testing';
+import { pathToFileURL } from 'node:url';
+import { connect, createTestContext, resultText, type TestClient } from '@mcpkit/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { atomicWrite } from '../src/fs/atomic-write.js';
 import { createFilesystemServer, Sandbox } from '../src/index.js';
@@ -382,6 +383,35 @@ describe.each(MODES)('sandbox: %s', (_mode, portable) => {
     await expect(narrowed.existing(world.secretFile)).rejects.toThrow(/outside/);
     const none = await fsx.sandboxFor(Object.assign(createTestContext(), { listRoots: async () => [] }));
     expect(none).toBe(sandbox);
+  });
+
+  it('honours the roots a 2025-era client offers, end to end (roots/list)', async () => {
+    fs.mkdirSync(path.join(world.root, 'project'));
+    fs.writeFileSync(path.join(world.root, 'project', 'in.txt'), 'in\n');
+    fs.writeFileSync(path.join(world.root, 'other.txt'), 'other\n');
+    const module = await createFilesystemServer({ roots: [world.root], portableChecks: portable });
+    const client = await connect(module, {
+      capabilities: { roots: { listChanged: true } },
+      configure: (c) =>
+        c.setRequestHandler('roots/list', () => ({
+          roots: [{ uri: pathToFileURL(path.join(world.root, 'project')).href }],
+        })),
+    });
+    try {
+      const inside = await client.callTool({
+        name: 'read_text_file',
+        arguments: { path: path.join(world.root, 'project', 'in.txt') },
+      });
+      expect(resultText(inside)).toContain('in');
+      const other = await client.callTool({
+        name: 'read_text_file',
+        arguments: { path: path.join(world.root, 'other.txt') },
+      });
+      expect(other.isError).toBe(true);
+      expect(resultText(other)).not.toContain('other\n');
+    } finally {
+      await client.close();
+    }
   });
 });
 

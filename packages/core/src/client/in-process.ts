@@ -1,4 +1,9 @@
-import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import {
+  Client,
+  type ClientCapabilities,
+  InMemoryTransport,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
 import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import type { Era } from '../define/context.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -33,20 +38,36 @@ export function eraClientOptions(era: Era) {
   return era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' as const } } } : {};
 }
 
+export interface InProcessOptions {
+  era?: Era;
+  clientName?: string;
+  /** Connect as this verified caller (through the SDK's HTTP handler, in-process). */
+  auth?: AuthInfo;
+  /** What the client declares it can do (e.g. `{ roots: { listChanged: true } }`). */
+  capabilities?: ClientCapabilities;
+  /** Runs before connecting: install the client's own request handlers here (roots/list…). */
+  configure?: (client: Client) => void;
+}
+
 /**
- * Connects a client to a runtime inside this process: the same `serveStdio` entry the CLI
+ * Connects a client to a runtime inside this process
+: the same `serveStdio` entry the CLI
  * serves, over a linked in-memory pair instead of pipes. With `auth`, the client is an
  * authenticated caller instead: requests go through the SDK's HTTP handler in-process (no
  * socket), which hands the verified identity to the runtime, as the HTTP transport does.
  */
 export async function connectInProcess(
   runtime: Runtime,
-  options: { era?: Era; clientName?: string; auth?: AuthInfo } = {},
+  options: InProcessOptions = {},
 ): Promise<OwnedClient> {
   const client = new OwnedClient(
     { name: options.clientName ?? 'mcpkit', version: '0.1.0' },
-    eraClientOptions(options.era ?? 'legacy'),
+    {
+      ...eraClientOptions(options.era ?? 'legacy'),
+      ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+    },
   );
+  options.configure?.(client);
   let transport: InMemoryTransport | StreamableHTTPClientTransport;
   if (options.auth) {
     const auth = options.auth;

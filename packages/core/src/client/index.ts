@@ -1,1 +1,1 @@
-export { connectInProcess, eraClientOptions, OwnedClient } from './in-process.js';
+export { connectInProcess, eraClientOptions, type InProcessOptions, OwnedClient } from './in-process.js';

@@ -28,6 +28,17 @@ export interface HandlerContext {
   /** A stable name for the caller: the token's subject or client id, or `local` on stdio. */
   principal: string;
   era: Era;
+  /**
+   * The client's roots (folders it offers), on connections where the client declared them
+   * (2025 era); absent otherwise. Servers that touch files narrow what they serve to them.
+   */
+  listRoots?: () => Promise<ClientRoot[] | undefined>;
+}
+
+/** A root the client offers, as roots/list gives it (`file://` URIs). */
+export interface ClientRoot {
+  uri: string;
+  name?: string;
 }
 
 /** The principal a call is attributed to: used by rate limits, cache keys and the audit log. */

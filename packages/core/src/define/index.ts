@@ -1,4 +1,11 @@
-export { type Era, type HandlerContext, type HandlerLogger, type LogLevel, principalOf } from './context.js';
+export {
+  type ClientRoot,
+  type Era,
+  type HandlerContext,
+  type HandlerLogger,
+  type LogLevel,
+  principalOf,
+} from './context.js';
 export {
   definePrompt,
   type PromptArgsSchema,

@@ -21,6 +21,11 @@ export interface ToolSpec<I extends ToolInputSchema, O extends ToolOutputSchema 
   cache?: boolean;
   /** Overrides the server-wide timeout for this tool. */
   timeoutMs?: number;
+  /**
+   * Overrides the server-wide output limit for this tool, for tools whose results are bounded
+   * by their own option (an image up to the server's media cap, say).
+   */
+  maxOutputBytes?: number;
   /** OAuth scopes a caller needs to see and call this tool over authenticated HTTP. */
   scopes?: string[];
   handler: (input: z.output<I>, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
@@ -37,6 +42,8 @@ export interface ToolDefinition {
   readonly annotations?: ToolAnnotations;
   readonly cache?: boolean;
   readonly timeoutMs?: number;
+  readonly maxOutputBytes?: number;
+
   readonly scopes?: string[];
   readonly handler: (input: any, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
 }

@@ -19,7 +19,9 @@ export function outputLimit(options: OutputLimitOptions): Middleware {
   const max = options.maxBytes;
   return async (call, next) => {
     const outcome = await next();
-    if (call.kind === 'tool') return limitToolResult(outcome as CallToolResult, max, call.name);
+    if (call.kind === 'tool') {
+      return limitToolResult(outcome as CallToolResult, call.tool.maxOutputBytes ?? max, call.name);
+    }
     if (call.kind === 'resource') return limitResource(outcome as ReadResourceResult, max, call.uri);
     return outcome;
   };
@@ -61,6 +63,7 @@ export function limitToolResult(result: CallToolResult, max: number, tool: strin
   }
   let budget = max - structuredSize;
   const kept: ContentBlock[] = [];
+  const dropped: string[] = [];
   for (const block of content) {
     const size = blockSize(block);
     if (size <= budget) {
@@ -70,13 +73,21 @@ export function limitToolResult(result: CallToolResult, max: number, tool: strin
       kept.push({ ...block, text: truncateUtf8(block.text, budget) });
       budget = 0;
     } else {
+      // Half an image is no image: a binary block over the budget is left out whole, and named.
+      if (block.type !== 'text')
+        dropped.push(
+          `${block.type}${'mimeType' in block ? ` (${block.mimeType})` : ''} of ${formatBytes(size)}`,
+        );
       budget = 0;
     }
   }
   const shown = max - structuredSize - budget;
+  const omitted = dropped.length
+    ? ` Left out: ${dropped.join(', ')}; the server's output limit (--max-output, limits.maxOutputBytes) must be raised to return it.`
+    : '';
   kept.push({
     type: 'text',
-    text: `[Output truncated: showing ${formatBytes(shown + structuredSize)} of ${formatBytes(total)} (limit ${formatBytes(max)}). ${HOW_TO_GET_MORE}]`,
+    text: `[Output truncated: showing ${formatBytes(shown + structuredSize)} of ${formatBytes(total)} (limit ${formatBytes(max)}). ${HOW_TO_GET_MORE}${omitted}]`,
   });
   return { ...result, content: kept };
 }

@@ -1,6 +1,12 @@
 import type { AuthInfo, LoggingLevel, ServerContext } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import { type Era, type HandlerContext, type HandlerLogger, principalOf } from '../define/context.js';
+import {
+  type ClientRoot,
+  type Era,
+  type HandlerContext,
+  type HandlerLogger,
+  principalOf,
+} from '../define/context.js';
 
 const CLIENT_LEVEL: Record<keyof HandlerLogger, LoggingLevel> = {
   debug: 'debug',
@@ -9,17 +15,25 @@ const CLIENT_LEVEL: Record<keyof HandlerLogger, LoggingLevel> = {
   error: 'error',
 };
 
+/** What every call on one connection (or one HTTP request) shares. */
+export interface Connection {
+  era: Era;
+  auth: AuthInfo | undefined;
+  logger: Logger;
+  listRoots?: () => Promise<ClientRoot[] | undefined>;
+}
+
 /**
- * Builds the handler's context from the SDK's request context. The signal and the logger are
+ * Builds the handler's context
+ from the SDK's request context. The signal and the logger are
  * made on first use: most calls touch neither, and a trivial call's cost is mostly allocation.
  */
 export function handlerContext(
   sdk: ServerContext,
   signalOf: () => AbortSignal,
-  era: Era,
-  auth: AuthInfo | undefined,
-  logger: Logger,
+  connection: Connection,
 ): HandlerContext {
+  const { era, auth, logger, listRoots } = connection;
   const progressToken = sdk.mcpReq._meta?.progressToken;
   let last = Number.NEGATIVE_INFINITY;
   let handlerLog: HandlerLogger | undefined;
@@ -35,6 +49,7 @@ export function handlerContext(
     era,
     auth,
     principal: principalOf(auth),
+    ...(listRoots ? { listRoots } : {}),
     get log() {
       handlerLog ??= { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
       return handlerLog;

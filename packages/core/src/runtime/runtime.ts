@@ -31,6 +31,7 @@ import { applyPolicy, type PolicyOptions, scopeFilter } from '../policy/policy.j
 
 import { CallSignal } from './call-signal.js';
 import { handlerContext } from './context.js';
+import { clientRoots } from './roots.js';
 
 import { ResourceWatches } from './watches.js';
 
@@ -114,8 +115,8 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
         maxToolInputElements: options.maxInputElements ?? 100_000,
       },
     );
-    const contextFor = (call: Call, sdk: ServerContext) =>
-      handlerContext(sdk, () => call.signal, era, auth, logger);
+    const connection = { era, auth, logger, ...(era === 'legacy' ? { listRoots: clientRoots(server) } : {}) };
+    const contextFor = (call: Call, sdk: ServerContext) => handlerContext(sdk, () => call.signal, connection);
 
     for (const tool of toolsFor(auth)) {
       server.registerTool(
@@ -177,7 +178,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
 
     if (module.resources.length || module.resourceTemplates.length) {
       installPagedResourceList(server, module, (sdk) =>
-        handlerContext(sdk, () => sdk.mcpReq.signal, era, auth, logger),
+        handlerContext(sdk, () => sdk.mcpReq.signal, connection),
       );
     }
 

@@ -1,5 +1,4 @@
-import type { AuthInfo } from '@modelcontextprotocol/server';
-import { connectInProcess, type OwnedClient } from '../client/in-process.js';
+import { connectInProcess, type InProcessOptions, type OwnedClient } from '../client/in-process.js';
 import type { Era } from '../define/context.js';
 import type { ServerModule } from '../define/server.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.js';
@@ -7,13 +6,8 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/run
 /** Both protocol eras, for `describe.each(ERAS)`. */
 export const ERAS = ['legacy', 'modern'] as const satisfies readonly Era[];
 
-export interface ConnectOptions extends RuntimeOptions {
-  /** Which protocol era the client speaks. Default `legacy` (2025 initialize). */
-  era?: Era;
-  clientName?: string;
-  /** Connect as this verified caller (through the SDK's HTTP handler, in-process). */
-  auth?: AuthInfo;
-}
+/** Runtime options (when connect() builds the runtime) plus how the client connects. */
+export interface ConnectOptions extends RuntimeOptions, InProcessOptions {}
 
 export type TestClient = OwnedClient;
 
@@ -31,9 +25,8 @@ export async function connect(
   const owned = !('factory' in target);
   const runtime = owned ? await createRuntime(target as ServerModule, options) : (target as Runtime);
   const client = await connectInProcess(runtime, {
-    era: options.era,
+    ...options,
     clientName: options.clientName ?? 'mcpkit-test',
-    auth: options.auth,
   });
   // Added last, so it runs after the serving handle has closed.
   if (owned) client.onClose(() => runtime.close());

@@ -1,5 +1,5 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import type { Era, HandlerContext } from '../define/context.js';
+import type { ClientRoot, Era, HandlerContext } from '../define/context.js';
 import { principalOf } from '../define/context.js';
 
 export interface TestContextOptions {
@@ -10,6 +10,8 @@ export interface TestContextOptions {
   onProgress?: (progress: number, total?: number, message?: string) => void;
   /** Receives every log line. */
   onLog?: (level: string, message: string, data?: Record<string, unknown>) => void;
+  /** The client's roots, as a 2025-era client would offer them. */
+  roots?: ClientRoot[];
 }
 
 /** A handler context for calling a tool, resource or prompt handler directly, without a protocol. */
@@ -21,6 +23,8 @@ export function createTestContext(options: TestContextOptions = {}): HandlerCont
     era: options.era ?? 'legacy',
     auth: options.auth,
     principal: principalOf(options.auth),
+    ...(options.roots ? { listRoots: async () => options.roots } : {}),
+
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     async progress(progress, total, message) {
       options.onProgress?.(progress, total, message);

@@ -4,20 +4,6 @@ import { formatBytes, type HandlerContext, ToolError } from '@mcpkit/core';
 import type { FilesystemLimits } from '../options.js';
 import type { Resolved, Sandbox } from '../sandbox/sandbox.js';
 
-/** A client's root, as MCP roots/list gives it. */
-export interface ClientRoot {
-  uri: string;
-  name?: string;
-}
-
-/**
- * A handler context that can ask the client for its roots (2025-era roots/list). Core does
- * not offer this yet; when it does, this server honours the roots without further change.
- */
-export type RootsAwareContext = HandlerContext & {
-  listRoots?: () => Promise<readonly ClientRoot[] | undefined>;
-};
-
 /** What every tool of this server shares. */
 export interface FsContext {
   readonly sandbox: Sandbox;
@@ -31,9 +17,9 @@ export function createFsContext(sandbox: Sandbox, limits: FilesystemLimits): FsC
     sandbox,
     limits,
     async sandboxFor(ctx) {
-      const listRoots = (ctx as RootsAwareContext).listRoots;
-      if (!listRoots) return sandbox;
-      const roots = await listRoots().catch(() => undefined);
+      // Core offers the client's roots where the client declared them (2025-era roots/list).
+      if (!ctx.listRoots) return sandbox;
+      const roots = await ctx.listRoots().catch(() => undefined);
       const paths = (roots ?? []).flatMap((root) => {
         try {
           return root.uri.startsWith('file:') ? [fileURLToPath(root.uri)] : [];

@@ -85,6 +85,9 @@ export function readTools(fs: FsContext): ToolDefinition[] {
       path: z.string().describe('File to read: absolute, or relative to the first allowed directory'),
     }),
     annotations: READ_ONLY,
+    // Bounded by the media cap itself (base64 is 4/3 of it), not by the runtime's text limit:
+    // half an image is no image.
+    maxOutputBytes: Math.ceil((limits.maxMediaBytes * 4) / 3) + 64 * 1024,
     handler: async ({ path }, ctx) => {
       const sandbox = await fs.sandboxFor(ctx);
       const resolved = await sandbox.existing(path);

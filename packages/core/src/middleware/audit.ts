@@ -38,25 +38,30 @@ export function audit(options: AuditOptions = {}): Middleware {
     }
     return child;
   };
-  return async (call, next) => {
+  return (call, next) => {
     const log = options.logger ?? call.logger;
     if (!log.isLevelEnabled('info')) return next();
-    const what =
-      call.kind === 'resource' ? { uri: call.uri } : { args: Object.keys(call.input ?? {}).join(',') };
-    try {
-      const outcome = await next();
-      const isError = call.kind === 'tool' && (outcome as CallToolResult).isError === true;
-      childFor(log, call).info(
-        { ...what, outcome: isError ? 'error' : 'ok', ms: Date.now() - call.startedAt },
-        'call',
-      );
-      return outcome;
-    } catch (error) {
-      childFor(log, call).info(
-        { ...what, outcome: 'error', error: describeError(error), ms: Date.now() - call.startedAt },
-        'call',
-      );
-      throw error;
-    }
+    return next().then(
+      (outcome) => {
+        const isError = call.kind === 'tool' && (outcome as CallToolResult).isError === true;
+        childFor(log, call).info(
+          { ...what(call), outcome: isError ? 'error' : 'ok', ms: Date.now() - call.startedAt },
+          'call',
+        );
+        return outcome;
+      },
+      (error: unknown) => {
+        childFor(log, call).info(
+          { ...what(call), outcome: 'error', error: describeError(error), ms: Date.now() - call.startedAt },
+          'call',
+        );
+        throw error;
+      },
+    );
   };
+}
+
+/** The per-call part of a record: argument names (never values), or the resource URI. */
+function what(call: Parameters<Middleware>[0]) {
+  return call.kind === 'resource' ? { uri: call.uri } : { args: Object.keys(call.input ?? {}).join(',') };
 }

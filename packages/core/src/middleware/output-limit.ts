@@ -17,14 +17,14 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;
  */
 export function outputLimit(options: OutputLimitOptions): Middleware {
   const max = options.maxBytes;
-  return async (call, next) => {
-    const outcome = await next();
-    if (call.kind === 'tool') {
-      return limitToolResult(outcome as CallToolResult, call.tool.maxOutputBytes ?? max, call.name);
-    }
-    if (call.kind === 'resource') return limitResource(outcome as ReadResourceResult, max, call.uri);
-    return outcome;
-  };
+  return (call, next) =>
+    next().then((outcome) => {
+      if (call.kind === 'tool') {
+        return limitToolResult(outcome as CallToolResult, call.tool.maxOutputBytes ?? max, call.name);
+      }
+      if (call.kind === 'resource') return limitResource(outcome as ReadResourceResult, max, call.uri);
+      return outcome;
+    });
 }
 
 function blockSize(block: ContentBlock): number {

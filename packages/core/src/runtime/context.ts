@@ -24,52 +24,71 @@ export interface Connection {
 }
 
 /**
- * Builds the handler's context
- from the SDK's request context. The signal and the logger are
- * made on first use: most calls touch neither, and a trivial call's cost is mostly allocation.
+ * The handler's context, built from the SDK's request context. A class with prototype getters:
+ * the signal and the logger are made on first use (most calls touch neither), and a trivial
+ * call's cost is mostly allocation.
  */
+class CallContext implements HandlerContext {
+  readonly era: Era;
+  readonly auth: AuthInfo | undefined;
+  readonly principal: string;
+  readonly listRoots?: () => Promise<ClientRoot[] | undefined>;
+  private lastProgress = Number.NEGATIVE_INFINITY;
+  private handlerLog: HandlerLogger | undefined;
+
+  constructor(
+    private readonly sdk: ServerContext,
+    private readonly source: { readonly signal: AbortSignal },
+    private readonly connection: Connection,
+  ) {
+    this.era = connection.era;
+    this.auth = connection.auth;
+    this.principal = principalOf(connection.auth);
+    if (connection.listRoots) this.listRoots = connection.listRoots;
+  }
+
+  get signal(): AbortSignal {
+    return this.source.signal;
+  }
+
+  get log(): HandlerLogger {
+    if (!this.handlerLog) {
+      const { logger } = this.connection;
+      const sdk = this.sdk;
+      const at = (level: keyof HandlerLogger) => (message: string, data?: Record<string, unknown>) => {
+        logger[level](data ?? {}, message);
+        // MCP logging reaches the client only where the era and its level filter allow; never fatal.
+        sdk.mcpReq.log(CLIENT_LEVEL[level], data ? { message, ...data } : message).catch(() => {});
+      };
+      this.handlerLog = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    }
+    return this.handlerLog;
+  }
+
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    const progressToken = this.sdk.mcpReq._meta?.progressToken;
+    // The spec requires progress to increase; drop stale or repeated reports.
+    if (progressToken === undefined || !(progress > this.lastProgress) || this.signal.aborted) return;
+    this.lastProgress = progress;
+    await this.sdk.mcpReq
+      .notify({
+        method: 'notifications/progress',
+        params: {
+          progressToken,
+          progress,
+          ...(total !== undefined ? { total } : {}),
+          ...(message ? { message } : {}),
+        },
+      })
+      .catch(() => {});
+  }
+}
+
+/** The context a handler receives for one call (`source` supplies its abort signal). */
 export function handlerContext(
   sdk: ServerContext,
-  signalOf: () => AbortSignal,
+  source: { readonly signal: AbortSignal },
   connection: Connection,
 ): HandlerContext {
-  const { era, auth, logger, listRoots } = connection;
-  const progressToken = sdk.mcpReq._meta?.progressToken;
-  let last = Number.NEGATIVE_INFINITY;
-  let handlerLog: HandlerLogger | undefined;
-  const log = (level: keyof HandlerLogger) => (message: string, data?: Record<string, unknown>) => {
-    logger[level](data ?? {}, message);
-    // MCP logging reaches the client only where the era and its level filter allow; never fatal.
-    sdk.mcpReq.log(CLIENT_LEVEL[level], data ? { message, ...data } : message).catch(() => {});
-  };
-  return {
-    get signal() {
-      return signalOf();
-    },
-    era,
-    auth,
-    principal: principalOf(auth),
-    ...(listRoots ? { listRoots } : {}),
-    get log() {
-      handlerLog ??= { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-      return handlerLog;
-    },
-    async progress(progress, total, message) {
-      // The spec requires progress to increase; drop stale or repeated reports.
-      if (progressToken === undefined || !(progress > last) || signalOf().aborted) return;
-
-      last = progress;
-      await sdk.mcpReq
-        .notify({
-          method: 'notifications/progress',
-          params: {
-            progressToken,
-            progress,
-            ...(total !== undefined ? { total } : {}),
-            ...(message ? { message } : {}),
-          },
-        })
-        .catch(() => {});
-    },
-  };
+  return new CallContext(sdk, source, connection);
 }

@@ -29,9 +29,9 @@ import { timeout } from '../middleware/timeout.js';
 import type { Call, CallOutcome, Middleware } from '../middleware/types.js';
 import { applyPolicy, type PolicyOptions, scopeFilter } from '../policy/policy.js';
 
-import { CallSignal } from './call-signal.js';
 import { handlerContext } from './context.js';
 import { clientRoots } from './roots.js';
+import { type CallSeed, RunningCall } from './running-call.js';
 
 import { ResourceWatches } from './watches.js';
 
@@ -74,13 +74,6 @@ async function builtInMiddleware(options: RuntimeOptions) {
   return { layers, close: () => limiter?.close() ?? Promise.resolve() };
 }
 
-/** What a registration knows of a call; `run` adds the signal, logger, principal and clock. */
-type CallSeed = Call extends infer C
-  ? C extends Call
-    ? Omit<C, 'signal' | 'abort' | 'logger' | 'startedAt' | 'principal'> & { auth?: AuthInfo }
-    : never
-  : never;
-
 export async function createRuntime(source: ServerModule, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? silentLogger();
   const module = applyPolicy(source, options.policy);
@@ -89,24 +82,22 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
   const toolsFor = scopeFilter(module.tools, options.policy?.scopes);
   const emptyInput = z.object({});
 
-  const run = (base: CallSeed, sdk: ServerContext, handler: (call: Call) => Promise<CallOutcome>) => {
-    const callSignal = new CallSignal(sdk.mcpReq.signal);
-    const call = {
-      ...base,
-      principal: principalOf(base.auth),
-      get signal() {
-        return callSignal.signal;
-      },
-      abort: (reason: unknown) => callSignal.abort(reason),
-      logger,
-      startedAt: Date.now(),
-    } as Call;
+  const runCall = (
+    seed: CallSeed,
+    era: Era,
+    auth: AuthInfo | undefined,
+    sdk: ServerContext,
+    handler: (call: Call) => Promise<CallOutcome>,
+  ) => {
+    const call = new RunningCall(seed, era, auth, logger, sdk.mcpReq.signal) as unknown as Call;
     return chain(call, () => handler(call));
   };
 
   const factory: McpServerFactory = (request: McpRequestContext) => {
     const era: Era = request.era;
     const auth = request.authInfo;
+    const run = (seed: CallSeed, sdk: ServerContext, handler: (call: Call) => Promise<CallOutcome>) =>
+      runCall(seed, era, auth, sdk, handler);
     const server = new McpServer(
       { name: module.name, version: module.version, ...(module.title ? { title: module.title } : {}) },
       {
@@ -116,7 +107,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
       },
     );
     const connection = { era, auth, logger, ...(era === 'legacy' ? { listRoots: clientRoots(server) } : {}) };
-    const contextFor = (call: Call, sdk: ServerContext) => handlerContext(sdk, () => call.signal, connection);
+    const contextFor = (call: Call, sdk: ServerContext) => handlerContext(sdk, call, connection);
 
     for (const tool of toolsFor(auth)) {
       server.registerTool(
@@ -129,7 +120,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
           ...(tool.annotations ? { annotations: tool.annotations } : {}),
         },
         (input: Record<string, unknown>, sdk: ServerContext) =>
-          run({ kind: 'tool', name: tool.name, tool, input, era, auth }, sdk, async (call) =>
+          run({ kind: 'tool', name: tool.name, tool, input }, sdk, async (call) =>
             tool.handler(input, contextFor(call, sdk)),
           ) as Promise<CallToolResult>,
       );
@@ -145,10 +136,8 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
           ...(resource.mimeType ? { mimeType: resource.mimeType } : {}),
         },
         (uri: URL, sdk: ServerContext) =>
-          run(
-            { kind: 'resource', name: resource.name, uri: uri.href, resource, era, auth },
-            sdk,
-            async (call) => resource.read(uri, contextFor(call, sdk)),
+          run({ kind: 'resource', name: resource.name, uri: uri.href, resource }, sdk, async (call) =>
+            resource.read(uri, contextFor(call, sdk)),
           ) as Promise<ReadResourceResult>,
       );
     }
@@ -169,7 +158,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
         },
         (uri: URL, variables: Record<string, string | string[]>, sdk: ServerContext) =>
           run(
-            { kind: 'resource', name: template.name, uri: uri.href, resource: template, era, auth },
+            { kind: 'resource', name: template.name, uri: uri.href, resource: template },
             sdk,
             async (call) => template.read(uri, variables, contextFor(call, sdk)),
           ) as Promise<ReadResourceResult>,
@@ -177,9 +166,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     }
 
     if (module.resources.length || module.resourceTemplates.length) {
-      installPagedResourceList(server, module, (sdk) =>
-        handlerContext(sdk, () => sdk.mcpReq.signal, connection),
-      );
+      installPagedResourceList(server, module, (sdk) => handlerContext(sdk, sdk.mcpReq, connection));
     }
 
     for (const prompt of module.prompts) {
@@ -191,7 +178,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
           argsSchema: prompt.args ?? emptyInput,
         },
         (input: Record<string, unknown>, sdk: ServerContext) =>
-          run({ kind: 'prompt', name: prompt.name, prompt, input, era, auth }, sdk, async (call) =>
+          run({ kind: 'prompt', name: prompt.name, prompt, input }, sdk, async (call) =>
             prompt.get(input, contextFor(call, sdk)),
           ) as Promise<GetPromptResult>,
       );

@@ -15,11 +15,21 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? (process.env.MCPKIT_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
-  // Asynchronous writes to a descriptor (stderr) keep logging off the request path; pino
-  // flushes them on exit. A file path opens asynchronously, so it stays synchronous.
+  // Writes to a descriptor (stderr) are asynchronous and gathered (up to 4 KiB, or 250 ms), so
+  // a busy server does not pay a system call per audit line; pino flushes them on exit. A file
+  // path opens asynchronously, so it stays synchronous.
   const dest = options.destination ?? 2;
-  const destination = pino.destination({ dest, sync: typeof dest === 'string' });
-
+  const sync = typeof dest === 'string';
+  const destination = pino.destination({ dest, sync, ...(sync ? {} : { minLength: 4096 }) });
+  if (!sync) {
+    setInterval(() => {
+      try {
+        destination.flush();
+      } catch {
+        // closed or not yet open: nothing to flush
+      }
+    }, 250).unref();
+  }
   return pino({ name: options.name ?? 'mcpkit', level, base: { pid: process.pid } }, destination);
 }
 

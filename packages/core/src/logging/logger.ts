@@ -9,27 +9,42 @@ export interface LoggerOptions {
   name?: string;
 }
 
+type Destination = ReturnType<typeof pino.destination>;
+
+/** Every gathering destination, flushed together every 250 ms and at exit. */
+const gathered = new Set<WeakRef<Destination>>();
+
+function flushGathered(): void {
+  for (const ref of gathered) {
+    const destination = ref.deref();
+    if (!destination) {
+      gathered.delete(ref);
+      continue;
+    }
+    try {
+      destination.flushSync();
+    } catch {
+      gathered.delete(ref); // closed: nothing more to flush
+    }
+  }
+}
+
 /**
  * The process logger: pino writing JSON lines to stderr (fd 2), never stdout. The level comes
  * from the option, then `MCPKIT_LOG_LEVEL`, then `info`.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? (process.env.MCPKIT_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
-  // Writes to a descriptor (stderr) are asynchronous and gathered (up to 4 KiB, or 250 ms), so
-  // a busy server does not pay a system call per audit line; pino flushes them on exit. A file
-  // path opens asynchronously, so it stays synchronous.
-  const dest = options.destination ?? 2;
-  const sync = typeof dest === 'string';
-  const destination = pino.destination({ dest, sync, ...(sync ? {} : { minLength: 4096 }) });
-  if (!sync) {
-    setInterval(() => {
-      try {
-        destination.flush();
-      } catch {
-        // closed or not yet open: nothing to flush
-      }
-    }, 250).unref();
+  // Lines are gathered (up to 4 KiB, or 250 ms) and written synchronously, as Node writes to
+  // stderr anyway: a busy server pays one system call per few dozen audit lines, not one each,
+  // and nothing waits in a queue to be lost. pino flushes the rest on exit.
+  const destination = pino.destination({ dest: options.destination ?? 2, sync: true, minLength: 4096 });
+  gathered.add(new WeakRef(destination));
+  if (gathered.size === 1) {
+    setInterval(flushGathered, 250).unref();
+    process.once('exit', flushGathered);
   }
+
   return pino({ name: options.name ?? 'mcpkit', level, base: { pid: process.pid } }, destination);
 }
 

@@ -12,6 +12,7 @@ import {
 } from './options.js';
 import { questionToSqlPrompt, tableSchemaResource } from './resources.js';
 import { loadParser } from './sql/parse.js';
+import { VerdictCache } from './sql/verdicts.js';
 import { describeTableTool, listSchemasTool, listTablesTool } from './tools/catalog.js';
 import { executeTool, explainTool, queryTool } from './tools/statements.js';
 
@@ -49,7 +50,6 @@ export function serverDatabase(url: string, options: PostgresOptions, logger: Lo
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
     options: startupOptions(options),
-    pipeline: true,
   } as pg.PoolConfig);
   return new Database(pool, {
     ...sessionSettings(options, logger),
@@ -145,7 +145,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     database.catch(() => {});
   }
 
-  const context: PgContext = { database: () => database, options };
+  const context: PgContext = { database: () => database, options, verdicts: new VerdictCache() };
   const tools = [
     queryTool(context),
     explainTool(context),

@@ -306,6 +306,129 @@ describe('every escape from read-only is refused, and nothing changes', () => {
   });
 });
 
+describe('verdicts are remembered by text, volatility is checked live', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await serve();
+  });
+  afterAll(() => client.close());
+  const call = (sql: string, params?: unknown[]) =>
+    client.callTool({ name: 'query', arguments: { sql, ...(params ? { params } : {}) } });
+
+  it('a function made VOLATILE after its query was judged (and remembered) is refused at once', async () => {
+    await cluster.admin(
+      "CREATE FUNCTION public.price_band(numeric) RETURNS text LANGUAGE sql STABLE AS $$SELECT CASE WHEN $1 > 15 THEN 'high' ELSE 'low' END$$; GRANT EXECUTE ON FUNCTION public.price_band(numeric) TO reader",
+    );
+    try {
+      const sql = 'SELECT name, price_band(price) AS band FROM products ORDER BY id';
+      for (let i = 0; i < 2; i++) {
+        expect((await call(sql)).structuredContent).toMatchObject({
+          rows: [
+            ['cup', 'low'],
+            ['mug', 'high'],
+          ],
+        });
+      }
+      // No pause: the catalog read at start still says STABLE, and the verdict is remembered.
+      await cluster.admin(
+        "CREATE OR REPLACE FUNCTION public.price_band(numeric) RETURNS text LANGUAGE sql VOLATILE AS $$SELECT 'x'$$",
+      );
+      expectToolError(await call(sql), /price_band\(\), a VOLATILE function/);
+      expectToolError(await call(sql), /price_band\(\), a VOLATILE function/);
+      // through EXPLAIN ANALYZE (which runs it) too
+      expectToolError(
+        await client.callTool({ name: 'explain_query', arguments: { sql, analyze: true } }),
+        /price_band\(\), a VOLATILE function/,
+      );
+      await expectUnchanged();
+    } finally {
+      await cluster.admin('DROP FUNCTION public.price_band(numeric)');
+    }
+  });
+
+  it('a VOLATILE overload made later under the name of a builtin, in another schema, is refused', async () => {
+    expect((await call('SELECT upper($1::text) AS u', ['a'])).structuredContent).toMatchObject({
+      rows: [['A']],
+    });
+    await cluster.admin(
+      "CREATE FUNCTION public.upper(int) RETURNS text LANGUAGE sql VOLATILE AS $$SELECT 'shadow'$$; GRANT EXECUTE ON FUNCTION public.upper(int) TO reader",
+    );
+    try {
+      expectToolError(await call('SELECT upper(5) AS u'), /upper\(\), a VOLATILE function/);
+      expectToolError(await call('SELECT upper($1::text) AS u', ['a']), /upper\(\), a VOLATILE function/);
+    } finally {
+      await cluster.admin('DROP FUNCTION public.upper(int)');
+    }
+  });
+
+  it("an owner's VOLATILE function named like a pure builtin (random) is refused", async () => {
+    expect((await call('SELECT random() < 2 AS ok')).isError).toBeFalsy();
+    await cluster.admin(
+      "CREATE FUNCTION public.random() RETURNS float8 LANGUAGE sql VOLATILE AS 'SELECT 0.5::float8'; GRANT EXECUTE ON FUNCTION public.random() TO reader",
+    );
+    try {
+      expectToolError(await call('SELECT public.random()'), /random\(\), a VOLATILE function/);
+      expectToolError(await call('SELECT random() < 2 AS ok'), /random\(\), a VOLATILE function/);
+    } finally {
+      await cluster.admin('DROP FUNCTION public.random()');
+    }
+  });
+
+  it('parameters reach the server as given: arrays with quotes, backslashes and NULLs, numbers, booleans', async () => {
+    const tricky = ['a"b', 'c\\d', null, '{x,y}', 'NULL', ''];
+    const result = await call(
+      'SELECT $1::text[] = ARRAY[$$a"b$$, $$c\\d$$, NULL, $${x,y}$$, $$NULL$$, $$$$] AS same, array_length($1::text[], 1) AS n, $2::int + 1 AS next, $3::boolean AS b, $4::text IS NULL AS z',
+      [tricky, 41, true, null],
+    );
+    // array equality takes NULL elements as equal
+    expect(result.structuredContent).toMatchObject({ rows: [[true, 6, 42, true, true]] });
+    const elements = await call(
+      'SELECT e, e IS NULL AS isnull FROM unnest($1::text[]) WITH ORDINALITY AS u(e, i) ORDER BY i',
+      [tricky],
+    );
+    expect((elements.structuredContent as { rows: unknown[][] }).rows).toEqual(
+      tricky.map((value) => [value, value === null]),
+    );
+    const any = await call('SELECT id FROM customers WHERE id = ANY($1) ORDER BY id', [
+      ['C-1', 'C-3', 'nope'],
+    ]);
+    expect(any.structuredContent).toMatchObject({ rows: [['C-1'], ['C-3']] });
+  });
+
+  it('SQL with a NUL character is refused before it reaches the server', async () => {
+    expectToolError(await call('SELECT 1\u0000; DROP TABLE customers'), /NUL/);
+  });
+
+  it('a statement that fails part way leaves a clean session for the next call on the connection', async () => {
+    const one = await serve({ poolSize: 1 });
+    const state = async () =>
+      (
+        await one.callTool({
+          name: 'query',
+          arguments: {
+            sql: "SELECT current_setting('transaction_read_only') AS ro, current_setting('statement_timeout') AS timeout, (SELECT string_agg(name, ',' ORDER BY name) FROM pg_catalog.pg_cursors) AS cursors, (SELECT count(*) FROM pg_catalog.pg_prepared_statements) AS prepared",
+          },
+        })
+      ).structuredContent as { rows: unknown[][] };
+    try {
+      const clean = await state();
+      expect(clean.rows[0]).toEqual(['on', '30s', ',mcpkit_rows', 0]); // this query's own portal and cursor
+      for (let i = 0; i < 3; i++) {
+        expectToolError(
+          await one.callTool({
+            name: 'query',
+            arguments: { sql: 'SELECT 1 / (id - 3) FROM big ORDER BY id' },
+          }),
+          /division by zero/,
+        );
+        expect(await state()).toEqual(clean);
+      }
+    } finally {
+      await one.close();
+    }
+  });
+});
+
 describe('each layer holds without the parse layer', () => {
   // The Database runs whatever it is given: these statements reach the server unchecked.
   const db = serverDatabase(
@@ -566,6 +689,7 @@ describe('start', () => {
       await superuser.close?.();
       const reader = await createPostgresServer({ url: cluster.readerUrl, logger });
       await reader.close?.();
+      await new Promise<void>((resolve) => logger.flush(() => resolve())); // lines are gathered before written
       const lines = readFileSync(log, 'utf8')
         .trim()
         .split('\n')

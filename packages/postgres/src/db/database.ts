@@ -1,8 +1,18 @@
 import { type Logger, ToolError } from '@mcpkit/core';
 import pg from 'pg';
-import { CATALOG_FUNCTIONS_SQL, type CatalogFunctions, catalogFunctionsFrom } from '../sql/functions.js';
+import {
+  CATALOG_FUNCTIONS_SQL,
+  type CatalogFunctions,
+  catalogFunctionsFrom,
+  LIVE_CHECK_SQL,
+  liveCheckValues,
+  volatileCall,
+  volatileFunctionNamed,
+} from '../sql/functions.js';
+import { Batch, type StepResult } from './batch.js';
 import { BusyError, Gate, type GateOptions } from './gate.js';
-import { KNOWN_TYPES, RAW_TEXT } from './types.js';
+import { KNOWN_TYPES } from './types.js';
+import { encodeStep, encodeSteps, type Step } from './wire.js';
 
 export interface DatabaseSettings {
   /** `server`: a PostgreSQL server at a URL; `embedded`: PGlite in a worker thread. */
@@ -53,10 +63,13 @@ export interface ServerInfo {
   writableTables: number;
 }
 
-/** The statement every call ends with: the session back to how the pool handed it out. */
-const RESET_SQL = [
+/**
+ * What a write ends with (and any call that failed part way, on its own): the session back to
+ * how the pool handed it out. DISCARD ALL cannot run in a batch (it refuses a pipeline and a
+ * transaction block); these are its documented parts.
+ */
+const RESET_STEPS: Step[] = [
   'ROLLBACK',
-  // DISCARD ALL refuses to run in a multi-statement string; these are its documented parts.
   'CLOSE ALL',
   'SET SESSION AUTHORIZATION DEFAULT',
   'RESET ALL',
@@ -66,15 +79,43 @@ const RESET_SQL = [
   'DISCARD PLANS',
   'DISCARD TEMP',
   'DISCARD SEQUENCES',
-].join('; ');
+].map((text) => ({ text }));
+/** The same, as one simple-protocol string: sent alone after a batch that failed part way. */
+const RESET_SQL = RESET_STEPS.map((step) => step.text).join('; ');
+
+/**
+ * What a READ ONLY transaction ends with, when everything before it succeeded: the parts of
+ * DISCARD ALL that a rollback does not do. PostgreSQL undoes on rollback every setting made in
+ * the transaction (SET, set_config, SET ROLE / SESSION AUTHORIZATION), every LISTEN (they take
+ * effect at commit) and every cursor (even WITH HOLD); and a READ ONLY transaction can create
+ * no temporary table and advance no sequence. What survives a rollback is a prepared statement
+ * and a session-level advisory lock: those are dropped explicitly, before the ROLLBACK (no user
+ * code runs after the last fetch).
+ */
+const READ_END_STEPS: Step[] = [
+  'DEALLOCATE ALL',
+  'SELECT pg_catalog.pg_advisory_unlock_all()',
+  'ROLLBACK',
+].map((text) => ({ text }));
 
 /**
  * A check that the reset held: no advisory lock of this session survives. pg_locks reads the
  * whole lock table (the costliest part of a call), so it runs where a lock could come from:
- * calls that reached user-defined functions, a connection's first call, and one call in 32.
+ * calls that reached user-defined functions, writes, a connection's first call, and one in 32.
  */
-const VERIFY_SQL = `${RESET_SQL}; SELECT count(*)::int AS advisory FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()`;
+const VERIFY_SQL = `SELECT count(*)::int AS advisory FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()`;
 const VERIFY_EVERY = 32;
+
+/** How old a read of the function catalog may get while calls come in. */
+const CATALOG_MAX_AGE_MS = 5_000;
+
+const BEGIN_READ = encodeStep({ text: 'BEGIN TRANSACTION READ ONLY' });
+const BEGIN_WRITE = encodeStep({ text: 'BEGIN TRANSACTION READ WRITE' });
+/** The end of a batch: [read or write][verified or not]. */
+const ENDS = {
+  read: [encodeSteps(READ_END_STEPS), encodeSteps([...READ_END_STEPS, { text: VERIFY_SQL }])],
+  write: [encodeSteps(RESET_STEPS), encodeSteps([...RESET_STEPS, { text: VERIFY_SQL }])],
+} as const;
 
 const CURSOR = 'mcpkit_rows';
 const DECLARE_PREFIX = `DECLARE ${CURSOR} NO SCROLL CURSOR FOR `;
@@ -99,7 +140,8 @@ SELECT version() AS version,
 const guarded = new WeakSet<object>();
 
 type PoolClient = pg.PoolClient & {
-  connection?: { stream?: { destroy(error?: Error): void; cork?(): void; uncork?(): void } };
+  connection?: { stream?: { destroy(error?: Error): void } };
+  processID?: number;
 };
 
 interface SessionOptions {
@@ -111,12 +153,15 @@ interface SessionOptions {
   readOnly: boolean;
 }
 
+/** Where a batch failed: the index of the caller's step (or -1: before them) and the error. */
+type Failure = { step: number; error: unknown } | undefined;
+
 /**
  * One PostgreSQL database behind a bounded gate. Every call takes a connection through the
- * gate, runs inside its own transaction (READ ONLY unless it is a write), pipelines its
- * statements in one round trip, and ends by rolling back and resetting the session, checking
- * that no advisory lock survived. A call that outlives its deadline or is cancelled loses its
- * connection (and, embedded, the worker's session): it can leave nothing behind.
+ * gate and sends, in one write and one round trip, its whole life: BEGIN (READ ONLY unless it
+ * is a write), its statements, ROLLBACK and the session reset (and, where a lock could come
+ * from, the check that none survived). A call that outlives its deadline or is cancelled loses
+ * its connection (and, embedded, the worker's session): it can leave nothing behind.
  */
 export class Database {
   private readonly gate: Gate;
@@ -125,9 +170,10 @@ export class Database {
   );
   private functions: CatalogFunctions | undefined;
   private functionsReadAt = 0;
+  private functionsReading: Promise<CatalogFunctions> | undefined;
   private info: ServerInfo | undefined;
   private closed = false;
-  /** Resets still running after their call returned. */
+  /** Recoveries still running after their call returned. */
   private readonly cleanups = new Set<Promise<void>>();
   private calls = 0;
   private readonly verified = new WeakSet<object>();
@@ -157,6 +203,20 @@ export class Database {
     return this.functions;
   }
 
+  /**
+   * The catalog as last read, for a call about to be judged; when that read is older than a few
+   * seconds it is read again in the background (operators and attribute-notation functions
+   * made since are seen then; the functions a query calls are checked live anyway).
+   */
+  currentFunctions(): CatalogFunctions | undefined {
+    if (this.functions && !this.closed && Date.now() - this.functionsReadAt > CATALOG_MAX_AGE_MS) {
+      this.refreshFunctions().catch((error) =>
+        this.settings.logger.debug({ err: error }, 'could not read the function catalog again'),
+      );
+    }
+    return this.functions;
+  }
+
   get load() {
     return this.gate.stats;
   }
@@ -183,36 +243,37 @@ export class Database {
 
   /**
    * Reads again which functions exist and which are VOLATILE (a query named one created since
-   * start); at most once a second, so unknown names cannot turn every call into two.
+   * start, or one turned VOLATILE since); at most once a second, so unknown names cannot turn
+   * every call into two. A read whose answer is unchanged keeps the same object (and with it
+   * the verdicts cached against it).
    */
   async refreshFunctions(signal?: AbortSignal): Promise<CatalogFunctions> {
     if (this.functions && Date.now() - this.functionsReadAt < 1000) return this.functions;
+    if (this.functionsReading) return this.functionsReading;
     this.functionsReadAt = Date.now();
-    this.functions = catalogFunctionsFrom(await this.catalog<any>(CATALOG_FUNCTIONS_SQL, [], { signal }));
-    return this.functions;
+    this.functionsReading = this.catalog<any>(CATALOG_FUNCTIONS_SQL, [], { signal })
+      .then((rows) => {
+        const read = catalogFunctionsFrom(rows);
+        if (!this.functions || read.fingerprint !== this.functions.fingerprint) this.functions = read;
+        return this.functions;
+      })
+      .finally(() => {
+        this.functionsReading = undefined;
+      });
+    return this.functionsReading;
   }
 
   /**
-   * The statement that opens each call's transaction. A server connection starts with the
-   * default timeouts as session settings (see serverDatabase), so only a call with its own
-   * timeout sets one; the embedded database has no timeouts of its own (the deadline is ours).
-   */
-  private beginSql(readOnly: boolean, timeoutMs: number): string {
-    const begin = readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION READ WRITE';
-    if (this.settings.mode === 'embedded' || timeoutMs === this.settings.statementTimeoutMs) return begin;
-    const ms = Math.max(1, Math.round(timeoutMs));
-    return `${begin}; SET LOCAL statement_timeout = ${ms}; SET LOCAL lock_timeout = ${Math.min(ms, this.settings.lockTimeoutMs)}`;
-  }
-
-  /**
-   * Runs `work` on a connection of its own inside a transaction, then rolls back (unless the
-   * work committed) and resets the session. `work` issues its queries without awaiting them in
-   * between (pipelined); the reset goes out right behind them.
+   * Runs `work` on a connection of its own: one batch of BEGIN, the timeouts this call needs,
+   * its steps, ROLLBACK and the reset, all in one round trip. `finish` gets the steps' results
+   * (and, if one failed, which and why: later ones did not run). A batch that failed before the
+   * reset is followed by the reset on its own, in the background, before the connection goes
+   * back.
    */
   private async session<T>(
     options: SessionOptions,
-    work: (client: PoolClient) => Promise<unknown>[],
-    finish: (results: PromiseSettledResult<unknown>[]) => T,
+    work: Step[],
+    finish: (results: StepResult[], failed: Failure) => T,
   ): Promise<T> {
     if (this.closed) throw new ToolError('The database connection is closed.');
     const timeoutMs = options.timeoutMs ?? this.settings.statementTimeoutMs;
@@ -220,12 +281,13 @@ export class Database {
     let client: PoolClient | undefined;
     let broken = false;
     let stopped: 'timeout' | 'cancel' | undefined;
-    let reset: Promise<unknown> | undefined;
+    let sent = false;
+    let recovering = false;
     const kill = (why: 'timeout' | 'cancel') => {
       stopped ??= why;
       broken = true;
       // A server backend would run on after its socket closed: stop its statement first.
-      if (client && reset) this.cancelBackend((client as { processID?: number }).processID);
+      if (client && sent) this.cancelBackend(client.processID);
       client?.connection?.stream?.destroy(new Error(why === 'timeout' ? 'statement timeout' : 'cancelled'));
     };
     // Embedded, Postgres cannot time itself out: the deadline is the timeout. A server stops
@@ -234,7 +296,6 @@ export class Database {
     let timer: NodeJS.Timeout | undefined;
     const onAbort = () => kill('cancel');
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    // The connection goes back (or is dropped) only once the reset is done and checked.
     const giveBack = () => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -251,45 +312,33 @@ export class Database {
       if (stopped) throw new Error(stopped);
       // The clock starts with the statement, not while a database opens or restarts.
       timer = setTimeout(() => kill('timeout'), deadlineMs);
-      // Everything goes out in one write: pg pipelines, the socket is corked meanwhile.
-      const stream = client.connection?.stream;
-      stream?.cork?.();
-      let begin: Promise<unknown>;
-      let issued: Promise<unknown>[];
-      try {
-        begin = client.query(this.beginSql(options.readOnly, timeoutMs));
-        issued = work(client);
-        const verify = options.verify || !this.verified.has(client) || ++this.calls % VERIFY_EVERY === 0;
-        this.verified.add(client);
-        reset = client.query<{ advisory: number }>(verify ? VERIFY_SQL : RESET_SQL);
-      } finally {
-        stream?.uncork?.();
-      }
-      // The reset runs on the server while the result goes back to the caller.
-      const cleanup: Promise<void> = reset
-        .then(
-          (value) => {
-            const last = ([] as pg.QueryResult[]).concat(value as any).at(-1);
-            if (last?.rows?.[0] && last.rows[0].advisory !== 0) {
-              broken = true;
-              this.settings.logger.warn('advisory locks survived the reset; connection dropped');
-            }
-          },
-          (error) => {
-            broken = true;
-            if (!stopped)
-              this.settings.logger.warn({ err: error }, 'session reset failed; connection dropped');
-          },
-        )
-        .finally(() => {
-          giveBack();
-          this.cleanups.delete(cleanup);
-        });
-      this.cleanups.add(cleanup);
-      const results = await Promise.allSettled([begin, ...issued]);
+      const head = this.beginSteps(options.readOnly, timeoutMs);
+      const verify = options.verify || !this.verified.has(client) || ++this.calls % VERIFY_EVERY === 0;
+      this.verified.add(client);
+      const end = ENDS[options.readOnly ? 'read' : 'write'][verify ? 1 : 0];
+      const batch = new Batch([...head.bytes, ...work.map(encodeStep), end]);
+      sent = true;
+      client.query(batch as unknown as pg.QueryConfig);
+      const { results, failed } = await batch.outcome;
       if (stopped) throw new Error(stopped);
-      if (results[0]!.status === 'rejected') throw results[0]!.reason;
-      return finish(results.slice(1));
+      const done = head.count + work.length;
+      if (failed && failed.step < done) {
+        // The server skipped the rest, ROLLBACK and the reset with it: send them on their own.
+        recovering = true;
+        this.recover(client, () => {
+          broken = true;
+        }).finally(giveBack);
+        if (failed.step < head.count) throw failed.error;
+        return finish(results.slice(head.count), { step: failed.step - head.count, error: failed.error });
+      }
+      if (failed) {
+        broken = true;
+        this.settings.logger.warn({ err: failed.error }, 'session reset failed; connection dropped');
+      } else if (verify && results.at(-1)?.rows[0]?.[0] !== '0') {
+        broken = true;
+        this.settings.logger.warn('advisory locks survived the reset; connection dropped');
+      }
+      return finish(results.slice(head.count, done), undefined);
     } catch (error) {
       if (stopped === 'timeout' || isStatementTimeout(error)) {
         throw new ToolError(
@@ -301,46 +350,94 @@ export class Database {
       if (error instanceof ToolError) throw error;
       throw databaseError(error);
     } finally {
-      if (!reset) {
-        broken = true;
-        giveBack();
-      }
+      if (!sent) broken = true;
+      if (!recovering) giveBack();
     }
+  }
+
+  /**
+   * The statements that open a call's transaction. A server connection starts with the
+   * default timeouts as session settings (see serverDatabase), so only a call with its own
+   * timeout sets one; the embedded database has no timeouts of its own (the deadline is ours).
+   */
+  private beginSteps(readOnly: boolean, timeoutMs: number): { bytes: Buffer[]; count: number } {
+    const begin = readOnly ? BEGIN_READ : BEGIN_WRITE;
+    if (this.settings.mode === 'embedded' || timeoutMs === this.settings.statementTimeoutMs) {
+      return { bytes: [begin], count: 1 };
+    }
+    const ms = Math.max(1, Math.round(timeoutMs));
+    const lock = Math.min(ms, this.settings.lockTimeoutMs);
+    return {
+      bytes: [
+        begin,
+        encodeStep({ text: `SET LOCAL statement_timeout = ${ms}` }),
+        encodeStep({ text: `SET LOCAL lock_timeout = ${lock}` }),
+      ],
+      count: 3,
+    };
+  }
+
+  /** After a failed batch: ROLLBACK and the reset, then the lock check; a failure drops the connection. */
+  private recover(client: PoolClient, drop: () => void): Promise<void> {
+    const recovery = client
+      .query<{ advisory: number }>(`${RESET_SQL}; ${VERIFY_SQL}`)
+      .then(
+        (value) => {
+          const last = ([] as pg.QueryResult[]).concat(value as any).at(-1);
+          if (last?.rows?.[0]?.advisory !== 0) {
+            drop();
+            this.settings.logger.warn('advisory locks survived the reset; connection dropped');
+          }
+        },
+        (error) => {
+          drop();
+          this.settings.logger.debug({ err: error }, 'session reset failed; connection dropped');
+        },
+      )
+      .finally(() => this.cleanups.delete(recovery));
+    this.cleanups.add(recovery);
+    return recovery;
   }
 
   /**
    * Runs a statement the read-only guard passed, through a cursor: fetches at most
    * `maxRows + 1` rows (never the whole result), then counts what was left out up to
-   * `countLimit` rows without fetching them.
+   * `countLimit` rows without fetching them. `functions` are checked again, inside the same
+   * transaction, not to be VOLATILE now (see sql/functions.ts).
    */
   async read(
     text: string,
     params: unknown[],
-    options: { maxRows: number; signal?: AbortSignal; timeoutMs?: number; verify?: boolean },
+    options: {
+      maxRows: number;
+      signal?: AbortSignal;
+      timeoutMs?: number;
+      verify?: boolean;
+      functions?: string[];
+    },
   ): Promise<ReadResult> {
+    const check = liveCheckStep(options.functions);
     const result = await this.session(
       { ...options, readOnly: true },
-      (client) => [
-        client.query({ text: DECLARE_PREFIX + text, values: params, queryMode: 'extended' } as any),
-        client.query({
-          text: `FETCH FORWARD ${options.maxRows + 1} FROM ${CURSOR}`,
-          rowMode: 'array',
-          types: RAW_TEXT,
-        }),
-        client.query(
-          `SET LOCAL statement_timeout = ${this.settings.countTimeoutMs}; MOVE FORWARD ${this.settings.countLimit} IN ${CURSOR}`,
-        ),
+      [
+        ...check,
+        { text: DECLARE_PREFIX + text, values: params },
+        { text: `FETCH FORWARD ${options.maxRows + 1} FROM ${CURSOR}`, describe: true },
+        { text: `SET LOCAL statement_timeout = ${this.settings.countTimeoutMs}` },
+        { text: `MOVE FORWARD ${this.settings.countLimit} IN ${CURSOR}` },
       ],
-      ([declared, fetched, moved]) => {
-        if (declared!.status === 'rejected') throw databaseError(declared!.reason, DECLARE_PREFIX.length);
-        if (fetched!.status === 'rejected') throw databaseError(fetched!.reason);
-        const page = fetched!.value as pg.QueryResult<any[]>;
+      (results, failed) => {
+        const at = check.length;
+        if (failed && failed.step < at) this.refused(failed.error);
+        if (failed?.step === at) throw databaseError(failed.error, DECLARE_PREFIX.length);
+        if (failed && failed.step < at + 3) throw databaseError(failed.error);
+        const page = results[at + 1]!;
         const hasMore = page.rows.length > options.maxRows;
         const rows = hasMore ? page.rows.slice(0, options.maxRows) : page.rows;
         let remaining: ReadResult['remaining'];
-        if (hasMore && moved!.status === 'fulfilled') {
-          const move = ([] as pg.QueryResult[]).concat(moved!.value as any).at(-1);
-          const skipped = move?.rowCount ?? 0;
+        // A count that ran out of time (failed) leaves how many were cut unknown.
+        if (hasMore && !failed) {
+          const skipped = results[at + 3]!.rowCount;
           // The extra row fetched to see that more exist is one of those left out.
           remaining = { count: skipped + 1, exact: skipped < this.settings.countLimit };
         }
@@ -355,6 +452,17 @@ export class Database {
     };
   }
 
+  /** The live volatility check failed: the query calls a function that is VOLATILE now. */
+  private refused(error: unknown): never {
+    const name = volatileFunctionNamed(error);
+    if (name === undefined) throw databaseError(error);
+    this.functionsReadAt = 0; // the catalog changed: read it again on the next call
+    void this.refreshFunctions().catch(() => {});
+    throw new ToolError(
+      `Refused: the query ${volatileCall(name)}. The query tool runs one read-only statement: SELECT, WITH ... SELECT, VALUES, TABLE or EXPLAIN.`,
+    );
+  }
+
   /**
    * Runs an EXPLAIN in a read-only transaction and returns the plan's lines: `prefix` (say
    * `EXPLAIN `) is put before `text`, or is empty when `text` is an EXPLAIN already.
@@ -362,23 +470,23 @@ export class Database {
   async explain(
     text: string,
     params: unknown[],
-    options: { prefix: string; signal?: AbortSignal; timeoutMs?: number; verify?: boolean },
+    options: {
+      prefix: string;
+      signal?: AbortSignal;
+      timeoutMs?: number;
+      verify?: boolean;
+      functions?: string[];
+    },
   ): Promise<string[]> {
     const explain = options.prefix;
+    const check = liveCheckStep(options.functions);
     return this.session(
       { ...options, readOnly: true },
-      (client) => [
-        client.query({
-          text: explain + text,
-          values: params,
-          rowMode: 'array',
-          types: RAW_TEXT,
-          queryMode: 'extended',
-        } as any),
-      ],
-      ([plan]) => {
-        if (plan!.status === 'rejected') throw databaseError(plan!.reason, explain.length);
-        return (plan!.value as pg.QueryResult<any[]>).rows.map((row) => String(row[0]));
+      [...check, { text: explain + text, values: params, describe: true }],
+      (results, failed) => {
+        if (failed && failed.step < check.length) this.refused(failed.error);
+        if (failed) throw databaseError(failed.error, explain.length);
+        return results[check.length]!.rows.map((row) => String(row[0]));
       },
     );
   }
@@ -391,25 +499,14 @@ export class Database {
   ): Promise<WriteResult> {
     const result = await this.session(
       { ...options, readOnly: false, verify: true },
-      (client) => [
-        client.query({
-          text,
-          values: params,
-          rowMode: 'array',
-          types: RAW_TEXT,
-          queryMode: 'extended',
-        } as any),
-        client.query('COMMIT'),
-      ],
-      ([statement, commit]) => {
-        if (statement!.status === 'rejected') throw databaseError(statement!.reason);
-        if (commit!.status === 'rejected') throw databaseError(commit!.reason);
-        const done = statement!.value as pg.QueryResult<any[]>;
+      [{ text, values: params, describe: true }, { text: 'COMMIT' }],
+      ([done], failed) => {
+        if (failed) throw databaseError(failed.error);
         return {
-          command: done.command ?? '',
-          rowCount: done.rowCount ?? 0,
-          fields: done.fields ?? [],
-          rows: (done.rows ?? []).slice(0, options.maxRows),
+          command: done!.command,
+          rowCount: done!.rowCount,
+          fields: done!.fields,
+          rows: done!.rows.slice(0, options.maxRows),
         };
       },
     );
@@ -421,7 +518,7 @@ export class Database {
     };
   }
 
-  /** A query of the server's own (catalog reads): read-only, parsed values, all rows. */
+  /** A query of the server's own (catalog reads): read-only, values parsed as node-postgres does, all rows. */
   async catalog<T = Record<string, unknown>>(
     text: string,
     params: unknown[] = [],
@@ -429,10 +526,10 @@ export class Database {
   ): Promise<T[]> {
     return this.session(
       { ...options, readOnly: true },
-      (client) => [client.query({ text, values: params, queryMode: 'extended' } as any)],
-      ([rows]) => {
-        if (rows!.status === 'rejected') throw databaseError(rows!.reason);
-        return (rows!.value as pg.QueryResult).rows as T[];
+      [{ text, values: params, describe: true }],
+      ([result], failed) => {
+        if (failed) throw databaseError(failed.error);
+        return rowObjects<T>(result!);
       },
     );
   }
@@ -481,6 +578,24 @@ export class Database {
     await this.pool.end().catch(() => {});
     await this.onClose?.();
   }
+}
+
+/** The live volatility check (see sql/functions.ts), when the statement calls functions. */
+function liveCheckStep(functions: readonly string[] | undefined): Step[] {
+  return functions?.length ? [{ text: LIVE_CHECK_SQL, values: liveCheckValues(functions) }] : [];
+}
+
+/** Rows as objects, each value parsed by node-postgres's parser for its type. */
+function rowObjects<T>(result: StepResult): T[] {
+  const parsers = result.fields.map((field) => pg.types.getTypeParser(field.dataTypeID, 'text'));
+  return result.rows.map((row) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      object[result.fields[i]!.name] = value === null || value === undefined ? null : parsers[i]!(value);
+    }
+    return object as T;
+  });
 }
 
 function isStatementTimeout(error: unknown): boolean {

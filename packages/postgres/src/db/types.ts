@@ -59,6 +59,3 @@ export function jsonValue(text: string | null, oid: number): unknown {
   }
   return text;
 }
-
-/** node-postgres type parsing turned off: every value arrives as Postgres's own text. */
-export const RAW_TEXT = { getTypeParser: () => (value: string) => value };

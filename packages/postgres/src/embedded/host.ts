@@ -95,14 +95,14 @@ export class EmbeddedHost {
   }
 
   /** Sends protocol messages of one connection of `generation`; resolves with the answer. */
-  async request(generation: number, messages: Uint8Array[]): Promise<Uint8Array> {
+  async request(generation: number, bytes: Uint8Array): Promise<Uint8Array> {
     await this.ready();
     const worker = this.worker;
     if (!worker || generation !== this.generation) throw new Error('The embedded database was restarted');
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, messages } satisfies WorkerRequest);
+      worker.postMessage({ id, bytes } satisfies WorkerRequest, [bytes.buffer as ArrayBuffer]);
     });
   }
 

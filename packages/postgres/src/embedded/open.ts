@@ -33,7 +33,7 @@ COMMENT ON TABLE products IS 'Products of the demo catalog (examples/data/produc
 CREATE INDEX products_category_idx ON products (category);
 `;
 
-/** A node-postgres pool over the embedded database: one connection, pipelined. */
+/** A node-postgres pool over the embedded database: one connection (a call's batch is one request). */
 export function embeddedPool(host: EmbeddedHost): pg.Pool {
   return new pg.Pool({
     max: 1,
@@ -41,7 +41,6 @@ export function embeddedPool(host: EmbeddedHost): pg.Pool {
     database: 'postgres',
     stream: () => new EmbeddedSocket(host),
     idleTimeoutMillis: 0,
-    pipeline: true,
   } as pg.PoolConfig);
 }
 

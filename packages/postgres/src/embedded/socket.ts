@@ -47,7 +47,7 @@ function startupReply(): Buffer {
  */
 export class EmbeddedSocket extends Duplex {
   private buffered: Buffer = Buffer.alloc(0);
-  private batch: Uint8Array[] = [];
+  private batch: Buffer[] = [];
   private started = false;
   private inFlight = 0;
   private txStatus = 'I';
@@ -89,7 +89,7 @@ export class EmbeddedSocket extends Duplex {
     this.accept([chunk], callback);
   }
 
-  /** A corked burst (a pipelined call) arrives whole: it goes to the worker as one request. */
+  /** A corked burst arrives whole: it goes to the worker as one request. */
   override _writev(
     chunks: { chunk: Buffer; encoding: BufferEncoding }[],
     callback: (error?: Error | null) => void,
@@ -130,7 +130,7 @@ export class EmbeddedSocket extends Duplex {
       const type = String.fromCharCode(this.buffered[0]!);
       const length = this.buffered.readInt32BE(1) + 1;
       if (this.buffered.length < length) break;
-      const whole = new Uint8Array(this.buffered.subarray(0, length));
+      const whole = this.buffered.subarray(0, length);
       this.buffered = this.buffered.subarray(length);
       if (type === 'X') {
         if (answered) this.send(answered);
@@ -145,11 +145,12 @@ export class EmbeddedSocket extends Duplex {
   }
 
   private send(count: number) {
-    const messages = this.batch.slice(0, count);
+    // One copy of the messages, handed to the worker whole (a call's batch is one request).
+    const bytes = new Uint8Array(Buffer.concat(this.batch.slice(0, count)));
     this.batch = this.batch.slice(count);
     this.inFlight++;
     // Answers must come back in the order the batches were written.
-    const reply = this.host.request(this.generation, messages);
+    const reply = this.host.request(this.generation, bytes);
     this.chain = this.chain.then(async () => {
       try {
         const bytes = Buffer.from(await reply);

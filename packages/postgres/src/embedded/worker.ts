@@ -4,8 +4,9 @@
  * cannot fire without signals. Here it freezes only this worker; the server's thread stays
  * responsive and ends a query that runs too long by terminating this worker.
  *
- * Protocol with the host: it posts `{ id, messages: Uint8Array[] }` (frontend protocol
- * messages) and gets `{ id, reply: Uint8Array }` (everything Postgres answered), in order.
+ * Protocol with the host: it posts `{ id, bytes: Uint8Array }` (frontend protocol messages,
+ * up to and including one that asks for an answer) and gets `{ id, reply: Uint8Array }`
+ * (everything Postgres answered), in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -16,7 +17,7 @@ export interface WorkerInit {
   settings: Record<string, string>;
 }
 
-export type WorkerRequest = { id: number; messages: Uint8Array[] } | { id: number; close: true };
+export type WorkerRequest = { id: number; bytes: Uint8Array } | { id: number; close: true };
 export type WorkerReply =
   | { ready: true }
   | { id: number; reply: Uint8Array }
@@ -41,18 +42,11 @@ try {
         return;
       }
       try {
-        const parts: Uint8Array[] = [];
-        const last = request.messages.length - 1;
-        for (const [i, message] of request.messages.entries()) {
-          parts.push(await db.execProtocolRaw(message, { syncToFs: i === last }));
-        }
-        const reply = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-        let offset = 0;
-        for (const part of parts) {
-          reply.set(part, offset);
-          offset += part.length;
-        }
-        port.postMessage({ id: request.id, reply } satisfies WorkerReply, [reply.buffer]);
+        // Postgres's main loop reads message after message from the one buffer.
+        const answer = await db.execProtocolRaw(request.bytes);
+        const reply =
+          answer.byteOffset === 0 && answer.byteLength === answer.buffer.byteLength ? answer : answer.slice();
+        port.postMessage({ id: request.id, reply } satisfies WorkerReply, [reply.buffer as ArrayBuffer]);
       } catch (error) {
         port.postMessage({
           id: request.id,

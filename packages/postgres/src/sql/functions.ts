@@ -1,13 +1,22 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Which functions a read-only query may call. Two rules, either of which refuses a call:
  *
  * 1. A denylist of functions with effects outside the query or access outside the tables
  *    (files, large objects, other connections, settings, sleeping, locks, dynamic SQL), by name
  *    in any schema. It holds even before the catalog is read.
- * 2. An allowlist by volatility, read from the database's own pg_proc at start: a function name
- *    with any VOLATILE overload is refused unless listed in `VOLATILE_ALLOWED` (pure volatile
- *    builtins such as random()). Postgres itself forbids writes inside STABLE and IMMUTABLE
+ * 2. An allowlist by volatility, read from the database's own pg_proc: a function name with any
+ *    VOLATILE overload is refused unless listed in `VOLATILE_ALLOWED` (pure volatile builtins
+ *    such as random()) and every VOLATILE overload of it is Postgres's own (a `public.random()`
+ *    of the owner's is refused). Postgres itself forbids writes inside STABLE and IMMUTABLE
  *    functions, so what remains cannot change data.
+ *
+ * The catalog is read at start, again when a query names a function it did not have, and at
+ * most every few seconds while calls come in. Since a function can be made VOLATILE at any
+ * moment (CREATE OR REPLACE FUNCTION, or a new overload of the same name in another schema),
+ * the names a query calls are also checked again inside the call's own transaction, just
+ * before it runs (`LIVE_CHECK_SQL`).
  */
 
 /** Exact names refused in any schema. */
@@ -115,25 +124,31 @@ export function isDeniedFunction(name: string): boolean {
 export interface CatalogFunctions {
   /** Every function name the catalog had when read (to notice functions created since). */
   known: ReadonlySet<string>;
-  /** Names with an overload in pg_catalog: Postgres's own, as opposed to user-defined code. */
+  /** Names with an overload in pg_catalog: Postgres's own. */
   builtin: ReadonlySet<string>;
+  /** Names with an overload outside pg_catalog: code of the database's owners. */
+  user: ReadonlySet<string>;
   /** Function names (bare) with at least one VOLATILE overload. */
   volatile: ReadonlySet<string>;
   /** Names of volatile functions callable as `row.fn` (one argument of a composite type). */
   attributeCallable: ReadonlySet<string>;
   /** Operators whose implementing function is VOLATILE. */
   volatileOperators: ReadonlySet<string>;
+  /** Tells two reads apart: equal when the catalog said the same (verdicts stay valid). */
+  fingerprint: string;
 }
 
 export const CATALOG_FUNCTIONS_SQL = `
 SELECT 'f' AS kind, p.proname AS name, bool_or(p.provolatile = 'v') AS volatile,
        bool_or(p.provolatile = 'v' AND p.pronargs = 1 AND t.typtype = 'c') AS composite_arg,
-       bool_or(p.pronamespace = 'pg_catalog'::regnamespace) AS builtin
+       bool_or(p.pronamespace = 'pg_catalog'::regnamespace) AS builtin,
+       bool_or(p.pronamespace <> 'pg_catalog'::regnamespace) AS user_defined,
+       bool_or(p.provolatile = 'v' AND p.pronamespace <> 'pg_catalog'::regnamespace) AS user_volatile
   FROM pg_catalog.pg_proc p
   LEFT JOIN pg_catalog.pg_type t ON t.oid = p.proargtypes[0]
  GROUP BY p.proname
 UNION ALL
-SELECT DISTINCT 'o', o.oprname, true, false, false
+SELECT DISTINCT 'o', o.oprname, true, false, false, false, false
   FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode
  WHERE p.provolatile = 'v'`;
@@ -142,25 +157,48 @@ type Flag = boolean | string | null | undefined;
 const isTrue = (flag: Flag) => flag === true || flag === 't';
 
 export function catalogFunctionsFrom(
-  rows: readonly { kind: string; name: string; volatile?: Flag; composite_arg: Flag; builtin?: Flag }[],
+  rows: readonly {
+    kind: string;
+    name: string;
+    volatile?: Flag;
+    composite_arg: Flag;
+    builtin?: Flag;
+    user_defined?: Flag;
+    user_volatile?: Flag;
+  }[],
 ): CatalogFunctions {
   const known = new Set<string>();
   const builtin = new Set<string>();
+  const user = new Set<string>();
   const volatile = new Set<string>();
   const attributeCallable = new Set<string>();
   const volatileOperators = new Set<string>();
+  const hash = createHash('sha256');
   for (const row of rows) {
+    hash.update(
+      `${row.kind}\0${row.name}\0${[row.volatile, row.composite_arg, row.builtin, row.user_defined, row.user_volatile].map(isTrue).join()}\n`,
+    );
     if (row.kind === 'o') {
       volatileOperators.add(row.name);
       continue;
     }
     known.add(row.name);
     if (isTrue(row.builtin)) builtin.add(row.name);
-    if (!isTrue(row.volatile ?? true) || VOLATILE_ALLOWED.has(row.name)) continue;
+    if (isTrue(row.user_defined)) user.add(row.name);
+    if (!isTrue(row.volatile ?? true)) continue;
+    if (VOLATILE_ALLOWED.has(row.name) && !isTrue(row.user_volatile)) continue;
     volatile.add(row.name);
     if (isTrue(row.composite_arg)) attributeCallable.add(row.name);
   }
-  return { known, builtin, volatile, attributeCallable, volatileOperators };
+  return {
+    known,
+    builtin,
+    user,
+    volatile,
+    attributeCallable,
+    volatileOperators,
+    fingerprint: hash.digest('hex'),
+  };
 }
 
 /**
@@ -172,8 +210,38 @@ export function refusedFunction(name: string, catalog: CatalogFunctions | undefi
   if (isDeniedFunction(name)) {
     return `calls ${name}(), which is not allowed in read-only queries (it has effects outside the query or reads outside the tables)`;
   }
-  if (catalog?.volatile.has(name)) {
-    return `calls ${name}(), a VOLATILE function; read-only queries may call only STABLE or IMMUTABLE functions (and pure builtins such as random())`;
-  }
+  if (catalog?.volatile.has(name)) return volatileCall(name);
   return undefined;
+}
+
+export const volatileCall = (name: string) =>
+  `calls ${name}(), a VOLATILE function; read-only queries may call only STABLE or IMMUTABLE functions (and pure builtins such as random())`;
+
+const VOLATILE_MARK = 'mcpkit: VOLATILE function ';
+
+/**
+ * The volatility rule again, inside the call's transaction, for the names the query calls
+ * ($1): a row means one of them is VOLATILE now, and its text, cast to int, fails the
+ * statement, so the batch stops before the query is declared. Postgres evaluates the cast only
+ * for a row that exists (it is not a constant), and looks the names up by pg_proc's name index.
+ */
+export const LIVE_CHECK_SQL = `SELECT ('${VOLATILE_MARK}' || p.proname)::int
+  FROM pg_catalog.pg_proc p
+ WHERE p.proname = ANY ($1::pg_catalog.name[]) AND p.provolatile = 'v'
+   AND (p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace OR NOT p.proname = ANY ($2::pg_catalog.name[]))
+ LIMIT 1`;
+
+/** The live check's parameters for the names a query calls. */
+export function liveCheckValues(names: readonly string[]): unknown[] {
+  return [names, ALLOWED_LIST];
+}
+const ALLOWED_LIST = [...VOLATILE_ALLOWED];
+
+/** The function the live check found VOLATILE, from its error; undefined for any other error. */
+export function volatileFunctionNamed(error: unknown): string | undefined {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (e?.code !== '22P02' || typeof e.message !== 'string') return undefined;
+  const at = e.message.indexOf(VOLATILE_MARK);
+  if (at < 0) return undefined;
+  return e.message.slice(at + VOLATILE_MARK.length).replace(/"$/, '');
 }

@@ -12,6 +12,8 @@ export interface ReadStatement {
   unknownFunctions: string[];
   /** True when it calls a function that is not Postgres's own (user-defined code). */
   callsUserCode: boolean;
+  /** The names of the functions it calls, when it calls any: checked again when it runs. */
+  functions?: string[];
 }
 
 const READ_HINT =
@@ -23,6 +25,8 @@ function refuse(reason: string): never {
 
 /** Exactly one statement, or a clear error. */
 export function singleStatement(sql: string): ParsedStatement {
+  // The parser and the server would both stop reading at a NUL: refuse it rather than guess.
+  if (sql.includes('\0')) throw new ToolError('Refused: the SQL contains a NUL character (\\0); remove it.');
   const statements = parseStatements(sql);
   if (statements.length === 0) throw new ToolError('No SQL statement given.');
   if (statements.length > 1) {
@@ -73,17 +77,27 @@ export function checkReadOnly(sql: string, catalog?: CatalogFunctions): ReadStat
   } else {
     refuse(`${describeType(statement.type)} is not a read statement`);
   }
-  const { unknown, user } = checkTree(query, catalog);
-  return { kind, text: statement.text, unknownFunctions: unknown, callsUserCode: user };
+  const { unknown, user, called } = checkTree(query, catalog);
+  return {
+    kind,
+    text: statement.text,
+    unknownFunctions: unknown,
+    callsUserCode: user,
+    ...(called.length ? { functions: called } : {}),
+  };
 }
 
 /**
  * Checks a parse subtree (a SELECT, possibly nested) for anything a read may not do; returns
- * the names of functions the catalog does not know, and whether any called function is
- * user-defined.
+ * the names of the functions it calls, those the catalog does not know, and whether any called
+ * function may be user-defined.
  */
-export function checkTree(tree: unknown, catalog?: CatalogFunctions): { unknown: string[]; user: boolean } {
+export function checkTree(
+  tree: unknown,
+  catalog?: CatalogFunctions,
+): { unknown: string[]; user: boolean; called: string[] } {
   const unknown: string[] = [];
+  const called = new Set<string>();
   let user = false;
   walk(tree, (type, fields) => {
     switch (type) {
@@ -103,8 +117,9 @@ export function checkTree(tree: unknown, catalog?: CatalogFunctions): { unknown:
         const name = nameParts(fields.funcname).at(-1) ?? '';
         const why = refusedFunction(name, catalog);
         if (why) refuse(`the query ${why}`);
+        called.add(name);
         if (catalog && !catalog.known.has(name)) unknown.push(name);
-        if (!catalog?.builtin.has(name)) user = true;
+        if (!catalog?.builtin.has(name) || catalog.user.has(name)) user = true;
         break;
       }
       case 'ColumnRef': {
@@ -128,7 +143,7 @@ export function checkTree(tree: unknown, catalog?: CatalogFunctions): { unknown:
       }
     }
   });
-  return { unknown, user };
+  return { unknown, user, called: [...called] };
 }
 
 /**

@@ -55,11 +55,12 @@ export function walk(value: unknown, visit: (type: string, fields: AstNode) => v
     return;
   }
   if (!value || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value as AstNode)) {
+  for (const key in value as AstNode) {
+    const child = (value as AstNode)[key];
+    if (!child || typeof child !== 'object') continue;
     // Node types are capitalised (SelectStmt, FuncCall, A_Const); field names are not.
-    if (/^[A-Z]/.test(key) && child && typeof child === 'object' && !Array.isArray(child)) {
-      visit(key, child as AstNode);
-    }
+    const first = key.charCodeAt(0);
+    if (first >= 65 && first <= 90 && !Array.isArray(child)) visit(key, child as AstNode);
     walk(child, visit);
   }
 }

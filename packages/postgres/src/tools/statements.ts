@@ -1,10 +1,10 @@
 import { defineTool, structured, ToolError } from '@mcpkit/core';
 import * as z from 'zod';
-import type { PgContext } from '../context.js';
+import { type PgContext, readVerdict } from '../context.js';
 import type { Column } from '../db/database.js';
 import { jsonValue } from '../db/types.js';
 import { type Cell, clipCells, plural, rowsWithin, thousands, toCsv, toTable } from '../format.js';
-import { checkReadOnly, checkWrite, describeType, singleStatement } from '../sql/guard.js';
+import { checkWrite, describeType, singleStatement } from '../sql/guard.js';
 
 const MAX_CELL_CHARS = 4_000;
 
@@ -125,15 +125,13 @@ export function queryTool(pg: PgContext) {
     timeoutMs: statementTimeout + pg.options.queueWait + 5_000,
     async handler({ sql, params, maxRows: asked, format }, ctx) {
       const db = await pg.database();
-      let statement = checkReadOnly(sql, db.catalogFunctions);
-      if (statement.unknownFunctions.length) {
-        statement = checkReadOnly(sql, await db.refreshFunctions(ctx.signal));
-      }
+      const statement = await readVerdict(pg, db, sql, ctx.signal);
       if (statement.kind === 'explain') {
         const lines = await db.explain(statement.text, params ?? [], {
           prefix: '',
           signal: ctx.signal,
           verify: statement.callsUserCode,
+          functions: statement.functions,
         });
         const columns = [{ name: 'QUERY PLAN', type: 'text', oid: 25 }];
         return rowsResult(
@@ -153,6 +151,7 @@ export function queryTool(pg: PgContext) {
         maxRows: limit,
         signal: ctx.signal,
         verify: statement.callsUserCode,
+        functions: statement.functions,
       });
       return rowsResult(
         shape(result.columns, result.rows, result.hasMore, result.remaining, maxResultBytes),
@@ -192,13 +191,12 @@ export function explainTool(pg: PgContext) {
         throw new ToolError('Give the statement without EXPLAIN; this tool adds it.');
       let text: string;
       let verify = true;
+      let functions: string[] | undefined;
       if (analyze) {
-        let statement = checkReadOnly(sql, db.catalogFunctions);
-        if (statement.unknownFunctions.length) {
-          statement = checkReadOnly(sql, await db.refreshFunctions(ctx.signal));
-        }
+        const statement = await readVerdict(pg, db, sql, ctx.signal);
         text = statement.text;
         verify = statement.callsUserCode;
+        functions = statement.functions;
       } else {
         if (!['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(first.type)) {
           throw new ToolError(
@@ -208,7 +206,7 @@ export function explainTool(pg: PgContext) {
         text = first.text;
       }
       const prefix = analyze ? 'EXPLAIN (ANALYZE, BUFFERS) ' : 'EXPLAIN ';
-      const lines = await db.explain(text, params ?? [], { prefix, signal: ctx.signal, verify });
+      const lines = await db.explain(text, params ?? [], { prefix, signal: ctx.signal, verify, functions });
       return explainResult(lines);
     },
   });

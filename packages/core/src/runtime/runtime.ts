@@ -15,7 +15,6 @@ import {
 import type { Logger } from 'pino';
 import * as z from 'zod';
 import type { Era } from '../define/context.js';
-import { principalOf } from '../define/context.js';
 import type { ResourcePage } from '../define/resource.js';
 import type { ServerModule } from '../define/server.js';
 import { silentLogger } from '../logging/logger.js';

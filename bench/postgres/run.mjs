@@ -113,6 +113,8 @@ async function measureServer(label, command, args) {
       bigMs,
       bigBytes,
       peakMb,
+      peakAfterCallsMb: peakAfterCalls,
+      bigPeakMb: Math.max(...big.map((b) => b.peakMb ?? 0)),
     };
   } finally {
     await client.close();

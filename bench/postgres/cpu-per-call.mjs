@@ -5,26 +5,15 @@
 //
 //   npm run build && node bench/postgres/cpu-per-call.mjs [--rows=100000] [--calls=2000] [--warmup=10000] [--rounds=5]
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
+import { arg, cli, median, reference } from './common.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const arg = (name, fallback) => {
-  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return found ? Number(found.split('=')[1]) : fallback;
-};
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 2000);
 const WARMUP = arg('warmup', 10_000);
 const ROUNDS = arg('rounds', 5);
-
-const cli = path.join(repo, 'packages/cli/dist/bin.js');
-const reference = path.join(repo, 'node_modules/@modelcontextprotocol/server-postgres/dist/index.js');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** CPU time (user + system) of a process so far, in µs, from /proc. */
 function processCpuUs(pid) {

@@ -10,34 +10,20 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
+import { arg, cli, median, reference, repo } from './common.mjs';
 
 const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const arg = (name, fallback) => {
-  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return found ? Number(found.split('=')[1]) : fallback;
-};
 const ROWS = arg('rows', 1_000_000);
 const CALLS = arg('calls', 2000);
 const RUNS = arg('runs', 3);
 const IN_FLIGHT = 16;
 
-const cli = path.join(repo, 'packages/cli/dist/bin.js');
-const reference = path.join(repo, 'node_modules/@modelcontextprotocol/server-postgres/dist/index.js');
 const work = path.join(repo, 'bench/.work/postgres');
 const dataDir = path.join(work, 'pgdata');
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Peak resident memory of a process, MB (VmHWM), or undefined once it is gone. */
 function peakRssMb(pid) {

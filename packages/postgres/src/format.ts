@@ -34,14 +34,32 @@ export function toTable(header: readonly string[], rows: readonly Cell[][]): str
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)].join('\n');
 }
 
-/** Shortens long values, so one huge cell cannot fill the whole answer. */
-export function clipCells(rows: Cell[][], maxChars: number): { rows: Cell[][]; clipped: number } {
+/** The longest value a tool shows, in characters. */
+export const MAX_CELL_CHARS = 4_000;
+/**
+ * Where a value is cut as it arrives (see db/wire-guard.ts): past any value a tool shows (a
+ * character is at most 4 bytes), so a cut value is still longer than MAX_CELL_CHARS and shown
+ * as shortened.
+ */
+export const FIELD_CUT_BYTES = 4 * MAX_CELL_CHARS + 4;
+
+/**
+ * Shortens long values, so one huge cell cannot fill the whole answer. A value that may have been
+ * cut on arrival (`cutBytes` long or about) says how much more it holds as a lower bound.
+ */
+export function clipCells(
+  rows: Cell[][],
+  maxChars: number,
+  cutBytes = Infinity,
+): { rows: Cell[][]; clipped: number } {
   let clipped = 0;
   const out = rows.map((row) =>
     row.map((value) => {
       if (value === null || value.length <= maxChars) return value;
       clipped++;
-      return `${value.slice(0, maxChars)}…[${value.length - maxChars} more characters]`;
+      // A cut inside a character decodes as U+FFFD: allow for it.
+      const cut = Buffer.byteLength(value) >= cutBytes - 3 ? 'at least ' : '';
+      return `${value.slice(0, maxChars)}…[${cut}${value.length - maxChars} more characters]`;
     }),
   );
   return { rows: out, clipped };

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { PgContext } from './context.js';
 import { Database, type ServerInfo } from './db/database.js';
 import { type DemoData, embeddedPool, openEmbedded } from './embedded/open.js';
+import { FIELD_CUT_BYTES } from './format.js';
 import {
   DEFAULT_DATA_DIR,
   type PostgresOptions,
@@ -64,6 +65,13 @@ function sessionSettings(options: PostgresOptions, logger: Logger) {
     statementTimeoutMs: options.statementTimeout,
     lockTimeoutMs: Math.min(5_000, options.statementTimeout),
     countTimeoutMs: Math.min(1_000, options.statementTimeout),
+    // What one answer to the caller's SQL may hold in memory, whatever the query (see
+    // db/wire-guard.ts): values cut past what a tool shows, rows past a budget left out.
+    wire: {
+      fieldBytes: FIELD_CUT_BYTES,
+      rowBytes: Math.max(8 * 2 ** 20, 2 * options.maxResultBytes),
+      messageBytes: 64 * 1024,
+    },
     logger,
   };
 }

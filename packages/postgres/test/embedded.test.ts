@@ -131,6 +131,24 @@ describe('embedded database', () => {
     expect(results.map((r) => (r.structuredContent as any).rows[0][0])).toEqual([...Array(16).keys()]);
   });
 
+  it('cuts a huge value and leaves out rows past the memory budget, in its thread', async () => {
+    const huge = await client.callTool({
+      name: 'query',
+      arguments: { sql: "SELECT repeat('x', 30000000) AS huge, 'after' AS tail" },
+    });
+    expect(resultText(huge)).toMatch(/^huge,tail\nx{4000}…\[at least \d+ more characters\],after\n\(1 row\)/);
+    const wide = await client.callTool({
+      name: 'query',
+      arguments: {
+        sql: "SELECT g, repeat('y', 10000) AS wide FROM generate_series(1, 2000) g",
+        maxRows: 2000,
+      },
+    });
+    const out = wide.structuredContent as { rowCount: number; moreRows: { count: number } };
+    expect(out.rowCount + out.moreRows.count).toBe(2000);
+    expect(resultText(wide)).toMatch(/rows left out unread: the rows are too large to hold/);
+  });
+
   it('execute writes, and a failed write leaves nothing', async () => {
     const inserted = await client.callTool({
       name: 'execute',

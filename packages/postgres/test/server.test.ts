@@ -251,6 +251,66 @@ describe.each(ERAS)('tools over %s', (era) => {
   });
 });
 
+describe('what a query builds cannot blow up the server', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await serve({ statementTimeout: 60_000 });
+  });
+  afterAll(() => client.close());
+
+  it('a value longer than a JS string can be is cut on arrival and shown shortened', async () => {
+    // 540 MB: past V8's longest string (2^29 - 24 characters), which node-postgres could not
+    // even decode. Answered only because the wire guard cut it before the parser saw it.
+    const result = await client.callTool({
+      name: 'query',
+      arguments: { sql: "SELECT 1 AS n, repeat('x', 540000000) AS huge, 'after' AS tail" },
+    });
+    expect(result.isError).toBeFalsy();
+    const text = resultText(result);
+    expect(text).toMatch(/^n,huge,tail\n1,x{4000}…\[at least \d+ more characters\],after\n\(1 row\)/);
+    expect(text).toMatch(/1 value longer than 4000 characters shortened/);
+    const after = await client.callTool({
+      name: 'query',
+      arguments: { sql: 'SELECT count(*) AS n FROM big' },
+    });
+    expect(resultText(after)).toBe('n\n5000\n(1 row)');
+  });
+
+  it('rows past the memory budget are counted, not read, and the answer says so', async () => {
+    // 2,000 rows of 10 KB: 20 MB on the wire, over the 8 MB budget of one answer.
+    const result = await client.callTool({
+      name: 'query',
+      arguments: {
+        sql: "SELECT g, repeat('y', 10000) AS wide FROM generate_series(1, 2000) g",
+        maxRows: 2000,
+      },
+    });
+    expect(result.isError).toBeFalsy();
+    const out = result.structuredContent as {
+      rowCount: number;
+      truncated: boolean;
+      moreRows: { count: number };
+    };
+    expect(out.truncated).toBe(true);
+    expect(out.rowCount).toBeGreaterThan(0);
+    expect(out.rowCount + out.moreRows.count).toBe(2000);
+    expect(resultText(result)).toMatch(
+      /\d+ rows left out unread: the rows are too large to hold \(over 8\.0 MiB in all\)/,
+    );
+  });
+
+  it('an error quoting a huge value is shortened', async () => {
+    const result = await client.callTool({
+      name: 'query',
+      arguments: { sql: "SELECT ('1' || repeat('x', 5000000))::int AS n" },
+    });
+    expect(result.isError).toBe(true);
+    const text = resultText(result);
+    expect(text).toMatch(/^Database error: invalid input syntax for type integer: "1xxx/);
+    expect(text.length).toBeLessThan(3000);
+  });
+});
+
 describe('every escape from read-only is refused, and nothing changes', () => {
   let client: TestClient;
   beforeAll(async () => {

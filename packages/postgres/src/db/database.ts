@@ -13,6 +13,7 @@ import { Batch, type StepResult } from './batch.js';
 import { BusyError, Gate, type GateOptions } from './gate.js';
 import { KNOWN_TYPES } from './types.js';
 import { encodeStep, encodeSteps, type Step } from './wire.js';
+import { guardConnection, type WireGuard, type WireLimits } from './wire-guard.js';
 
 export interface DatabaseSettings {
   /** `server`: a PostgreSQL server at a URL; `embedded`: PGlite in a worker thread. */
@@ -25,6 +26,11 @@ export interface DatabaseSettings {
   countLimit: number;
   /** Longest that count may take. */
   countTimeoutMs: number;
+  /**
+   * What one answer may cost in memory (see wire-guard.ts); applied here to server connections,
+   * and by the embedded database's thread to its own answers.
+   */
+  wire: WireLimits;
   gate: GateOptions;
   logger: Logger;
 }
@@ -41,6 +47,8 @@ export interface ReadResult {
   rows: (string | null)[][];
   /** True when more rows exist than were fetched. */
   hasMore: boolean;
+  /** Rows the server sent but that were left out, the answer being over its memory budget. */
+  oversized?: number;
   /** How many rows were left out, when counted: exact, or a lower bound. */
   remaining?: { count: number; exact: boolean };
 }
@@ -138,6 +146,8 @@ SELECT version() AS version,
            AND pg_catalog.has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')) AS writable_tables`;
 
 const guarded = new WeakSet<object>();
+/** Each server connection's wire guard (see wire-guard.ts). */
+const wireGuards = new WeakMap<object, WireGuard>();
 
 type PoolClient = pg.PoolClient & {
   connection?: { stream?: { destroy(error?: Error): void } };
@@ -151,6 +161,8 @@ interface SessionOptions {
   /** Statement timeout for this call; defaults to the database's. */
   timeoutMs?: number;
   readOnly: boolean;
+  /** The batch runs the caller's SQL: its answer is held to the wire limits. */
+  limited?: boolean;
 }
 
 /** Where a batch failed: the index of the caller's step (or -1: before them) and the error. */
@@ -307,6 +319,9 @@ export class Database {
       // A socket destroyed on purpose reports an error; the pool listens only while idle.
       if (!guarded.has(client)) {
         guarded.add(client);
+        if (this.settings.mode === 'server' && client.connection?.stream) {
+          wireGuards.set(client, guardConnection(client.connection.stream as unknown as NodeJS.EventEmitter));
+        }
         client.on('error', (error) => this.settings.logger.debug({ err: error }, 'connection closed'));
       }
       if (stopped) throw new Error(stopped);
@@ -317,6 +332,11 @@ export class Database {
       this.verified.add(client);
       const end = ENDS[options.readOnly ? 'read' : 'write'][verify ? 1 : 0];
       const batch = new Batch([...head.bytes, ...work.map(encodeStep), end]);
+      // The caller's statements are held to the memory limits; this server's own catalog reads
+      // are not (their size is the catalog's, and a cut would corrupt them).
+      const limits = options.limited ? this.settings.wire : undefined;
+      if (this.settings.mode === 'server') wireGuards.get(client)?.use(limits);
+      else (client.connection?.stream as unknown as { wireLimits?: WireLimits }).wireLimits = limits;
       sent = true;
       client.query(batch as unknown as pg.QueryConfig);
       const { results, failed } = await batch.outcome;
@@ -418,7 +438,7 @@ export class Database {
   ): Promise<ReadResult> {
     const check = liveCheckStep(options.functions);
     const result = await this.session(
-      { ...options, readOnly: true },
+      { ...options, readOnly: true, limited: true },
       [
         ...check,
         { text: DECLARE_PREFIX + text, values: params },
@@ -432,16 +452,20 @@ export class Database {
         if (failed?.step === at) throw databaseError(failed.error, DECLARE_PREFIX.length);
         if (failed && failed.step < at + 3) throw databaseError(failed.error);
         const page = results[at + 1]!;
-        const hasMore = page.rows.length > options.maxRows;
-        const rows = hasMore ? page.rows.slice(0, options.maxRows) : page.rows;
+        // The FETCH tag counts every row the server sent, the wire guard's left-out ones too.
+        const sent = Math.max(page.rowCount, page.rows.length);
+        const oversized = sent - page.rows.length;
+        const hasMore = sent > options.maxRows || oversized > 0;
+        const rows = page.rows.length > options.maxRows ? page.rows.slice(0, options.maxRows) : page.rows;
         let remaining: ReadResult['remaining'];
         // A count that ran out of time (failed) leaves how many were cut unknown.
         if (hasMore && !failed) {
           const skipped = results[at + 3]!.rowCount;
-          // The extra row fetched to see that more exist is one of those left out.
-          remaining = { count: skipped + 1, exact: skipped < this.settings.countLimit };
+          // Rows fetched but not returned (the one fetched to see that more exist, those over
+          // the memory budget) are among those left out.
+          remaining = { count: skipped + sent - rows.length, exact: skipped < this.settings.countLimit };
         }
-        return { fields: page.fields, rows, hasMore, remaining };
+        return { fields: page.fields, rows, hasMore, remaining, oversized };
       },
     );
     return {
@@ -449,6 +473,7 @@ export class Database {
       rows: result.rows,
       hasMore: result.hasMore,
       ...(result.remaining ? { remaining: result.remaining } : {}),
+      ...(result.oversized ? { oversized: result.oversized } : {}),
     };
   }
 
@@ -481,7 +506,7 @@ export class Database {
     const explain = options.prefix;
     const check = liveCheckStep(options.functions);
     return this.session(
-      { ...options, readOnly: true },
+      { ...options, readOnly: true, limited: true },
       [...check, { text: explain + text, values: params, describe: true }],
       (results, failed) => {
         if (failed && failed.step < check.length) this.refused(failed.error);
@@ -498,7 +523,7 @@ export class Database {
     options: { maxRows: number; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<WriteResult> {
     const result = await this.session(
-      { ...options, readOnly: false, verify: true },
+      { ...options, readOnly: false, verify: true, limited: true },
       [{ text, values: params, describe: true }, { text: 'COMMIT' }],
       ([done], failed) => {
         if (failed) throw databaseError(failed.error);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@mcpkit/core';
+import type { WireLimits } from '../db/wire-guard.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
 
 /** The compiled worker beside this file; from the TypeScript sources (tests), the built one. */
@@ -100,14 +101,16 @@ export class EmbeddedHost {
   }
 
   /** Sends protocol messages of one connection of `generation`; resolves with the answer. */
-  async request(generation: number, bytes: Uint8Array): Promise<Uint8Array> {
+  async request(generation: number, bytes: Uint8Array, limits?: WireLimits): Promise<Uint8Array> {
     await this.ready();
     const worker = this.worker;
     if (!worker || generation !== this.generation) throw new Error('The embedded database was restarted');
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes } satisfies WorkerRequest, [bytes.buffer as ArrayBuffer]);
+      worker.postMessage({ id, bytes, ...(limits ? { limits } : {}) } satisfies WorkerRequest, [
+        bytes.buffer as ArrayBuffer,
+      ]);
     });
   }
 

@@ -1,4 +1,5 @@
 import { Duplex } from 'node:stream';
+import type { WireLimits } from '../db/wire-guard.js';
 import type { EmbeddedHost } from './host.js';
 
 /** Frontend messages that ask the server to answer now: Sync, Flush, Query, CopyDone, CopyFail. */
@@ -53,6 +54,8 @@ export class EmbeddedSocket extends Duplex {
   private txStatus = 'I';
   private generation = 0;
   private chain: Promise<void> = Promise.resolve();
+  /** Limits the worker holds the answers to from now on (see db/wire-guard.ts); none for undefined. */
+  wireLimits: WireLimits | undefined;
 
   constructor(private readonly host: EmbeddedHost) {
     super();
@@ -150,7 +153,7 @@ export class EmbeddedSocket extends Duplex {
     this.batch = this.batch.slice(count);
     this.inFlight++;
     // Answers must come back in the order the batches were written.
-    const reply = this.host.request(this.generation, bytes);
+    const reply = this.host.request(this.generation, bytes, this.wireLimits);
     this.chain = this.chain.then(async () => {
       try {
         const bytes = Buffer.from(await reply);

@@ -10,6 +10,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { WireGuard, type WireLimits } from '../db/wire-guard.js';
 
 export interface WorkerInit {
   dataDir: string;
@@ -17,7 +18,10 @@ export interface WorkerInit {
   settings: Record<string, string>;
 }
 
-export type WorkerRequest = { id: number; bytes: Uint8Array } | { id: number; close: true };
+/** `limits`: what the answer is held to (see db/wire-guard.ts), for the caller's own SQL. */
+export type WorkerRequest =
+  | { id: number; bytes: Uint8Array; limits?: WireLimits }
+  | { id: number; close: true };
 export type WorkerReply =
   | { ready: true }
   | { id: number; reply: Uint8Array }
@@ -45,16 +49,27 @@ try {
         // Postgres's main loop reads message after message from the one buffer. The raw stream
         // hands the answer over as it is written; execProtocolRaw would also parse every
         // message into a list PGlite never empties (a leak of about 1 KB a call).
+        // The answer is held to the limits as it comes (a huge value is never kept whole here).
+        const guard = request.limits ? new WireGuard(request.limits) : undefined;
         const parts: Uint8Array[] = [];
         let size = 0;
         await db.execProtocolRawStream(request.bytes, {
           onRawData: (chunk) => {
-            parts.push(chunk.slice()); // a view of PGlite's buffer, reused for the next chunk
-            size += chunk.length;
+            // A view of PGlite's buffer, reused for the next chunk: copied into a buffer of its
+            // own (not Node's shared pool: the reply's buffer is transferred to the host).
+            const own = new Uint8Array(chunk);
+            const copy = Buffer.from(own.buffer, 0, own.length);
+            for (const part of guard ? guard.push(copy) : [copy]) {
+              parts.push(part);
+              size += part.length;
+            }
           },
         });
-        const reply = parts.length === 1 ? parts[0]! : new Uint8Array(size);
-        if (parts.length !== 1) {
+        const only = parts.length === 1 ? parts[0] : undefined;
+        const whole =
+          only !== undefined && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength;
+        const reply = whole ? only : new Uint8Array(size);
+        if (!whole) {
           let offset = 0;
           for (const part of parts) {
             reply.set(part, offset);

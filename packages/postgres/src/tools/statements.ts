@@ -1,12 +1,20 @@
-import { defineTool, structured, ToolError } from '@mcpkit/core';
+import { defineTool, formatBytes, structured, ToolError } from '@mcpkit/core';
 import * as z from 'zod';
 import { type PgContext, readVerdict } from '../context.js';
 import type { Column } from '../db/database.js';
 import { jsonValue } from '../db/types.js';
-import { type Cell, clipCells, plural, rowsWithin, thousands, toCsv, toTable } from '../format.js';
+import {
+  type Cell,
+  clipCells,
+  FIELD_CUT_BYTES,
+  MAX_CELL_CHARS,
+  plural,
+  rowsWithin,
+  thousands,
+  toCsv,
+  toTable,
+} from '../format.js';
 import { checkWrite, describeType, singleStatement } from '../sql/guard.js';
-
-const MAX_CELL_CHARS = 4_000;
 
 const Param = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const Params = z
@@ -51,7 +59,7 @@ function shape(
   maxBytes: number,
 ): Shaped {
   const notes: string[] = [];
-  const clipped = clipCells(rows, MAX_CELL_CHARS);
+  const clipped = clipCells(rows, MAX_CELL_CHARS, FIELD_CUT_BYTES);
   if (clipped.clipped)
     notes.push(`${plural(clipped.clipped, 'value')} longer than ${MAX_CELL_CHARS} characters shortened.`);
   const fit = rowsWithin(clipped.rows, maxBytes);
@@ -153,11 +161,13 @@ export function queryTool(pg: PgContext) {
         verify: statement.callsUserCode,
         functions: statement.functions,
       });
-      return rowsResult(
-        shape(result.columns, result.rows, result.hasMore, result.remaining, maxResultBytes),
-        format ?? 'csv',
-        maxRowsLimit,
-      );
+      const shaped = shape(result.columns, result.rows, result.hasMore, result.remaining, maxResultBytes);
+      if (result.oversized) {
+        shaped.notes.push(
+          `${plural(result.oversized, 'row')} left out unread: the rows are too large to hold (over ${formatBytes(db.settings.wire.rowBytes)} in all). Select fewer or narrower columns (e.g. left(column, 200)) or fewer rows.`,
+        );
+      }
+      return rowsResult(shaped, format ?? 'csv', maxRowsLimit);
     },
   });
 }

@@ -149,6 +149,23 @@ describe('embedded database', () => {
     expect(resultText(wide)).toMatch(/rows left out unread: the rows are too large to hold/);
   });
 
+  it('gives back the memory a huge value made it take (the database is reopened between calls)', async () => {
+    const rssMb = () => process.memoryUsage().rss / 2 ** 20;
+    const before = rssMb();
+    // Postgres builds the value in its WebAssembly memory (hundreds of MB), which only grows.
+    const big = await client.callTool({
+      name: 'query',
+      arguments: { sql: "SELECT length(repeat('x', 200000000)) AS n" },
+    });
+    expect(resultText(big)).toBe('n\n200000000\n(1 row)');
+    const next = await client.callTool({
+      name: 'query',
+      arguments: { sql: 'SELECT count(*) AS n FROM customers' },
+    });
+    expect(resultText(next)).toBe('n\n40\n(1 row)');
+    expect(rssMb() - before).toBeLessThan(150);
+  });
+
   it('execute writes, and a failed write leaves nothing', async () => {
     const inserted = await client.callTool({
       name: 'execute',

@@ -8,6 +8,8 @@
  * up to and including one that asks for an answer) and gets `{ id, reply: Uint8Array }`
  * (everything Postgres answered), in order.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { WireGuard, type WireLimits } from '../db/wire-guard.js';
@@ -31,11 +33,42 @@ export type WorkerReply =
 const port = parentPort!;
 const init = workerData as WorkerInit;
 
+/** How far PGlite's WebAssembly memory may grow past its size at start before it is reopened. */
+const REOPEN_AFTER_GROWTH = 64 * 2 ** 20;
+
+/** The size of PGlite's WebAssembly memory (reserved, not all of it resident). */
+function wasmBytes(db: PGlite): number {
+  const module = db.Module as { HEAPU8?: Uint8Array } | undefined;
+  return module?.HEAPU8?.buffer.byteLength ?? 0;
+}
+
+/** True when an answer ends with ReadyForQuery saying no transaction is open. */
+function endsIdle(reply: Uint8Array): boolean {
+  return reply.length >= 6 && reply[reply.length - 6] === 0x5a && reply[reply.length - 1] === 0x49;
+}
+
+/**
+ * WebAssembly memory only grows: one statement that built a huge value (Postgres holds it in
+ * its own memory, however little of it the answer keeps) would leave this thread that large
+ * for good. Past REOPEN_AFTER_GROWTH, between calls (no transaction open), the database is
+ * closed and opened again on the same folder, and the old memory collected: a fresh session,
+ * as every call already leaves it (see db/database.ts).
+ */
+const collect = (() => {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return () => {};
+  }
+})();
+
 try {
   const settings = Object.entries(init.settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
-  const db = await PGlite.create(init.dataDir, {
-    startParams: [...PGlite.defaultStartParams, ...settings],
-  });
+  const open = () =>
+    PGlite.create(init.dataDir, { startParams: [...PGlite.defaultStartParams, ...settings] });
+  let db = await open();
+  const startSize = wasmBytes(db);
   let queue = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
     // One request at a time, in arrival order: Postgres is one backend here.
@@ -76,7 +109,18 @@ try {
             offset += part.length;
           }
         }
+        const idle = endsIdle(reply);
         port.postMessage({ id: request.id, reply } satisfies WorkerReply, [reply.buffer as ArrayBuffer]);
+        if (idle && wasmBytes(db) > startSize + REOPEN_AFTER_GROWTH) {
+          try {
+            await db.close();
+            collect();
+            db = await open();
+          } catch (error) {
+            // The host ends this thread and starts another.
+            port.postMessage({ fatal: `reopening: ${String((error as Error)?.message ?? error)}` });
+          }
+        }
       } catch (error) {
         port.postMessage({
           id: request.id,

@@ -114,8 +114,8 @@ try {
         if (idle && wasmBytes(db) > startSize + REOPEN_AFTER_GROWTH) {
           try {
             await db.close();
-            collect();
             db = await open();
+            collect(); // the old instance is unreachable only now
           } catch (error) {
             // The host ends this thread and starts another.
             port.postMessage({ fatal: `reopening: ${String((error as Error)?.message ?? error)}` });

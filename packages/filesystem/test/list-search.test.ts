@@ -165,6 +165,20 @@ describe('listing and searching', () => {
     });
   });
 
+  it('glob lists are bounded: 100 patterns are accepted, 101 refused with a clear error', async () => {
+    const globs = (n: number) => Array.from({ length: n }, (_, i) => `nothing-${i}/**`);
+    for (const [name, args] of [
+      ['search_files', { path: '.', pattern: '*.md' }],
+      ['directory_tree', { path: '.' }],
+      ['search_file_contents', { path: '.', query: 'needle' }],
+    ] as const) {
+      expect((await call(client, name, { ...args, exclude: globs(100) })).isError, name).toBe(false);
+      const refused = await call(client, name, { ...args, exclude: globs(101) });
+      expect(refused.isError, name).toBe(true);
+      expect(refused.text, name).toMatch(/exclude/);
+    }
+  });
+
   describe('search_file_contents', () => {
     const grep = (args: Record<string, unknown>) =>
       call(client, 'search_file_contents', { path: '.', ...args });

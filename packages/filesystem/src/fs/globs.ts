@@ -1,4 +1,13 @@
 import picomatch from 'picomatch';
+import * as z from 'zod';
+
+/**
+ * A tool's list of globs: bounded, since every entry a walk visits is tested against each of
+ * them (thousands of patterns would make one search as slow as thousands).
+ */
+export function globList(description: string) {
+  return z.array(z.string().max(1024)).max(100).optional().describe(description);
+}
 
 /**
  * A set of glob patterns, compiled once. A pattern without `/` matches a name at any depth

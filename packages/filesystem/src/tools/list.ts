@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { defineTool, structured, type ToolDefinition } from '@mcpkit/core';
 import * as z from 'zod';
-import { compileGlobs } from '../fs/globs.js';
+import { compileGlobs, globList } from '../fs/globs.js';
 import { type EntryKind, HARD_MAX_DEPTH, walk } from '../fs/walk.js';
 import { aboutSync, PathError } from '../sandbox/errors.js';
 import type { DirHandle, Resolved, Sandbox } from '../sandbox/sandbox.js';
@@ -191,13 +191,10 @@ export function listTools(fsx: FsContext): ToolDefinition[] {
         .max(HARD_MAX_DEPTH)
         .optional()
         .describe('Levels to show (default: all)'),
-      exclude: z
-        .array(z.string())
-        .optional()
-        .describe(
-          'Globs to leave out: a name (node_modules, *.log) matches at any depth; a path (src/gen/**) from this folder',
-        ),
-      excludePatterns: z.array(z.string()).optional().describe('Same as exclude (the reference server name)'),
+      exclude: globList(
+        'Globs to leave out: a name (node_modules, *.log) matches at any depth; a path (src/gen/**) from this folder',
+      ),
+      excludePatterns: globList('Same as exclude (the reference server name)'),
     }),
     output: z.object({ tree: z.array(treeNode), entries: z.number(), truncated: z.boolean() }),
     annotations: READ_ONLY,

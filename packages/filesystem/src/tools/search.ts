@@ -10,7 +10,7 @@ import {
   searchBuffer,
 } from '../fs/content-search.js';
 import { GitignoreStack, readSmall } from '../fs/gitignore.js';
-import { compileGlobs } from '../fs/globs.js';
+import { compileGlobs, globList } from '../fs/globs.js';
 import { looksBinary, SNIFF_BYTES } from '../fs/text.js';
 import { HARD_MAX_DEPTH, walk } from '../fs/walk.js';
 import { aboutSync } from '../sandbox/errors.js';
@@ -43,12 +43,11 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
       'further pages need the cursor the previous one gave. Reports progress and stops when cancelled.',
     input: z.object({
       path: z.string().describe('Folder to search: absolute, or relative to the first allowed directory'),
-      pattern: z.string().min(1).describe('Glob, e.g. *.md or src/**/index.ts'),
-      exclude: z
-        .array(z.string())
-        .optional()
-        .describe('Globs to skip (a matching folder is not entered), e.g. node_modules, dist, *.min.js'),
-      excludePatterns: z.array(z.string()).optional().describe('Same as exclude (the reference server name)'),
+      pattern: z.string().min(1).max(1024).describe('Glob, e.g. *.md or src/**/index.ts'),
+      exclude: globList(
+        'Globs to skip (a matching folder is not entered), e.g. node_modules, dist, *.min.js',
+      ),
+      excludePatterns: globList('Same as exclude (the reference server name)'),
       cursor: z.string().optional().describe('From the previous page, to get the next one'),
     }),
     output: z.object({
@@ -133,11 +132,8 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
       query: z.string().min(1).describe('Text to find, or an RE2 regular expression with regex: true'),
       regex: z.boolean().optional().describe('Treat query as a regular expression (default false)'),
       caseSensitive: z.boolean().optional().describe('Default: smart case'),
-      include: z
-        .array(z.string())
-        .optional()
-        .describe('Only files matching these globs, e.g. *.ts or src/**'),
-      exclude: z.array(z.string()).optional().describe('Skip files and folders matching these globs'),
+      include: globList('Only files matching these globs, e.g. *.ts or src/**'),
+      exclude: globList('Skip files and folders matching these globs'),
       contextLines: z
         .number()
         .int()

@@ -129,7 +129,11 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
       path: z
         .string()
         .describe('Folder (or single file) to search: absolute, or relative to the first allowed directory'),
-      query: z.string().min(1).describe('Text to find, or an RE2 regular expression with regex: true'),
+      query: z
+        .string()
+        .min(1)
+        .max(10_000)
+        .describe('Text to find, or an RE2 regular expression with regex: true'),
       regex: z.boolean().optional().describe('Treat query as a regular expression (default false)'),
       caseSensitive: z.boolean().optional().describe('Default: smart case'),
       include: globList('Only files matching these globs, e.g. *.ts or src/**'),

@@ -13,7 +13,7 @@ import { Batch, type StepResult } from './batch.js';
 import { BusyError, Gate, type GateOptions } from './gate.js';
 import { KNOWN_TYPES } from './types.js';
 import { encodeStep, encodeSteps, type Step } from './wire.js';
-import { guardConnection, type WireGuard, type WireLimits } from './wire-guard.js';
+import { guardConnection, type WireLimiter, type WireLimits } from './wire-guard.js';
 
 export interface DatabaseSettings {
   /** `server`: a PostgreSQL server at a URL; `embedded`: PGlite in a worker thread. */
@@ -145,9 +145,12 @@ SELECT version() AS version,
            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
            AND pg_catalog.has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')) AS writable_tables`;
 
-const guarded = new WeakSet<object>();
-/** Each server connection's wire guard (see wire-guard.ts). */
-const wireGuards = new WeakMap<object, WireGuard>();
+/**
+ * What holds each connection's answers to the wire limits (see wire-guard.ts): on a server, a
+ * guard in front of node-postgres's parser; embedded, the socket, which has the worker apply
+ * them. A connection is in here once its first call has set it up.
+ */
+const limiters = new WeakMap<object, WireLimiter>();
 
 type PoolClient = pg.PoolClient & {
   connection?: { stream?: { destroy(error?: Error): void } };
@@ -317,11 +320,14 @@ export class Database {
     try {
       client = (await this.pool.connect()) as PoolClient;
       // A socket destroyed on purpose reports an error; the pool listens only while idle.
-      if (!guarded.has(client)) {
-        guarded.add(client);
-        if (this.settings.mode === 'server' && client.connection?.stream) {
-          wireGuards.set(client, guardConnection(client.connection.stream as unknown as NodeJS.EventEmitter));
-        }
+      let limiter = limiters.get(client);
+      if (!limiter) {
+        const stream = client.connection?.stream as unknown;
+        limiter =
+          this.settings.mode === 'server'
+            ? guardConnection(stream as NodeJS.EventEmitter)
+            : (stream as WireLimiter);
+        limiters.set(client, limiter);
         client.on('error', (error) => this.settings.logger.debug({ err: error }, 'connection closed'));
       }
       if (stopped) throw new Error(stopped);
@@ -334,9 +340,8 @@ export class Database {
       const batch = new Batch([...head.bytes, ...work.map(encodeStep), end]);
       // The caller's statements are held to the memory limits; this server's own catalog reads
       // are not (their size is the catalog's, and a cut would corrupt them).
-      const limits = options.limited ? this.settings.wire : undefined;
-      if (this.settings.mode === 'server') wireGuards.get(client)?.use(limits);
-      else (client.connection?.stream as unknown as { wireLimits?: WireLimits }).wireLimits = limits;
+      limiter.use(options.limited ? this.settings.wire : undefined);
+
       sent = true;
       client.query(batch as unknown as pg.QueryConfig);
       const { results, failed } = await batch.outcome;

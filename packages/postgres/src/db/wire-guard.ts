@@ -21,6 +21,11 @@ export interface WireLimits {
   messageBytes: number;
 }
 
+/** Whatever applies limits to a connection's next answers (undefined: none). */
+export interface WireLimiter {
+  use(limits: WireLimits | undefined): void;
+}
+
 enum At {
   Header,
   Pass,
@@ -42,7 +47,7 @@ export const UNLIMITED: WireLimits = { fieldBytes: Infinity, rowBytes: Infinity,
 /** What each field of a shortened ErrorResponse or NoticeResponse keeps. */
 const TEXT_FIELD_BYTES = 2048;
 
-export class WireGuard {
+export class WireGuard implements WireLimiter {
   private at = At.Header;
   /** The message header, or a DataRow's field count or field length, being read. */
   private readonly small = Buffer.alloc(5);
@@ -104,9 +109,7 @@ export class WireGuard {
         }
         case At.Count: {
           i = this.fill(chunk, i, 2);
-          if (this.have < 2) break;
-          this.have = 0;
-          this.left -= 2;
+          if (!this.whole(2)) break;
           this.fieldsLeft = this.small.readInt16BE(0);
           this.row = [Buffer.from(this.small.subarray(0, 2))];
           this.rowSize = 2;
@@ -115,9 +118,7 @@ export class WireGuard {
         }
         case At.FieldLength: {
           i = this.fill(chunk, i, 4);
-          if (this.have < 4) break;
-          this.have = 0;
-          this.left -= 4;
+          if (!this.whole(4)) break;
           const length = this.small.readInt32BE(0);
           const keep = length < 0 ? length : Math.min(length, this.limits.fieldBytes);
           const head = Buffer.alloc(4);
@@ -178,6 +179,14 @@ export class WireGuard {
     chunk.copy(this.small, this.have, i, i + take);
     this.have += take;
     return i + take;
+  }
+
+  /** True once a `size`-byte piece of the body is in `small` (then counted as read). */
+  private whole(size: number): boolean {
+    if (this.have < size) return false;
+    this.have = 0;
+    this.left -= size;
+    return true;
   }
 
   /** A message header has been read: decide how its body is handled. */
@@ -304,7 +313,7 @@ export class WireGuard {
  * Puts a WireGuard between a connection's socket and node-postgres's parser (its `data`
  * listeners), once the connection is up (after TLS, if any, so on the clear bytes).
  */
-export function guardConnection(stream: NodeJS.EventEmitter): WireGuard {
+export function guardConnection(stream: NodeJS.EventEmitter): WireLimiter {
   const listeners = stream.listeners('data') as ((chunk: Buffer) => void)[];
   stream.removeAllListeners('data');
   const guard = new WireGuard();

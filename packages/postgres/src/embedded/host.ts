@@ -108,9 +108,7 @@ export class EmbeddedHost {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes, ...(limits ? { limits } : {}) } satisfies WorkerRequest, [
-        bytes.buffer as ArrayBuffer,
-      ]);
+      worker.postMessage({ id, bytes, limits } satisfies WorkerRequest, [bytes.buffer as ArrayBuffer]);
     });
   }
 

@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import type { WireLimits } from '../db/wire-guard.js';
+import type { WireLimiter, WireLimits } from '../db/wire-guard.js';
 import type { EmbeddedHost } from './host.js';
 
 /** Frontend messages that ask the server to answer now: Sync, Flush, Query, CopyDone, CopyFail. */
@@ -46,7 +46,7 @@ function startupReply(): Buffer {
  * the worker's session too (the host restarts it), so nothing of one connection leaks into the
  * next.
  */
-export class EmbeddedSocket extends Duplex {
+export class EmbeddedSocket extends Duplex implements WireLimiter {
   private buffered: Buffer = Buffer.alloc(0);
   private batch: Buffer[] = [];
   private started = false;
@@ -54,14 +54,18 @@ export class EmbeddedSocket extends Duplex {
   private txStatus = 'I';
   private generation = 0;
   private chain: Promise<void> = Promise.resolve();
-  /** Limits the worker holds the answers to from now on (see db/wire-guard.ts); none for undefined. */
-  wireLimits: WireLimits | undefined;
+  /** Limits the worker holds the answers to (see db/wire-guard.ts); none for undefined. */
+  private wireLimits: WireLimits | undefined;
 
   constructor(private readonly host: EmbeddedHost) {
     super();
   }
 
   // net.Socket's surface that pg's Connection uses.
+  use(limits: WireLimits | undefined): void {
+    this.wireLimits = limits;
+  }
+
   setNoDelay() {
     return this;
   }

@@ -1,12 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import {
-  BoundedLineReader,
-  HardenedStdioTransport,
-  inspectLine,
-  nestingDepth,
-  sniffId,
-} from '../src/index.js';
+import { inspectLine, nestingDepth, sniffId } from '../src/transports/jsonrpc/index.js';
+import { BoundedLineReader, HardenedStdioTransport } from '../src/transports/stdio/index.js';
 
 const limits = { maxDepth: 64, maxIdLength: 256 };
 

@@ -2,8 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/client';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
-import type { Era } from '../../src/index.js';
-import { eraClientOptions } from '../../src/index.js';
+import { eraClientOptions } from '../../src/client/in-process.js';
+import type { Era } from '../../src/define/context.js';
 
 export type Reply = {
   jsonrpc: '2.0';

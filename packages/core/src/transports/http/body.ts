@@ -6,7 +6,7 @@ import {
   nestingDepth,
   PARSE_ERROR,
   sniffId,
-} from '../stdio/jsonrpc-guard.js';
+} from '../jsonrpc/message-guard.js';
 
 export type BodyInspection =
   | { ok: true; value: unknown; batch: boolean }

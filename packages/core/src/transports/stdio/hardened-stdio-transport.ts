@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { formatBytes } from '../../output/truncate.js';
-import { type GuardLimits, INVALID_REQUEST, inspectLine, sniffId } from './jsonrpc-guard.js';
+import { type GuardLimits, INVALID_REQUEST, inspectLine, sniffId } from '../jsonrpc/message-guard.js';
 import { BoundedLineReader, type LineEvent } from './line-reader.js';
 
 export interface HardenedStdioOptions {

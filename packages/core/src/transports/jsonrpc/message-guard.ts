@@ -1,3 +1,7 @@
+/**
+ * The JSON-RPC 2.0 checks both transports run on what a client sends before the SDK sees it: stdio
+ * per line, HTTP per POST body. One set of rules, so a malformed message gets the same answer on both.
+ */
 import type { JSONRPCErrorResponse, JSONRPCMessage, RequestId } from '@modelcontextprotocol/server';
 
 export const PARSE_ERROR = -32700;

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, httpOptionsFromConfig, parseConfig, resolveHttpOptions } from '../../src/index.js';
+import { httpOptionsFromConfig } from '../../src/config/http-options.js';
+import { ConfigError, parseConfig } from '../../src/config/load.js';
+import { resolveHttpOptions } from '../../src/transports/http/options.js';
 
 const servers = { calc: { server: 'calculator' } };
 

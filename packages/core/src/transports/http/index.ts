@@ -1,5 +1,8 @@
+// Transitional: the config-to-options mapping now lives in config/; re-exported here only until the
+// public API exports it from the config entry (then this line goes, and http imports nothing of config).
+export { httpOptionsFromConfig } from '../../config/http-options.js';
+export type { HttpConfig } from '../../config/schema.js';
 export type { McpHttpApp } from './app.js';
-export { type HttpConfig, httpOptionsFromConfig } from './config.js';
 export {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_LIMITS,

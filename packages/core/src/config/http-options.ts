@@ -1,10 +1,11 @@
 import path from 'node:path';
-import type { McpkitConfig } from '../../config/schema.js';
-import type { HttpServeOptions } from './options.js';
+import type { HttpServeOptions } from '../transports/http/options.js';
+import type { HttpConfig } from './schema.js';
 
-export type HttpConfig = NonNullable<McpkitConfig['http']>;
-
-/** The `http` section of a validated config as serving options (relative files resolve against `baseDir`). */
+/**
+ * The `http` section of a validated config as serving options (relative files resolve against `baseDir`).
+ * It lives with the config, so the HTTP transport knows nothing of the config file's shape.
+ */
 export function httpOptionsFromConfig(http: HttpConfig, baseDir: string): HttpServeOptions {
   const auth = http.auth;
   const jwt = auth?.jwt;

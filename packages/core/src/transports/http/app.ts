@@ -4,22 +4,33 @@ import {
   type AuthInfo,
   createMcpHandler,
   InMemoryServerEventBus,
-  isJsonContentType,
   isLegacyRequest,
   type ServerEvent,
   type ServerEventBus,
   type ServerNotifier,
-  validateHostHeader,
-  validateOriginHeader,
 } from '@modelcontextprotocol/server';
-import { principalOf } from '../../define/context.js';
-import { formatBytes } from '../../output/truncate.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { ResourceWatches } from '../../runtime/watches.js';
 import { type Authenticator, createAuthenticator } from './auth.js';
-import { batchRefusal, inspectBody, requestIdOf } from './body.js';
+import { batchRefusal, inspectBody } from './body.js';
+import {
+  anonymousGuard,
+  bearerAuthGuard,
+  bodyLimitGuard,
+  composeGuards,
+  corsGuard,
+  type GuardedRequest,
+  hostGuard,
+  jsonContentTypeGuard,
+  methodGuard,
+  originGuard,
+} from './guards/index.js';
+import { serveHealthz } from './healthz.js';
+import { listenStreams } from './listen-streams.js';
 import type { ResolvedHttpOptions } from './options.js';
-import { jsonRpcError, onResponseEnd } from './response-end.js';
+import { serveResourceMetadata } from './resource-metadata.js';
+import { jsonRpcError } from './response-end.js';
+import { sendResponse } from './send.js';
 import { LegacySessions } from './sessions.js';
 
 export interface McpHttpApp {
@@ -33,34 +44,11 @@ export interface McpHttpApp {
   close(): Promise<void>;
 }
 
-type AuthedRequest = IncomingMessage & { auth?: AuthInfo };
-
-/** What an MCP client in a browser sends. */
-const CORS_REQUEST_HEADERS =
-  'authorization, content-type, accept, mcp-session-id, mcp-protocol-version, mcp-method, mcp-name, last-event-id';
-
-/** Every value of one header as sent (Node keeps only the first Authorization/Host in `headers`). */
-function rawHeaderValues(req: IncomingMessage, name: string): string[] {
-  const values: string[] = [];
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) values.push(raw[i + 1]!);
-  return values;
-}
-
-function send(res: ServerResponse, response: Response, close = false): void {
-  void response.text().then((text) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of response.headers) headers[name] = value;
-    if (close) headers.connection = 'close';
-    res.writeHead(response.status, headers);
-    res.end(text);
-  });
-}
-
 /**
- * The HTTP face of a runtime: Host/Origin validation, bearer authentication, a body cap, the
- * JSON guard the stdio transport uses, then 2025-era traffic to per-session transports and
- * 2026-07-28 traffic to the SDK's stateless handler, both from the runtime's one factory.
+ * The HTTP face of a runtime: the guards (guards/: Host, Origin, CORS, method, auth, body type and
+ * size) in front of one endpoint, which checks the body with the JSON-RPC guard the stdio transport
+ * uses, then sends 2025-era traffic to per-session transports and 2026-07-28 traffic to the SDK's
+ * stateless handler, both from the runtime's one factory.
  */
 export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOptions): Promise<McpHttpApp> {
   const { limits, path } = options;
@@ -97,57 +85,7 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
   const sessions = new LegacySessions(runtime.factory, limits, logger, (event) => ownEvents.has(event));
   const unsubscribe = bus.subscribe((event) => sessions.forward(event));
 
-  /** Open 2026 listen streams per caller: one caller cannot take every subscription slot. */
-  const listening = new Map<string, number>();
-
-  /**
-   * A 2026 `subscriptions/listen` stream: counted against its caller while open, and holding
-   * watches on the URIs it names for as long as it is open.
-   */
-  const serveListen = async (request: Request, message: unknown, authInfo: AuthInfo | undefined) => {
-    const caller = principalOf(authInfo);
-    const open = listening.get(caller) ?? 0;
-    if (open >= limits.maxSubscriptionsPerPrincipal) {
-      return jsonRpcError(
-        429,
-        -32603,
-        `Subscription limit reached: ${open} listen streams are open for this caller; close one first`,
-        requestIdOf(message),
-        { 'retry-after': '5' },
-      );
-    }
-    // The slot is taken before the stream opens, so concurrent requests cannot overshoot.
-    listening.set(caller, open + 1);
-    const release = () => {
-      const left = (listening.get(caller) ?? 1) - 1;
-      if (left > 0) listening.set(caller, left);
-      else listening.delete(caller);
-    };
-    let response: Response;
-    try {
-      response = await modern.fetch(request, { ...(authInfo ? { authInfo } : {}), parsedBody: message });
-    } catch (error) {
-      release();
-      throw error;
-    }
-    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
-      release();
-      return response;
-    }
-    const holder = {};
-    const uris = (message as { params?: { notifications?: { resourceSubscriptions?: unknown } } }).params
-      ?.notifications?.resourceSubscriptions;
-    if (watches && Array.isArray(uris)) {
-      watches.add(
-        holder,
-        uris.filter((u): u is string => typeof u === 'string').slice(0, limits.maxWatchedUrisPerStream),
-      );
-    }
-    return onResponseEnd(response, () => {
-      release();
-      watches?.remove(holder);
-    });
-  };
+  const serveListen = listenStreams(modern, watches, limits);
 
   /** One MCP request, already past Host/Origin/auth checks and the body cap. */
   const serveMcp = async (request: Request, extra?: { authInfo?: AuthInfo }): Promise<Response> => {
@@ -176,111 +114,34 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     },
   );
 
-  const healthz = (req: IncomingMessage, res: ServerResponse) => {
-    const ok = req.method === 'GET' || req.method === 'HEAD';
-    res.writeHead(ok ? 200 : 405, {
-      'content-type': 'application/json',
-      ...(ok ? {} : { allow: 'GET, HEAD' }),
-    });
-    res.end(
-      req.method === 'HEAD'
-        ? undefined
-        : JSON.stringify(ok ? { status: 'ok' } : { error: 'method not allowed' }),
-    );
-  };
+  // Host first (DNS rebinding), for every path but /healthz; then, on the endpoint only, in order:
+  // Origin, CORS (its preflight carries no credentials, so before auth), the method, the caller,
+  // and what the headers say of the body (type, declared size) before a byte of it is read.
+  const checkHost = hostGuard(options.allowedHosts, logger);
+  const checkEndpoint = composeGuards(
+    originGuard(options.allowedOrigins, logger),
+    corsGuard(options.corsOrigins),
+    methodGuard(['GET', 'POST', 'DELETE']),
+    authenticator ? bearerAuthGuard(authenticator, logger) : anonymousGuard,
+    jsonContentTypeGuard(),
+    bodyLimitGuard(limits.maxBodyBytes),
+  );
 
-  const metadata = (req: IncomingMessage, res: ServerResponse, auth: Authenticator) => {
-    // Public and cross-origin by design (browser clients discover the authorization server here).
-    const cors = { 'access-control-allow-origin': '*' };
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, HEAD, OPTIONS' });
-      return void res.end();
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...cors, allow: 'GET, HEAD, OPTIONS', 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ error: 'method_not_allowed' }));
-    }
-    res.writeHead(200, { ...cors, 'content-type': 'application/json', 'cache-control': 'max-age=300' });
-    res.end(req.method === 'HEAD' ? undefined : JSON.stringify(auth.metadata));
-  };
-
-  const handle = async (req: AuthedRequest, res: ServerResponse): Promise<void> => {
+  const handle = async (req: GuardedRequest, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const pathname = query === -1 ? url : url.slice(0, query);
-    if (pathname === '/healthz') return healthz(req, res);
-
-    // DNS rebinding: the Host must be one this server is known by (a second Host header is smuggling).
-    const hosts = rawHeaderValues(req, 'host');
-    const host = validateHostHeader(hosts.length === 1 ? hosts[0] : undefined, options.allowedHosts);
-    if (!host.ok) {
-      logger.debug({ host: hosts }, 'refused: Host');
-      return send(res, jsonRpcError(403, -32000, `Forbidden: ${host.message}`));
+    if (pathname === '/healthz') return serveHealthz(req, res);
+    const badHost = await checkHost(req, res);
+    if (badHost) return sendResponse(res, badHost.response, badHost.close);
+    if (authenticator?.metadataPaths.includes(pathname)) {
+      return serveResourceMetadata(req, res, authenticator.metadata);
     }
-    if (authenticator?.metadataPaths.includes(pathname)) return metadata(req, res, authenticator);
     if (pathname !== path) {
-      return send(res, Response.json({ error: 'not found', endpoint: path }, { status: 404 }));
+      return sendResponse(res, Response.json({ error: 'not found', endpoint: path }, { status: 404 }));
     }
-    const origins = rawHeaderValues(req, 'origin');
-    const origin = validateOriginHeader(origins.length > 1 ? 'null' : origins[0], options.allowedOrigins);
-    if (!origin.ok) {
-      logger.debug({ origin: origins }, 'refused: Origin');
-      return send(res, jsonRpcError(403, -32000, `Forbidden: ${origin.message}`));
-    }
-    // A browser app on an origin the configuration names may call the endpoint (CORS); a
-    // preflight carries no credentials, so it is answered before authentication.
-    if (origin.hostname && options.corsOrigins.includes(origin.hostname)) {
-      res.setHeader('access-control-allow-origin', origins[0]!);
-      res.setHeader('vary', 'Origin');
-      res.setHeader(
-        'access-control-expose-headers',
-        'mcp-session-id, mcp-protocol-version, www-authenticate',
-      );
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, {
-          'access-control-allow-methods': 'GET, POST, DELETE',
-          'access-control-allow-headers': CORS_REQUEST_HEADERS,
-          'access-control-max-age': '600',
-        });
-        return void res.end();
-      }
-    }
-    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
-      return send(
-        res,
-        jsonRpcError(405, -32000, 'Method not allowed.', null, { allow: 'GET, POST, DELETE' }),
-      );
-    }
-    if (authenticator) {
-      const verdict = await authenticator.authenticate(rawHeaderValues(req, 'authorization'));
-      if (verdict instanceof Response) {
-        logger.debug({ status: verdict.status }, 'refused: authentication');
-        return send(res, verdict, req.method === 'POST');
-      }
-      req.auth = verdict;
-    } else delete req.auth;
-    if (req.method === 'POST') {
-      if (!isJsonContentType(req.headers['content-type'] ?? null)) {
-        return send(
-          res,
-          jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json'),
-          true,
-        );
-      }
-      // Refused from the header alone, before a byte of the body is read.
-      const declared = Number(req.headers['content-length']);
-      if (declared > limits.maxBodyBytes) {
-        return send(
-          res,
-          jsonRpcError(
-            413,
-            -32000,
-            `Payload Too Large: the body (${formatBytes(declared)}) exceeds the ${formatBytes(limits.maxBodyBytes)} limit`,
-          ),
-          true,
-        );
-      }
-    }
+    const refusal = await checkEndpoint(req, res);
+    if (refusal) return sendResponse(res, refusal.response, refusal.close);
     await toNode(req, res);
   };
 
@@ -288,7 +149,7 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     listener: (req, res) => {
       handle(req, res).catch((error) => {
         logger.error({ err: error }, 'HTTP request failed');
-        if (!res.headersSent) send(res, jsonRpcError(500, -32603, 'Internal error'));
+        if (!res.headersSent) sendResponse(res, jsonRpcError(500, -32603, 'Internal error'));
         else res.destroy();
       });
     },

@@ -67,10 +67,20 @@ export class RawStdioHarness {
 
   /** Writes bytes, honouring backpressure. */
   write(data: string | Buffer): Promise<void> {
+    const stdin = this.child.stdin;
     return new Promise((resolve, reject) => {
-      if (this.child.stdin.write(data)) resolve();
-      else this.child.stdin.once('drain', resolve);
-      this.child.stdin.once('error', reject);
+      // Each write's listeners go once it settles (thousands of writes would otherwise pile them up).
+      const done = () => {
+        stdin.off('error', fail);
+        resolve();
+      };
+      const fail = (error: Error) => {
+        stdin.off('drain', done);
+        reject(error);
+      };
+      stdin.once('error', fail);
+      if (stdin.write(data)) done();
+      else stdin.once('drain', done);
     });
   }
 

@@ -1,0 +1,2 @@
+export * from './pinning/index.js';
+export * from './upstream/index.js';

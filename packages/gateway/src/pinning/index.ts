@@ -1,0 +1,1 @@
+export { type Pin, type PinnableTool, PinStore, type PinVerdict, toolFingerprint } from './pins.js';

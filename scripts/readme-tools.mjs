@@ -5,6 +5,7 @@
  *
  *   node scripts/readme-tools.mjs           rewrite every table that is out of date
  *   node scripts/readme-tools.mjs --check   change nothing; exit 1 naming each out-of-date README
+ *   --strict                                also fail when a snapshot folder has no table anywhere
  *   --root <dir>                            work on another tree (the tests use this)
  *
  * A table lives between two markers in any README.md of the tree:
@@ -315,30 +316,44 @@ function toPosix(p) {
   return p.split(path.sep).join('/');
 }
 
-function* readmes(root, dir = root) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) {
-      if (SKIP_DIRS.has(entry.name) || entry.name.startsWith('.')) continue;
-      yield* readmes(root, path.join(dir, entry.name));
-    } else if (entry.name === 'README.md') {
-      yield path.join(dir, entry.name);
+/**
+ * Every README.md, and every folder at or under a `__toolsnaps__` that holds `*.json`, sorted;
+ * dependencies, builds and hidden folders are not ours and are skipped.
+ */
+function scan(root) {
+  const readmes = [];
+  const snapshotDirs = [];
+  const walk = (dir, inSnapshots) => {
+    let holdsJson = false;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (SKIP_DIRS.has(entry.name) || entry.name.startsWith('.')) continue;
+        walk(path.join(dir, entry.name), inSnapshots || entry.name === '__toolsnaps__');
+      } else if (entry.name === 'README.md') readmes.push(path.join(dir, entry.name));
+      else if (inSnapshots && entry.name.endsWith('.json')) holdsJson = true;
     }
-  }
+    if (holdsJson) snapshotDirs.push(toPosix(path.relative(root, dir)));
+  };
+  walk(root, false);
+  return { readmes: readmes.sort(), snapshotDirs: snapshotDirs.sort() };
 }
 
 /**
  * Checks or rewrites every README under `root`. Returns what it found; changes files only when
- * `check` is false.
+ * `check` is false. `unlisted` are snapshot folders no marker names (their tools are in no table).
  */
 export function run({ root, check }) {
   const stale = [];
   const updated = [];
   const problems = [];
-  for (const file of readmes(root)) {
+  const listed = new Set();
+  const { readmes, snapshotDirs } = scan(root);
+  for (const file of readmes) {
     const name = toPosix(path.relative(root, file));
     const before = readFileSync(file, 'utf8');
     if (!before.includes('<!-- tools:')) continue;
-    const { text, problems: found } = regenerate(before, root, name);
+    const { text, problems: found, dirs } = regenerate(before, root, name);
+    for (const dir of dirs) listed.add(path.posix.normalize(dir).replace(/\/$/, ''));
     problems.push(...found);
     if (text === before) continue;
     if (check) stale.push(name);
@@ -347,11 +362,13 @@ export function run({ root, check }) {
       updated.push(name);
     }
   }
-  return { stale, updated, problems };
+  const unlisted = snapshotDirs.filter((dir) => !listed.has(dir));
+  return { stale, updated, problems, unlisted };
 }
 
 function main(argv) {
   const check = argv.includes('--check');
+  const strict = argv.includes('--strict');
   const rootAt = argv.indexOf('--root');
   const root =
     rootAt >= 0
@@ -361,8 +378,12 @@ function main(argv) {
     process.stderr.write(`readme-tools: ${argv[rootAt + 1]} is not a folder\n`);
     return 2;
   }
-  const { stale, updated, problems } = run({ root, check });
-  for (const p of problems) process.stderr.write(`readme-tools: ${p}\n`);
+  const { stale, updated, problems, unlisted } = run({ root, check });
+  const notes = [];
+  for (const dir of unlisted) {
+    const about = `no README shows the tools snapshotted in ${dir} (add <!-- tools:${dir} --> and <!-- /tools:${dir} -->)`;
+    (strict ? problems : notes).push(about);
+  }
   for (const name of updated) process.stdout.write(`readme-tools: updated ${name}\n`);
   if (stale.length) {
     process.stderr.write(
@@ -371,6 +392,8 @@ function main(argv) {
         `Run \`${FIX}\` to regenerate them, and commit the result.\n`,
     );
   }
+  for (const p of problems) process.stderr.write(`readme-tools: ${p}\n`);
+  for (const note of notes) process.stderr.write(`readme-tools: note: ${note}\n`);
   return problems.length ? 2 : stale.length ? 1 : 0;
 }
 

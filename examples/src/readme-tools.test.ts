@@ -124,6 +124,21 @@ describe('readme-tools script', () => {
     expect(runScript('--check', '--root', root)).toEqual({ status: 0, output: '' });
   });
 
+  it('notes a snapshot folder no README shows, and fails on it with --strict', () => {
+    mkdirSync(path.join(root, 'pkg/test/__toolsnaps__/other'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'pkg/test/__toolsnaps__/other/list_items.json'),
+      JSON.stringify(readOnlyTool),
+    );
+    const note = 'no README shows the tools snapshotted in pkg/test/__toolsnaps__/other';
+    const lenient = runScript('--check', '--root', root);
+    expect(lenient.status).toBe(0);
+    expect(lenient.output).toContain(`note: ${note}`);
+    const strict = runScript('--check', '--strict', '--root', root);
+    expect(strict.status).toBe(2);
+    expect(strict.output).toContain(note);
+  });
+
   it('names a marker whose folder has no snapshots, and one left unclosed', () => {
     writeFileSync(
       path.join(root, 'README.md'),

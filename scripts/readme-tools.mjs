@@ -63,6 +63,9 @@ const num = (n) => (Number.isInteger(n) && Math.abs(n) >= 10_000 ? n.toLocaleStr
 
 /** "1–100", "≥ 1", "≤ 64": the bounds a schema declares, leaving out JavaScript's safe-integer limits. */
 function range(min, max, exclusiveMin, exclusiveMax) {
+  // Draft 4 wrote exclusiveMinimum/Maximum as booleans qualifying minimum/maximum.
+  if (exclusiveMin === true) [min, exclusiveMin] = [undefined, min];
+  if (exclusiveMax === true) [max, exclusiveMax] = [undefined, max];
   const lo =
     typeof exclusiveMin === 'number' ? ['>', exclusiveMin] : typeof min === 'number' ? ['≥', min] : null;
   const hi =
@@ -82,8 +85,8 @@ const literal = (v) => `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``;
 
 /**
  * A JSON Schema as a short type: `string ≤ 100 chars`, `integer 1–100`, `array of string`,
- * `{oldText, newText, replaceAll?}`, `"csv" | "table"`. $ref is followed within the document;
- * a recursive one is shown by name.
+ * `{oldText, newText, replaceAll?}`, `csv | table` (enum values in code). $ref is followed within
+ * the document; a recursive one is shown by its title.
  */
 export function describeType(schema, root = schema, depth = 0, seen = new Set()) {
   if (schema === true || schema === undefined || schema === null) return 'any';

@@ -69,7 +69,8 @@ export class PinStore {
   check(server: string, tool: PinnableTool): PinVerdict {
     this.#load();
     const hash = toolFingerprint(tool);
-    const tools = (this.#data.servers[server] ??= {});
+    this.#data.servers[server] ??= {};
+    const tools = this.#data.servers[server];
     const pin = tools[tool.name];
     const now = new Date().toISOString();
     const description = (tool.description ?? '').slice(0, 2000);

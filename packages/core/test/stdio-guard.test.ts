@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { inspectLine, nestingDepth, sniffId } from '../src/transports/jsonrpc/index.js';
-import { BoundedLineReader, HardenedStdioTransport } from '../src/transports/stdio/index.js';
+import { inspectLine, nestingDepth, sniffId } from '../src/transports/jsonrpc/message-guard.js';
+import { HardenedStdioTransport } from '../src/transports/stdio/hardened-stdio-transport.js';
+import { BoundedLineReader } from '../src/transports/stdio/line-reader.js';
 
 const limits = { maxDepth: 64, maxIdLength: 256 };
 

@@ -8,15 +8,14 @@ import {
   defineResource,
   defineServer,
   defineTool,
-  type HttpServeOptions,
-  type HttpServerHandle,
   type Runtime,
   type RuntimeOptions,
-  serveRuntimeOverHttp,
   structured,
   text,
   textContents,
 } from '../../src/index.js';
+import type { HttpServeOptions } from '../../src/transports/http/options.js';
+import { type HttpServerHandle, serveRuntimeOverHttp } from '../../src/transports/http/serve-http.js';
 
 /** A resource whose changes the test triggers by hand (module.watch). */
 export function createWatchable() {

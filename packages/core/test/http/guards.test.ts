@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRuntimeOverHttp } from '../../src/index.js';
 import { ERAS } from '../../src/testing/index.js';
+import { serveRuntimeOverHttp } from '../../src/transports/http/serve-http.js';
 import { startServer } from './fixture.js';
 import { initializeBody, JSON_HEADERS, modernRequest, openSession, raw } from './raw.js';
 

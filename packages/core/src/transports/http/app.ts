@@ -22,6 +22,7 @@ import {
   type GuardedRequest,
   hostGuard,
   jsonContentTypeGuard,
+  jsonRpcError,
   methodGuard,
   originGuard,
 } from './guards/index.js';
@@ -29,7 +30,6 @@ import { serveHealthz } from './healthz.js';
 import { listenStreams } from './listen-streams.js';
 import type { ResolvedHttpOptions } from './options.js';
 import { serveResourceMetadata } from './resource-metadata.js';
-import { jsonRpcError } from './response-end.js';
 import { sendResponse } from './send.js';
 import { LegacySessions } from './sessions.js';
 

@@ -2,8 +2,9 @@ import type { AuthInfo, McpHttpHandler } from '@modelcontextprotocol/server';
 import { principalOf } from '../../define/context.js';
 import type { ResourceWatches } from '../../runtime/watches.js';
 import { requestIdOf } from './body.js';
+import { jsonRpcError } from './guards/index.js';
 import type { HttpLimits } from './options.js';
-import { jsonRpcError, onResponseEnd } from './response-end.js';
+import { onResponseEnd } from './response-end.js';
 
 type ListenLimits = Pick<HttpLimits, 'maxSubscriptionsPerPrincipal' | 'maxWatchedUrisPerStream'>;
 

@@ -39,17 +39,3 @@ export function onResponseEnd(response: Response, done: () => void): Response {
     headers: response.headers,
   });
 }
-
-/** A JSON-RPC error answered over HTTP (the body every refusal on the MCP endpoint uses). */
-export function jsonRpcError(
-  status: number,
-  code: number,
-  message: string,
-  id: string | number | null = null,
-  headers?: Record<string, string>,
-): Response {
-  return Response.json(
-    { jsonrpc: '2.0', id, error: { code, message } },
-    { status, ...(headers ? { headers } : {}) },
-  );
-}

@@ -11,8 +11,9 @@ import {
 import type { Logger } from 'pino';
 import { principalOf } from '../../define/context.js';
 import { batchRefusal, requestIdOf } from './body.js';
+import { jsonRpcError } from './guards/index.js';
 import type { HttpLimits } from './options.js';
-import { jsonRpcError, onResponseEnd } from './response-end.js';
+import { onResponseEnd } from './response-end.js';
 
 interface Session {
   readonly id: string;

@@ -1,6 +1,5 @@
 import { formatBytes } from '../../../output/truncate.js';
-import { jsonRpcError } from '../response-end.js';
-import { type HttpGuard, refuse } from './guard.js';
+import { type HttpGuard, jsonRpcError, refuse } from './guard.js';
 
 /**
  * A POST whose Content-Length declares more than the cap is refused from the header alone,

@@ -1,6 +1,5 @@
 import { isJsonContentType } from '@modelcontextprotocol/server';
-import { jsonRpcError } from '../response-end.js';
-import { type HttpGuard, refuse } from './guard.js';
+import { type HttpGuard, jsonRpcError, refuse } from './guard.js';
 
 /** A POST must declare a JSON body (415 otherwise, the body unread). */
 export function jsonContentTypeGuard(): HttpGuard {

@@ -25,6 +25,20 @@ export function refuse(response: Response, close = false): Refusal {
   return { response, close };
 }
 
+/** A JSON-RPC error answered over HTTP (the body every refusal on the MCP endpoint uses). */
+export function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  id: string | number | null = null,
+  headers?: Record<string, string>,
+): Response {
+  return Response.json(
+    { jsonrpc: '2.0', id, error: { code, message } },
+    { status, ...(headers ? { headers } : {}) },
+  );
+}
+
 /** Guards run in the order given; the first refusal wins and the rest do not run. */
 export function composeGuards(...guards: HttpGuard[]): HttpGuard {
   return async (req, res) => {

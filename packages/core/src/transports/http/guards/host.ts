@@ -1,7 +1,6 @@
 import { validateHostHeader } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import { jsonRpcError } from '../response-end.js';
-import { type HttpGuard, headerValues, refuse } from './guard.js';
+import { type HttpGuard, headerValues, jsonRpcError, refuse } from './guard.js';
 
 /**
  * DNS rebinding: the Host must be one this server is known by (port-agnostic, the SDK's

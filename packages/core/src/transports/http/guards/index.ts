@@ -1,4 +1,4 @@
-export { anonymousGuard, bearerAuthGuard } from './bearer-auth.js';
+export { anonymousGuard, type BearerAuthenticator, bearerAuthGuard } from './bearer-auth.js';
 export { bodyLimitGuard } from './body-limit.js';
 export { jsonContentTypeGuard } from './content-type.js';
 export { corsGuard } from './cors.js';
@@ -7,6 +7,7 @@ export {
   type GuardedRequest,
   type HttpGuard,
   headerValues,
+  jsonRpcError,
   type Refusal,
   refuse,
 } from './guard.js';

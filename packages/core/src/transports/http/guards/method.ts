@@ -1,5 +1,4 @@
-import { jsonRpcError } from '../response-end.js';
-import { type HttpGuard, refuse } from './guard.js';
+import { type HttpGuard, jsonRpcError, refuse } from './guard.js';
 
 /** Any method but these is answered 405 with the `Allow` list. */
 export function methodGuard(methods: readonly string[]): HttpGuard {

@@ -1,7 +1,6 @@
 import { validateOriginHeader } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import { jsonRpcError } from '../response-end.js';
-import { type HttpGuard, headerValues, refuse } from './guard.js';
+import { type HttpGuard, headerValues, jsonRpcError, refuse } from './guard.js';
 
 /**
  * A browser page may call the endpoint only from an allowed origin (the SDK's

@@ -43,7 +43,8 @@ export function jsonRpcError(
 export function composeGuards(...guards: HttpGuard[]): HttpGuard {
   return async (req, res) => {
     for (const guard of guards) {
-      const verdict = await guard(req, res);
+      let verdict = guard(req, res);
+      if (verdict instanceof Promise) verdict = await verdict; // most guards answer at once
       if (verdict) return verdict;
     }
     return undefined;

@@ -1,0 +1,34 @@
+import type { JsonObject } from './types.js';
+
+/** Decode one JSON Pointer segment (RFC 6901) after URI-decoding the fragment. */
+function decodeSegment(segment: string): string {
+  return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function encodeSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The value a local `#/...` reference points at, or undefined. */
+export function resolvePointer(document: JsonObject, ref: string): unknown {
+  if (!ref.startsWith('#')) return undefined;
+  const path = ref.slice(1);
+  if (path === '') return document;
+  if (!path.startsWith('/')) return undefined;
+  let node: any = document;
+  for (const raw of path.slice(1).split('/')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    const key = decodeSegment(raw);
+    node = Object.hasOwn(node, key) ? node[key] : undefined;
+  }
+  return node;
+}
+
+/** Follow a chain of `$ref` objects (parameters, bodies, responses) to the object they name. */
+export function deref<T = JsonObject>(document: JsonObject, value: unknown, depth = 0): T | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const ref = (value as JsonObject).$ref;
+  if (typeof ref !== 'string') return value as T;
+  if (depth > 20) return undefined;
+  return deref<T>(document, resolvePointer(document, ref), depth + 1);
+}

@@ -4,7 +4,8 @@ import { type HttpGuard, headerValues, jsonRpcError, refuse } from './guard.js';
 
 /**
  * DNS rebinding: the Host must be one this server is known by (port-agnostic, the SDK's
- * `validateHostHeader`). A second Host header is smuggling and is refused as a missing one.
+ * `validateHostHeader`). A second Host header is smuggling and is refused as a missing one (the
+ * node package's `hostHeaderValidation` reads only the first, so it is not used as is).
  */
 export function hostGuard(allowedHosts: string[], logger: Logger): HttpGuard {
   return (req) => {

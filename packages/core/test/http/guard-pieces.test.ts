@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createAuthenticator } from '../../src/transports/http/auth.js';
@@ -13,6 +13,7 @@ import {
   type HttpGuard,
   hostGuard,
   methodGuard,
+  originGuard,
 } from '../../src/transports/http/guards/index.js';
 import { sendResponse } from '../../src/transports/http/send.js';
 import { raw } from './raw.js';
@@ -39,6 +40,20 @@ async function mount(guard: HttpGuard): Promise<URL> {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/`);
+}
+
+/** Sends bytes as they are and collects the whole answer (the server closes after it). */
+function rawExchange(url: URL, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(request));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
 }
 
 /** A guard of the test's own that counts the requests reaching it. */
@@ -77,6 +92,26 @@ describe('HTTP guards composed on a plain node:http server', () => {
     const ok = await raw(url, { body: 'x'.repeat(16) });
     expect(ok.status).toBe(200);
     expect(after.count()).toBe(2);
+  });
+
+  it('refuses a second Host or Origin header, whatever the first says', async () => {
+    const url = await mount(
+      composeGuards(hostGuard(['127.0.0.1'], logger), originGuard(['localhost'], logger)),
+    );
+    const host = `127.0.0.1:${url.port}`;
+    expect((await raw(url, { method: 'GET', headers: { host } })).status).toBe(200);
+    // node's client sends one Host only: the smuggled request is written by hand.
+    const twoHosts = await rawExchange(
+      url,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n`,
+    );
+    expect(twoHosts).toMatch(/^HTTP\/1\.1 403 /);
+    expect(twoHosts).toMatch(/Forbidden: Missing Host header/);
+    const origin = 'http://localhost:5173';
+    expect((await raw(url, { method: 'GET', headers: { origin } })).status).toBe(200);
+    const twoOrigins = await raw(url, { method: 'GET', headers: { origin: [origin, origin] } });
+    expect(twoOrigins.status).toBe(403);
+    expect(twoOrigins.messages[0].error.message).toMatch(/Origin/);
   });
 
   it('lets CORS through for named origins only, and answers their preflight itself', async () => {

@@ -23,6 +23,10 @@ export async function freePort(): Promise<number> {
 
 export interface Prism {
   url: string;
+  /** Requests Prism has logged as received so far. */
+  received(): number;
+  /** Whether the Prism process is still running. */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -38,10 +42,18 @@ export async function startPrism(spec: string): Promise<Prism> {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    let log = '';
+    const collect = (chunk: Buffer) => {
+      log += chunk.toString();
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
     try {
       await listening(child);
       return {
         url: `http://127.0.0.1:${port}`,
+        received: () => log.split('Request received').length - 1,
+        alive: () => child.exitCode === null && child.signalCode === null,
         stop: () => stop(child),
       };
     } catch (error) {

@@ -118,7 +118,11 @@ describe('petstore through Prism', () => {
       destructiveHint: false,
     });
     expect(catalog.find('delete_pet')).toBeUndefined();
-    const order = await catalog.call(catalog.find('place_order')!, { petId: 7, quantity: 2, status: 'placed' });
+    const order = await catalog.call(catalog.find('place_order')!, {
+      petId: 7,
+      quantity: 2,
+      status: 'placed',
+    });
     expect(order.isError).toBeUndefined();
     expect(order.structuredContent).toMatchObject({ id: expect.any(Number) });
     // addPet declares only a 405 answer, so Prism gives that: an error result with the status.

@@ -62,7 +62,9 @@ function bytesLabel(n: number): string {
 
 /** A hint that names the operation's paging parameters, when it has some. */
 function narrowHint(op: Operation): string {
-  const paging = op.parameters.filter((p) => p.in === 'query' && PAGING.test(p.name)).map((p) => p.name);
+  const paging = op.parameters
+    .filter((p) => p.in === 'query' && PAGING.test(p.name.replace(/^[_$]+/, '')))
+    .map((p) => p.name);
   return paging.length > 0
     ? `use ${paging.slice(0, 4).join(', ')} to fetch less at a time`
     : 'narrow the request (filters, a smaller page) to fetch less';

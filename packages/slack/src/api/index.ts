@@ -9,6 +9,7 @@ export {
   type RateModeState,
 } from './rate-mode.js';
 export {
+  type ChannelDirectory,
   type ChannelSummary,
   type MessagePage,
   type SearchMatch,

@@ -30,6 +30,12 @@ export interface ChannelSummary {
   created?: number;
 }
 
+export interface ChannelDirectory {
+  channels: ChannelSummary[];
+  /** False when the workspace has more channels than the directory reads. */
+  complete: boolean;
+}
+
 export interface SlackFile {
   id: string;
   name: string;
@@ -89,8 +95,8 @@ export interface SearchPage {
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
-/** The directory of channels is read in pages of 200, at most this many (5,000 channels). */
-const DIRECTORY_PAGES = 25;
+/** The directory of channels is read in pages of 1,000 (Slack's maximum), at most this many. */
+const DIRECTORY_PAGES = 5;
 /** Unknown user ids looked up per call at most; the rest show as ids. */
 const USER_LOOKUPS_PER_CALL = 25;
 
@@ -155,7 +161,7 @@ export class SlackApi {
   #bot?: WebClient;
   #user?: WebClient;
   readonly #users: TtlCache<UserSummary | null>;
-  readonly #directory: TtlCache<ChannelSummary[]>;
+  readonly #directory: TtlCache<ChannelDirectory>;
 
   constructor(options: SlackApiOptions) {
     this.#options = options;
@@ -230,18 +236,18 @@ export class SlackApi {
    * Every channel the token can see, archived included, cached. Private channels need groups:read;
    * without it the directory holds the public ones.
    */
-  channelDirectory(): Promise<ChannelSummary[]> {
+  channelDirectory(): Promise<ChannelDirectory> {
     return this.#directory.getOrLoad('all', async () => {
-      const load = async (types: string[]) => {
-        const out: ChannelSummary[] = [];
+      const load = async (types: string[]): Promise<ChannelDirectory> => {
+        const channels: ChannelSummary[] = [];
         let cursor: string | undefined;
         for (let i = 0; i < DIRECTORY_PAGES; i++) {
-          const page = await this.listChannelsPage({ types, excludeArchived: false, limit: 200, cursor });
-          out.push(...page.channels);
+          const page = await this.listChannelsPage({ types, excludeArchived: false, limit: 1000, cursor });
+          channels.push(...page.channels);
           cursor = page.nextCursor;
           if (!cursor) break;
         }
-        return out;
+        return { channels, complete: !cursor };
       };
       try {
         return await load(['public_channel', 'private_channel']);
@@ -252,12 +258,17 @@ export class SlackApi {
     });
   }
 
+  /** A channel from the cached directory, if it is loaded; never calls Slack. */
+  knownChannel(id: string): ChannelSummary | undefined {
+    return this.#directory.get('all')?.channels.find((c) => c.id === id);
+  }
+
   /** A channel id for an id, a name or a #name. */
   async resolveChannel(ref: string): Promise<string> {
     const s = ref.trim();
     if (CHANNEL_ID.test(s)) return s;
     const name = s.replace(/^#/, '').toLowerCase();
-    const hit = (await this.channelDirectory()).find((c) => c.name.toLowerCase() === name);
+    const hit = (await this.channelDirectory()).channels.find((c) => c.name.toLowerCase() === name);
     if (!hit) {
       throw new SlackApiError({
         code: 'channel_not_found',

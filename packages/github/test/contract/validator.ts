@@ -17,6 +17,8 @@ export interface Exchange {
   status: number;
   responseType?: string;
   responseBody?: unknown;
+  /** The request's Accept header: a custom media type GitHub declares selects that schema. */
+  headers?: Record<string, unknown>;
 }
 
 interface Operation {
@@ -182,7 +184,16 @@ export class Contract {
     }
     const response = this.deref(declared);
     const content = response.content;
-    const mediaType = content?.['application/json'] ? 'application/json' : Object.keys(content ?? {})[0];
+    const accept = String(ex.headers?.accept ?? '')
+      .split(',')[0]!
+      .replace(/;.*$/, '')
+      .replace(/\+json$/, '')
+      .trim();
+    const mediaType = content?.[accept]
+      ? accept
+      : content?.['application/json']
+        ? 'application/json'
+        : Object.keys(content ?? {})[0];
     if (!mediaType) return ex.responseBody === undefined ? [] : [`${where}: the response declares no body`];
     const code = responses[String(ex.status)] ? String(ex.status) : 'default';
     const base = declared.$ref

@@ -1,5 +1,6 @@
-import { defineServer, defineTool, type ServerModule, structured } from '@mcpkit/core';
+import { annotations, defineServer, defineTool, type ServerModule, structured } from '@mcpkit/core';
 import * as z from 'zod';
+import { VERSION } from '../version.js';
 
 export const addTool = defineTool({
   name: 'add',
@@ -7,7 +8,7 @@ export const addTool = defineTool({
   description: 'Add two numbers and return their sum.',
   input: z.object({ a: z.number().describe('First addend'), b: z.number().describe('Second addend') }),
   output: z.object({ sum: z.number() }),
-  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  annotations: annotations.readOnly,
   handler: ({ a, b }) => {
     const sum = a + b;
     return structured({ sum }, String(sum));
@@ -16,5 +17,5 @@ export const addTool = defineTool({
 
 /** The seed's minimal server: one tool. */
 export function createCalculatorServer(): ServerModule {
-  return defineServer({ name: 'calculator', version: '0.1.0', tools: [addTool] });
+  return defineServer({ name: 'calculator', version: VERSION, tools: [addTool] });
 }

@@ -1,4 +1,5 @@
 import {
+  annotations,
   defineResource,
   defineServer,
   defineTool,
@@ -9,6 +10,7 @@ import {
 } from '@mcpkit/core';
 import * as z from 'zod';
 import { codeReviewPrompt } from '../code-review/prompt.js';
+import { VERSION } from '../version.js';
 import { type CatalogData, CustomerSchema } from './data.js';
 
 const MAX_LIMIT = 100;
@@ -35,7 +37,7 @@ export function createCatalogServer(data: CatalogData): ServerModule {
       customers: z.array(CustomerSchema),
       total: z.number().int().describe('All matches, including those past the limit'),
     }),
-    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    annotations: annotations.readOnly,
     handler: ({ query, limit }) => {
       const needle = query.toLowerCase();
       const matches = data.customers.filter(
@@ -60,7 +62,7 @@ export function createCatalogServer(data: CatalogData): ServerModule {
       'Current price of one product by its id (like P-001). Ids are listed in the catalog://products resource.',
     input: z.object({ product_id: z.string().min(1).max(64).describe('Product identifier, e.g. P-001') }),
     output: z.object({ product_id: z.string(), name: z.string(), price: z.number(), currency: z.string() }),
-    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    annotations: annotations.readOnly,
     handler: ({ product_id }) => {
       const product = byId.get(product_id.trim().toLowerCase());
       if (!product) {
@@ -81,7 +83,7 @@ export function createCatalogServer(data: CatalogData): ServerModule {
 
   return defineServer({
     name: 'catalog',
-    version: '0.1.0',
+    version: VERSION,
     instructions:
       'A customer database and a product catalog. Use search_customers to find customers, get_product_price for prices; ' +
       'the catalog://customers and catalog://products resources hold the full data.',

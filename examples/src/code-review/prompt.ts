@@ -1,5 +1,6 @@
 import { definePrompt, defineServer, type ServerModule, userMessage } from '@mcpkit/core';
 import * as z from 'zod';
+import { VERSION } from '../version.js';
 
 /** The seed's code_review prompt template. */
 export const codeReviewPrompt = definePrompt({
@@ -30,5 +31,5 @@ export const codeReviewPrompt = definePrompt({
 });
 
 export function createCodeReviewServer(): ServerModule {
-  return defineServer({ name: 'code-review', version: '0.1.0', prompts: [codeReviewPrompt] });
+  return defineServer({ name: 'code-review', version: VERSION, prompts: [codeReviewPrompt] });
 }

@@ -7,6 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeMetafile, build } from 'esbuild';
+import { serverPackages } from '../../../scripts/workspaces.mjs';
 
 const cli = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const root = path.resolve(cli, '../..');
@@ -15,11 +16,10 @@ const readJson = async (file) => JSON.parse(await readFile(file, 'utf8'));
 
 // Dependencies that only a server's own code uses (a database driver, wasm, native add-ons) stay
 // in node_modules: they are loaded when that server is created, and may find files next to them.
-const serverPackages = ['packages/filesystem', 'packages/postgres', 'examples'];
 const corePackage = await readJson(path.join(root, 'packages/core/package.json'));
 const shared = new Set(Object.keys(corePackage.dependencies ?? {}));
 const external = new Set(['ioredis']);
-for (const dir of serverPackages) {
+for (const { dir } of serverPackages()) {
   const pkg = await readJson(path.join(root, dir, 'package.json'));
   for (const name of Object.keys(pkg.dependencies ?? {})) {
     if (!shared.has(name) && !name.startsWith('@mcpkit/')) external.add(name);

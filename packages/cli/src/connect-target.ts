@@ -1,15 +1,16 @@
 import {
-  buildFromConfig,
-  connectInProcess,
-  createBuiltin,
+  createDeclaredServer,
   createRuntime,
   type Era,
-  eraClientOptions,
   type Logger,
-  loadConfig,
-  OwnedClient,
+  packageVersion,
   type RuntimeOptions,
+  type ServerModule,
 } from '@mcpkit/core';
+import { connectInProcess, eraClientOptions, OwnedClient } from '@mcpkit/core/client';
+import { buildFromConfig, loadConfig } from '@mcpkit/core/config';
+import { claudeDesktopAdapter } from './claude-desktop.js';
+import { catalog } from './servers.js';
 import type { Target } from './targets.js';
 import { UsageError } from './usage.js';
 
@@ -21,23 +22,27 @@ export async function connectTarget(
   runtimeOptions: RuntimeOptions = {},
 ): Promise<OwnedClient> {
   if (target.kind === 'builtin' || target.kind === 'config') {
-    let built: { module: Awaited<ReturnType<typeof createBuiltin>>; runtime: RuntimeOptions };
+    let built: { module: ServerModule; runtime: RuntimeOptions };
     if (target.kind === 'builtin') {
-      const module = await createBuiltin(target.server, target.args, target.options, {
-        logger,
-        cwd: process.cwd(),
-      });
+      const module = await createDeclaredServer(
+        catalog.get(target.server),
+        { args: target.args, options: target.options },
+        { logger, cwd: process.cwd(), env: process.env },
+      );
       built = { module, runtime: runtimeOptions };
     } else {
-      const { config, baseDir } = await loadConfig(target.file);
-      built = await buildFromConfig(config, { logger, cwd: baseDir });
+      const { config, baseDir } = await loadConfig(target.file, { catalog, adapt: claudeDesktopAdapter });
+      built = await buildFromConfig(config, catalog, { logger, cwd: baseDir });
     }
     const runtime = await createRuntime(built.module, { ...built.runtime, logger, audit: false });
     const client = await connectInProcess(runtime, { era, clientName: 'mcpkit-cli' });
     client.onClose(() => runtime.close());
     return client;
   }
-  const client = new OwnedClient({ name: 'mcpkit-cli', version: '0.1.0' }, eraClientOptions(era));
+  const client = new OwnedClient(
+    { name: 'mcpkit-cli', version: packageVersion(import.meta.url) },
+    eraClientOptions(era),
+  );
   if (target.kind === 'command') {
     const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
     await client.connect(

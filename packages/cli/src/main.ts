@@ -1,12 +1,12 @@
-import { ConfigError, UnknownServerError } from '@mcpkit/core';
-import './builtins.js';
+import { OptionsError, packageVersion, UnknownServerError } from '@mcpkit/core';
+import { ConfigError } from '@mcpkit/core/config';
 import { configClaude } from './commands/config-claude.js';
 import { call, INSPECT_VALUED, tools } from './commands/inspect.js';
-import { SERVE_VALUED, serve } from './commands/serve.js';
+import { SERVE_VALUED, serve } from './commands/serve/index.js';
 import { parseArgv } from './options.js';
 import { HELP, UsageError } from './usage.js';
 
-const VERSION = '0.1.0';
+const VERSION = packageVersion(import.meta.url);
 
 /** Runs one command; resolves to the exit code (serve keeps running and exits on its own). */
 export async function main(argv: readonly string[]): Promise<number | undefined> {
@@ -51,11 +51,14 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     }
   } catch (error) {
     const known =
-      error instanceof UsageError || error instanceof ConfigError || error instanceof UnknownServerError;
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof UnknownServerError ||
+      error instanceof OptionsError;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`mcpkit: ${message}\n`);
     if (!known && process.env.MCPKIT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError || error instanceof OptionsError ? 2 : 1;
   }
 }
 

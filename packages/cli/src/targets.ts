@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Era, Logger, OwnedClient, RuntimeOptions } from '@mcpkit/core';
+import type { Era, Logger, RuntimeOptions } from '@mcpkit/core';
+import type { OwnedClient } from '@mcpkit/core/client';
 import { UsageError } from './usage.js';
 
 export type Target =

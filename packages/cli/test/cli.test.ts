@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { eraClientOptions } from '@mcpkit/core';
+import { eraClientOptions } from '@mcpkit/core/client';
 import { ERAS, resultText } from '@mcpkit/core/testing';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, fromClaudeDesktop, interpolateEnv, loadConfig, parseConfig } from '../src/index.js';
+import { ConfigError, interpolateEnv, loadConfig, parseConfig } from '../src/config.js';
+import { testCatalog as catalog } from './support/catalog.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -53,7 +54,7 @@ describe('loadConfig', () => {
         '',
       ].join('\n'),
     );
-    const { config, baseDir } = await loadConfig(file);
+    const { config, baseDir } = await loadConfig(file, { catalog });
     expect(baseDir).toBe(dir);
     expect(config.servers.shop).toEqual({ server: 'catalog', args: [], options: {} });
     expect(config.servers.calc?.readOnly).toBe(true);
@@ -72,53 +73,74 @@ describe('loadConfig', () => {
       file,
       JSON.stringify({ servers: { ok: { server: 'catalog', bogus: 1 } }, limits: { timeoutMs: -5 } }),
     );
-    const error = await loadConfig(file).catch((e) => e);
+    const error = await loadConfig(file, { catalog }).catch((e) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/bogus/);
     expect(error.message).toMatch(/timeoutMs/);
   });
 
   it('says clearly when the file is missing or not parseable', async () => {
-    await expect(loadConfig(path.join(dir, 'nope.yaml'))).rejects.toThrow(/Cannot read config .*ENOENT/);
+    await expect(loadConfig(path.join(dir, 'nope.yaml'), { catalog })).rejects.toThrow(
+      /Cannot read config .*ENOENT/,
+    );
     const file = path.join(dir, 'broken.yaml');
     await writeFile(file, 'servers: [unclosed');
-    await expect(loadConfig(file)).rejects.toThrow(/Cannot parse config/);
+    await expect(loadConfig(file, { catalog })).rejects.toThrow(/Cannot parse config/);
   });
 
   it('refuses an empty server list and bad keys', () => {
-    expect(() => parseConfig({ servers: {} })).toThrow(/at least one server/);
-    expect(() => parseConfig({ servers: { 'Bad Key': { server: 'x' } } })).toThrow(
+    expect(() => parseConfig({ servers: {} }, { catalog })).toThrow(/at least one server/);
+    expect(() => parseConfig({ servers: { 'Bad Key': { server: 'x' } } }, { catalog })).toThrow(
       /Invalid key[\s\S]*Bad Key/,
     );
   });
 });
 
-describe("Claude Desktop's mcpServers shape", () => {
-  it('maps `mcpkit serve` entries (direct, npx, node) to mounted built-ins and applies env', () => {
-    const config = parseConfig(
-      {
-        mcpServers: {
-          shop: { command: 'mcpkit', args: ['serve', 'catalog', './data'] },
-          calc: { command: 'npx', args: ['-y', 'mcpkit@latest', 'serve', 'calculator', '--read-only'] },
-          'my-db': {
-            command: '/usr/bin/node',
-            args: ['/opt/mcpkit/packages/cli/dist/bin.js', 'serve', 'postgres', '${DATABASE_URL}'],
-            env: { DATABASE_URL: 'postgresql://u@localhost/db' },
-          },
-        },
-      },
-      {},
+describe("server options checked at load, against each server's declaration", () => {
+  it('names the option path of a misspelled option, with a suggestion', async () => {
+    const file = path.join(dir, 'typo.yaml');
+    await writeFile(
+      file,
+      ['servers:', '  db:', '    server: postgres', '    options:', '      maxRow: 5', ''].join('\n'),
     );
-    expect(config.servers).toEqual({
-      shop: { server: 'catalog', args: ['./data'], options: {} },
-      calc: { server: 'calculator', args: [], options: {}, readOnly: true },
-      mydb: { server: 'postgres', args: ['postgresql://u@localhost/db'], options: {} },
-    });
+    const error = await loadConfig(file, { catalog }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain('servers.db.options.maxRow: unknown option (did you mean maxRows?)');
+    expect(error.message).toContain(file);
   });
 
-  it('refuses an entry that is not an mcpkit server, naming it', () => {
-    expect(() =>
-      fromClaudeDesktop({ mcpServers: { py: { command: 'python', args: ['server.py'] } } }),
-    ).toThrow(/mcpServers\.py: "python server\.py" is not an mcpkit server/);
+  it('reports every bad entry at once: an unknown server, a bad value, a stray argument', () => {
+    const error = (() => {
+      try {
+        parseConfig(
+          {
+            servers: {
+              a: { server: 'nope' },
+              b: { server: 'postgres', options: { maxRows: 'abc' } },
+              c: { server: 'calculator', args: ['extra'] },
+            },
+          },
+          { catalog },
+        );
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.message).toMatch(/servers\.a\.server: unknown server "nope"/);
+    expect(error!.message).toMatch(/servers\.b\.options\.maxRows: /);
+    expect(error!.message).toMatch(/calculator options in servers\.c\.options: takes no arguments/);
+  });
+
+  it('accepts options a server declares, positional args and the common write flags', () => {
+    const config = parseConfig(
+      {
+        servers: {
+          db: { server: 'postgres', args: ['postgresql://u@h/db'], options: { maxRows: 5, readOnly: true } },
+        },
+      },
+      { catalog },
+    );
+    expect(config.servers.db?.args).toEqual(['postgresql://u@h/db']);
   });
 });

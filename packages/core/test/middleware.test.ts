@@ -6,18 +6,18 @@ import {
   type Call,
   type CallOutcome,
   cache,
-  compileChain,
-  createRateLimiter,
   createRuntime,
   errorMapping,
-  limitToolResult,
   outputLimit,
   type Runtime,
   silentLogger,
-  stableJson,
   timeout,
   truncateUtf8,
 } from '../src/index.js';
+import { stableJson } from '../src/middleware/cache.js';
+import { compileChain } from '../src/middleware/chain.js';
+import { limitToolResult } from '../src/middleware/output-limit.js';
+import { createRateLimiter } from '../src/middleware/rate-limit.js';
 import { connect, ERAS, resultText, type TestClient } from '../src/testing/index.js';
 import { createLab } from './support/lab.js';
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { applyPolicy, compose, defineServer, defineTool, text, toolsForCaller } from '../src/index.js';
+import { applyPolicy, compose, defineServer, defineTool, text } from '../src/index.js';
+import { toolsForCaller } from '../src/policy/policy.js';
 import { connect, createTestContext, ERAS, resultText, type TestClient } from '../src/testing/index.js';
 import { createLab } from './support/lab.js';
 

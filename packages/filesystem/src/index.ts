@@ -6,7 +6,7 @@ export {
   type FilesystemLimits,
   type FilesystemOptions,
   filesystemOptionsSchema,
-  parseOptions,
+  parseLimits,
 } from './options.js';
 export { PathError } from './sandbox/errors.js';
 export { parseInputPath } from './sandbox/input-path.js';

@@ -1,5 +1,5 @@
-import { defineServer, type Logger, type ServerModule } from '@mcpkit/core';
-import { type FilesystemOptions, parseOptions } from './options.js';
+import { defineServer, type Logger, packageVersion, type ServerModule } from '@mcpkit/core';
+import { type FilesystemOptions, parseLimits } from './options.js';
 import { fileResources } from './resources/files.js';
 import { ResourceWatcher } from './resources/watch.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -13,21 +13,23 @@ import { writeTools } from './tools/write.js';
 export interface FilesystemServerOptions extends FilesystemOptions {
   /** The allowed directories; relative ones resolve against `cwd`. */
   roots: readonly string[];
+  /** Serve no tool that writes (the declaration passes `--read-only`, or writes turned off). */
+  readOnly?: boolean;
   cwd?: string;
   logger?: Logger;
   /** Use the portable path checks even on Linux (tests exercise both). */
   portableChecks?: boolean;
 }
 
-export const VERSION = '0.1.0';
+export const VERSION = packageVersion(import.meta.url);
 
 /**
  * The filesystem server: every tool of the reference server (same names and arguments) and
  * more, all bounded, behind one sandbox; files as file:// resources, watched when subscribed.
  */
 export async function createFilesystemServer(options: FilesystemServerOptions): Promise<ServerModule> {
-  const { roots, cwd, logger, portableChecks, ...rest } = options;
-  const limits = parseOptions(rest);
+  const { roots, cwd, logger, portableChecks, readOnly = false, ...rest } = options;
+  const limits = parseLimits(rest);
   const sandbox = await Sandbox.create(roots, cwd ?? process.cwd(), {
     allowHardlinks: limits.allowHardlinks,
     portable: portableChecks,
@@ -35,7 +37,7 @@ export async function createFilesystemServer(options: FilesystemServerOptions): 
   const fsx = createFsContext(sandbox, limits);
   const tools = [
     ...readTools(fsx),
-    ...(limits.readOnly ? [] : writeTools(fsx)),
+    ...(readOnly ? [] : writeTools(fsx)),
     ...listTools(fsx),
     ...searchTools(fsx),
     ...infoTools(fsx),
@@ -46,7 +48,7 @@ export async function createFilesystemServer(options: FilesystemServerOptions): 
     version: VERSION,
     title: 'mcpkit filesystem',
     instructions: [
-      `Files under ${sandbox.roots.map((r) => r.shown).join(', ')}${limits.readOnly ? ' (read-only)' : ''}.`,
+      `Files under ${sandbox.roots.map((r) => r.shown).join(', ')}${readOnly ? ' (read-only)' : ''}.`,
       'Paths are absolute, or relative to the first allowed directory. Every result is bounded;',
       'a partial one says how to get the rest (offset, cursor). Prefer search_files and',
       'search_file_contents over walking folders by hand.',

@@ -6,7 +6,7 @@ import { connect, createTestContext, resultText, type TestClient } from '@mcpkit
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { atomicWrite } from '../src/fs/atomic-write.js';
 import { createFilesystemServer, Sandbox } from '../src/index.js';
-import { parseOptions } from '../src/options.js';
+import { parseLimits } from '../src/options.js';
 import { createFsContext } from '../src/tools/context.js';
 import { call, clientFor, makeWorld, outsideState, SECRET, type World } from './support/world.js';
 
@@ -369,7 +369,7 @@ describe.each(MODES)('sandbox: %s', (_mode, portable) => {
     fs.writeFileSync(path.join(world.root, 'project', 'in.txt'), 'in\n');
     fs.writeFileSync(path.join(world.root, 'other.txt'), 'other\n');
     const sandbox = await Sandbox.create([world.root], process.cwd(), { portable });
-    const fsx = createFsContext(sandbox, parseOptions({}));
+    const fsx = createFsContext(sandbox, parseLimits({}));
     const ctx = Object.assign(createTestContext(), {
       listRoots: async () => [
         { uri: `file://${path.join(world.root, 'project')}` },

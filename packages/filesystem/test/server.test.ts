@@ -1,14 +1,15 @@
 import fs, { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eraClientOptions, findServer } from '@mcpkit/core';
+import { createDeclaredServer, resolveServerOptions, silentLogger } from '@mcpkit/core';
+import { eraClientOptions } from '@mcpkit/core/client';
 import { checkToolSnapshots, connect, createTestContext, ERAS, resultText } from '@mcpkit/core/testing';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { servers } from '../src/declaration.js';
 import { walk } from '../src/fs/walk.js';
-import { createFilesystemServer, parseOptions, Sandbox } from '../src/index.js';
-import '../src/register.js';
+import { createFilesystemServer, parseLimits, Sandbox } from '../src/index.js';
 import { makeWorld, type World, writeTree } from './support/world.js';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
@@ -64,42 +65,39 @@ describe('tool schemas', () => {
 });
 
 describe('options', () => {
+  const [declaration] = servers;
   it('parses sizes and counts from strings, and names bad or unknown options', () => {
     expect(
-      parseOptions({ maxReadBytes: '64k', maxMediaBytes: '2m', maxEntries: '10', readOnly: 'true' }),
+      resolveServerOptions(declaration!, {
+        args: ['/srv'],
+        options: { maxReadBytes: '64k', maxMediaBytes: '2m', maxEntries: '10', readOnly: 'true' },
+      }),
     ).toMatchObject({
+      roots: ['/srv'],
       maxReadBytes: 65536,
       maxMediaBytes: 2 * 1024 * 1024,
       maxEntries: 10,
       readOnly: true,
+      writes: false,
     });
-    expect(() => parseOptions({ maxReadBytes: 'lots' })).toThrow(
-      /--max-read-bytes: expected a positive size/,
-    );
-    expect(() => parseOptions({ maxReadByte: '1' })).toThrow(/unknown option --max-read-byte/);
+    expect(() => parseLimits({ maxReadBytes: 'lots' })).toThrow(/--max-read-bytes: expected a positive size/);
+    expect(() => parseLimits({ maxReadByte: '1' })).toThrow(/--max-read-byte: unknown option/);
   });
 
-  it('registers as "filesystem" with path arguments', async () => {
-    const entry = findServer('filesystem');
-    expect(entry?.pathArgs).toBe(true);
+  it('is declared as "filesystem" with path arguments', async () => {
+    expect(declaration!.name).toBe('filesystem');
+    expect(declaration!.args?.variadic).toBe(true);
+    expect(declaration!.paths).toContain(declaration!.args?.option);
     const world = makeWorld();
+    const context = { cwd: '/', logger: silentLogger(), env: {} };
     try {
-      const module = await entry!.create(
-        [world.root],
-        { maxEntries: '5' },
-        {
-          cwd: '/',
-          logger: (await import('@mcpkit/core')).createLogger({ level: 'silent' }),
-        },
+      const module = await createDeclaredServer(
+        declaration!,
+        { args: [world.root], options: { maxEntries: '5' } },
+        context,
       );
       expect(module.name).toBe('filesystem');
-      await expect(
-        entry!.create(
-          [],
-          {},
-          { cwd: '/', logger: (await import('@mcpkit/core')).createLogger({ level: 'silent' }) },
-        ),
-      ).rejects.toThrow(/at least one/);
+      await expect(createDeclaredServer(declaration!, { args: [] }, context)).rejects.toThrow(/at least one/);
     } finally {
       world.cleanup();
     }

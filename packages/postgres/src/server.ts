@@ -1,15 +1,23 @@
 import path from 'node:path';
-import { defineServer, type Logger, type ServerModule, silentLogger } from '@mcpkit/core';
+import {
+  defineServer,
+  type Logger,
+  packageVersion,
+  parseOptions,
+  type ServerModule,
+  silentLogger,
+} from '@mcpkit/core';
 import pg from 'pg';
 import type { PgContext } from './context.js';
 import { Database, type ServerInfo } from './db/database.js';
+import { loadDemoData } from './embedded/demo.js';
 import { type DemoData, embeddedPool, openEmbedded } from './embedded/open.js';
 import { FIELD_CUT_BYTES } from './format.js';
 import {
   DEFAULT_DATA_DIR,
+  PostgresModuleOptionsSchema,
   type PostgresOptions,
   type PostgresOptionsInput,
-  PostgresOptionsSchema,
 } from './options.js';
 import { questionToSqlPrompt, tableSchemaResource } from './resources.js';
 import { loadParser } from './sql/parse.js';
@@ -21,9 +29,11 @@ export interface PostgresServerOptions extends PostgresOptionsInput {
   logger?: Logger;
   /** Folder a relative dataDir resolves against (default: the working directory). */
   cwd?: string;
-  /** The demo rows for a new embedded database (the seed's customers and products). */
+  /** The demo rows for a new embedded database (default: the seed's customers and products, in demo/). */
   demoData?: () => Promise<DemoData | undefined>;
 }
+
+const VERSION = packageVersion(import.meta.url);
 
 /** Settings pg sends at connect: they hold for every transaction and survive RESET ALL. */
 function startupOptions(options: PostgresOptions): string {
@@ -101,7 +111,7 @@ function warnAboutRole(info: ServerInfo, options: PostgresOptions, logger: Logge
  */
 export async function createPostgresServer(input: PostgresServerOptions = {}): Promise<ServerModule> {
   const { logger = silentLogger(), cwd = process.cwd(), demoData, ...rest } = input;
-  const options = PostgresOptionsSchema.parse(rest);
+  const options = parseOptions('postgres', PostgresModuleOptionsSchema, rest);
   await loadParser();
 
   let database: Promise<Database>;
@@ -124,7 +134,10 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     database = Promise.resolve(db);
   } else {
     const dataDir = path.resolve(cwd, options.dataDir ?? DEFAULT_DATA_DIR);
-    const host = await openEmbedded(dataDir, { logger, demo: options.demo ? demoData : undefined });
+    const host = await openEmbedded(dataDir, {
+      logger,
+      demo: options.demo ? (demoData ?? loadDemoData) : undefined,
+    });
     const db = new Database(
       embeddedPool(host),
       {
@@ -164,7 +177,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
   ];
   return defineServer({
     name: 'postgres',
-    version: '0.1.0',
+    version: VERSION,
     title: 'PostgreSQL',
     instructions: [
       options.url

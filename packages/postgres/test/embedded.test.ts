@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { checkToolSnapshots, connect, resultText, type TestClient } from '@mcpkit/core/testing';
-import { loadCatalog } from '@mcpkit/examples';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoData } from '../src/embedded/demo.js';
 import { createPostgresServer } from '../src/index.js';
 import { ATTACKS, expectToolError } from './support/fixtures.js';
 
@@ -15,7 +15,7 @@ import { ATTACKS, expectToolError } from './support/fixtures.js';
 // the demo tables for this file, reused by every server below.
 const root = mkdtempSync(path.join(os.tmpdir(), 'mcpkit-pglite-'));
 const dataDir = path.join(root, 'pgdata');
-const demoData = () => loadCatalog();
+const demoData = () => loadDemoData();
 
 const STATE_SQL = `SELECT
   (SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM customers t) AS customers,

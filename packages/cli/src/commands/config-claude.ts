@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findServer, UnknownServerError } from '@mcpkit/core';
 import type { ParsedArgs } from '../options.js';
+import { catalog } from '../servers.js';
 import { UsageError } from '../usage.js';
 
 /**
@@ -14,11 +14,13 @@ export function configClaude(parsed: ParsedArgs): void {
   const [what, server, ...args] = parsed.positionals;
   if (what !== 'claude') throw new UsageError('usage: mcpkit config claude <server> [args...]');
   if (!server) throw new UsageError('config claude needs a server name (mcpkit serve --list)');
-  const entry = findServer(server);
-  if (!entry) throw new UnknownServerError(server);
-  const absolute = entry.pathArgs
-    ? args.map((a) => (!a.startsWith('-') && !/^[a-z]+:\/\//i.test(a) && existsSync(a) ? path.resolve(a) : a))
-    : args;
+  const entry = catalog.get(server);
+  const absolute =
+    entry.args && entry.paths.includes(entry.args.option)
+      ? args.map((a) =>
+          !a.startsWith('-') && !/^[a-z]+:\/\//i.test(a) && existsSync(a) ? path.resolve(a) : a,
+        )
+      : args;
   const flags = [...parsed.options].map(([k, v]) => (v === true ? `--${k}` : `--${k}=${v}`));
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url).href.replace('/commands/bin.js', '/bin.js'));
   const snippet = {

@@ -1,9 +1,19 @@
-import { assertUnique, type ServerModule, type WatchResource } from '../define/server.js';
+import {
+  assertUnique,
+  changedKinds,
+  dedupe,
+  type ListKind,
+  type ModuleContents,
+  type ServerModule,
+  type WatchResource,
+} from '../define/server.js';
 
 export interface ComposeSpec {
   name: string;
   version: string;
   instructions?: string;
+  /** Where run-time collisions between dynamic modules are reported (the later one is not served). */
+  onError?: (error: Error) => void;
 }
 
 const NAMESPACE = /^[a-z][a-z0-9]{0,15}$/;
@@ -12,44 +22,61 @@ const NAMESPACE = /^[a-z][a-z0-9]{0,15}$/;
  * Mounts several modules as one. Each module's tools and prompts get its namespace as a prefix
  * (`fs` + `read_text_file` -> `fs_read_text_file`); resources keep their URIs (a URI names the
  * thing itself) and get the prefix on their names. Any collision, after prefixing, is an error
- * naming both sources. An empty namespace ('') mounts a module unprefixed.
+ * naming both sources; when a dynamic module brings one at run time, the later item is left out
+ * and reported. An empty namespace ('') mounts a module unprefixed.
  */
 export function compose(spec: ComposeSpec, mounts: Record<string, ServerModule>): ServerModule {
-  const origins = new Map<object, string>();
-  const tools = [];
-  const prompts = [];
-  const resources = [];
-  const resourceTemplates = [];
   const entries = Object.entries(mounts);
   if (entries.length === 0) throw new Error('compose() needs at least one module');
-  for (const [namespace, module] of entries) {
+  for (const [namespace] of entries) {
     if (namespace !== '' && !NAMESPACE.test(namespace)) {
       throw new TypeError(
         `Invalid namespace "${namespace}": use 1-16 lowercase letters and digits, starting with a letter`,
       );
     }
-    const prefix = (name: string) => (namespace ? `${namespace}_${name}` : name);
-    const tag = <T extends object>(item: T): T => {
-      origins.set(item, namespace || module.name);
-      return item;
-    };
-    for (const t of module.tools) tools.push(tag({ ...t, name: prefix(t.name) }));
-    for (const p of module.prompts) prompts.push(tag({ ...p, name: prefix(p.name) }));
-    for (const r of module.resources) resources.push(tag({ ...r, name: prefix(r.name) }));
-    for (const r of module.resourceTemplates) resourceTemplates.push(tag({ ...r, name: prefix(r.name) }));
   }
+  const origins = new Map<object, string>();
+  // Prefixed copies are made once per item, so an unchanged item keeps its identity across reloads.
+  const copies = new WeakMap<object, object>();
+  const prefixed = <T extends { name: string }>(namespace: string, owner: string, item: T): T => {
+    if (!namespace) {
+      origins.set(item, owner);
+      return item;
+    }
+    let copy = copies.get(item) as T | undefined;
+    if (!copy) {
+      const servedPrefix = `${namespace}_${(item as { servedPrefix?: string }).servedPrefix ?? ''}`;
+      copy = { ...item, name: `${namespace}_${item.name}`, servedPrefix };
+      copies.set(item, copy);
+      origins.set(copy, namespace);
+    }
+    return copy;
+  };
+  const gather = (): ModuleContents => {
+    const out = {
+      tools: [] as any[],
+      prompts: [] as any[],
+      resources: [] as any[],
+      resourceTemplates: [] as any[],
+    };
+    for (const [ns, m] of entries) {
+      const owner = ns || m.name;
+      for (const t of m.tools) out.tools.push(prefixed(ns, owner, t));
+      for (const p of m.prompts) out.prompts.push(prefixed(ns, owner, p));
+      for (const r of m.resources) out.resources.push(prefixed(ns, owner, r));
+      for (const r of m.resourceTemplates) out.resourceTemplates.push(prefixed(ns, owner, r));
+    }
+    return out;
+  };
+
   const watchers = entries.map(([, m]) => m.watch).filter((w): w is WatchResource => !!w);
-  const composed: ServerModule = {
+  const base = {
     name: spec.name,
     version: spec.version,
     instructions: spec.instructions ?? joinInstructions(entries),
-    tools,
-    prompts,
-    resources,
-    resourceTemplates,
     // The first module that serves the URI watches it.
     watch: watchers.length
-      ? (uri, onChange) => {
+      ? (uri: string, onChange: () => void) => {
           for (const watch of watchers) {
             const stop = watch(uri, onChange);
             if (stop) return stop;
@@ -63,8 +90,48 @@ export function compose(spec: ComposeSpec, mounts: Record<string, ServerModule>)
       if (failed) throw failed.reason;
     },
   };
-  assertUnique(composed, origins);
-  return Object.freeze(composed);
+
+  const first = gather();
+  assertUnique(first, origins);
+  const dynamic = entries.filter(([, m]) => m.onListChanged);
+  if (dynamic.length === 0) return Object.freeze({ ...base, ...first });
+
+  let current: ModuleContents = first;
+  const listeners = new Set<(kinds: readonly ListKind[]) => void>();
+  const stops = dynamic.map(([, m]) =>
+    m.onListChanged!(() => {
+      const next = dedupe(gather(), (message) => spec.onError?.(new Error(message)), origins);
+      const kinds = changedKinds(current, next);
+      current = next;
+      if (kinds.length) for (const listener of [...listeners]) listener(kinds);
+    }),
+  );
+  return Object.freeze({
+    ...base,
+    get tools() {
+      return current.tools;
+    },
+    get prompts() {
+      return current.prompts;
+    },
+    get resources() {
+      return current.resources;
+    },
+    get resourceTemplates() {
+      return current.resourceTemplates;
+    },
+    onListChanged(listener: (kinds: readonly ListKind[]) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async start() {
+      await Promise.all(dynamic.map(([, m]) => m.start?.()));
+    },
+    close: async () => {
+      for (const stop of stops) stop();
+      await base.close();
+    },
+  } satisfies ServerModule);
 }
 
 function joinInstructions(entries: [string, ServerModule][]): string | undefined {

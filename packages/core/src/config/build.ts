@@ -1,52 +1,46 @@
 import type { Logger } from 'pino';
 import { compose } from '../compose/compose.js';
 import type { ServerModule } from '../define/server.js';
+import { packageVersion } from '../kit/version.js';
 import { applyPolicy } from '../policy/policy.js';
-import { findServer, listServers } from '../registry/registry.js';
 import type { RuntimeOptions } from '../runtime/runtime.js';
-import type { McpkitConfig } from './schema.js';
+import type { ServerCatalog } from '../servers/catalog.js';
+import { createDeclaredServer } from '../servers/resolve.js';
+import type { McpkitConfig, ServerConfig } from './schema.js';
 
-export class UnknownServerError extends Error {
-  override readonly name = 'UnknownServerError';
-  constructor(name: string) {
-    const known = listServers().map((s) => s.name);
-    super(`Unknown server "${name}". Built-in servers: ${known.join(', ') || '(none registered)'}`);
-  }
-}
+const VERSION = packageVersion(import.meta.url);
 
-/** Creates one built-in server module by its registry name. */
-export async function createBuiltin(
-  name: string,
-  args: string[],
-  options: Record<string, unknown>,
-  context: { logger: Logger; cwd: string },
-): Promise<ServerModule> {
-  const entry = findServer(name);
-  if (!entry) throw new UnknownServerError(name);
-  return entry.create(args, options, context);
+/** A server entry's input as its declaration reads it: the entry's `readOnly` is the `--read-only` flag. */
+export function entryInput(entry: ServerConfig) {
+  return {
+    args: entry.args,
+    options: entry.readOnly === undefined ? entry.options : { readOnly: entry.readOnly, ...entry.options },
+  };
 }
 
 /**
- * Builds what a config describes: each server created from the registry with its own policy
+ * Builds what a config describes: each server created from its declaration, with its own policy
  * applied, mounted under its namespace when there are several (alone, it is served unprefixed),
  * and the runtime options (global policy, limits, rate limit, cache) for serving it.
  */
 export async function buildFromConfig(
   config: McpkitConfig,
-  context: { logger: Logger; cwd: string },
+  catalog: ServerCatalog,
+  context: { logger: Logger; cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<{ module: ServerModule; runtime: RuntimeOptions }> {
   const entries = Object.entries(config.servers);
   const modules: Record<string, ServerModule> = {};
   const created: ServerModule[] = [];
   try {
     for (const [key, entry] of entries) {
-      const module = await createBuiltin(entry.server, entry.args, entry.options, context);
+      const module = await createDeclaredServer(
+        catalog.get(entry.server),
+        entryInput(entry),
+        { logger: context.logger, cwd: context.cwd, env: context.env ?? process.env },
+        { style: 'config', path: `servers.${key}.options` },
+      );
       created.push(module);
-      const scoped = applyPolicy(module, {
-        readOnly: entry.readOnly,
-        allow: entry.tools?.allow,
-        deny: entry.tools?.deny,
-      });
+      const scoped = applyPolicy(module, { allow: entry.tools?.allow, deny: entry.tools?.deny });
       modules[entries.length === 1 ? '' : (entry.namespace ?? key)] = scoped;
     }
   } catch (error) {
@@ -54,7 +48,16 @@ export async function buildFromConfig(
     throw error;
   }
   const only = entries.length === 1 ? modules[''] : undefined;
-  const module = only ?? compose({ name: config.name, version: '0.1.0' }, modules);
+  const module =
+    only ??
+    compose(
+      {
+        name: config.name,
+        version: VERSION,
+        onError: (error) => context.logger.warn({ err: error }, 'a server brought a name already served'),
+      },
+      modules,
+    );
   return {
     module,
     runtime: {

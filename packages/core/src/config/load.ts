@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
-import { fromClaudeDesktop } from './claude-desktop.js';
+import type { ServerCatalog } from '../servers/catalog.js';
+import { resolveServerOptions } from '../servers/resolve.js';
+import { entryInput } from './build.js';
 import { interpolateEnv } from './interpolate.js';
-import { ClaudeDesktopSchema, ConfigSchema, type McpkitConfig } from './schema.js';
+import { ConfigSchema, type McpkitConfig } from './schema.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -15,25 +16,37 @@ export interface LoadedConfig {
   baseDir: string;
 }
 
-/** Validates an already-parsed config value (either shape), after `${ENV}` interpolation. */
-export function parseConfig(
+/**
+ * Turns a config value of another shape (Claude Desktop's `mcpServers`) into mcpkit's, with the
+ * environment its entries set. The CLI supplies this: core does not know other programs' files.
+ */
+export type ConfigAdapter = (
   raw: unknown,
-  env: NodeJS.ProcessEnv = process.env,
-  source = 'config',
-): McpkitConfig {
+  source: string,
+) => { value: unknown; env?: Record<string, string> } | undefined;
+
+export interface ParseConfigOptions {
+  /** The servers config entries may name; their options are validated against their declarations. */
+  catalog: ServerCatalog;
+  env?: NodeJS.ProcessEnv;
+  /** The file name errors name. */
+  source?: string;
+  adapt?: ConfigAdapter;
+}
+
+/**
+ * Validates an already-parsed config value, after `${ENV}` interpolation: its shape, then every
+ * server entry's name and options against that server's declaration. Every problem is reported
+ * at once, each with its path (`servers.db.options.maxRows: …`).
+ */
+export function parseConfig(raw: unknown, options: ParseConfigOptions): McpkitConfig {
+  const source = options.source ?? 'config';
   let value = raw;
-  let environment = env;
-  if (value && typeof value === 'object' && 'mcpServers' in value && !('servers' in value)) {
-    const claude = ClaudeDesktopSchema.safeParse(value);
-    if (!claude.success)
-      throw new ConfigError(`${source} (Claude Desktop shape):\n${z.prettifyError(claude.error)}`);
-    try {
-      const converted = fromClaudeDesktop(claude.data);
-      value = converted.config;
-      environment = { ...converted.env, ...env };
-    } catch (error) {
-      throw new ConfigError(`${source}: ${(error as Error).message}`);
-    }
+  let environment = options.env ?? process.env;
+  const adapted = options.adapt?.(raw, source);
+  if (adapted) {
+    value = adapted.value;
+    environment = { ...(adapted.env ?? {}), ...environment };
   }
   try {
     value = interpolateEnv(value, environment);
@@ -41,12 +54,39 @@ export function parseConfig(
     throw new ConfigError(`${source}: ${(error as Error).message}`);
   }
   const result = ConfigSchema.safeParse(value);
-  if (!result.success) throw new ConfigError(`${source} is not valid:\n${z.prettifyError(result.error)}`);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `${issue.message} at ${issue.path.map(String).join('.') || 'the top level'}`,
+    );
+    throw new ConfigError(`${source}: ${lines.join('; ')}`);
+  }
+  const problems: string[] = [];
+  for (const [key, entry] of Object.entries(result.data.servers)) {
+    const declaration = options.catalog.find(entry.server);
+    if (!declaration) {
+      problems.push(
+        `servers.${key}.server: unknown server "${entry.server}" (known: ${options.catalog.names().join(', ')})`,
+      );
+      continue;
+    }
+    try {
+      resolveServerOptions(declaration, entryInput(entry), environment, {
+        style: 'config',
+        path: `servers.${key}.options`,
+      });
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length) throw new ConfigError(`${source}: ${problems.join('; ')}`);
   return result.data;
 }
 
-/** Reads a YAML or JSON config file (mcpkit's shape or Claude Desktop's). */
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+/** Reads a YAML or JSON config file and validates it (see `parseConfig`). */
+export async function loadConfig(
+  file: string,
+  options: Omit<ParseConfigOptions, 'source'>,
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -63,5 +103,8 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   } catch (error) {
     throw new ConfigError(`Cannot parse config ${file}: ${(error as Error).message}`);
   }
-  return { config: parseConfig(raw, env, file), baseDir: path.dirname(path.resolve(file)) };
+  return {
+    config: parseConfig(raw, { ...options, source: file }),
+    baseDir: path.dirname(path.resolve(file)),
+  };
 }

@@ -162,17 +162,3 @@ export type McpkitConfig = z.output<typeof ConfigSchema>;
 export type McpkitConfigInput = z.input<typeof ConfigSchema>;
 export type ServerConfig = z.output<typeof ServerConfigSchema>;
 export type HttpConfig = z.output<typeof HttpConfigSchema>;
-
-/** Claude Desktop's claude_desktop_config.json shape. */
-export const ClaudeDesktopSchema = z.object({
-  mcpServers: z.record(
-    z.string(),
-    z
-      .object({
-        command: z.string().min(1),
-        args: z.array(z.string()).default([]),
-        env: z.record(z.string(), z.string()).optional(),
-      })
-      .loose(),
-  ),
-});

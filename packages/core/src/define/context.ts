@@ -33,6 +33,12 @@ export interface HandlerContext {
    * (2025 era); absent otherwise. Servers that touch files narrow what they serve to them.
    */
   listRoots?: () => Promise<ClientRoot[] | undefined>;
+  /**
+   * The name another tool or prompt of the same server is served under: `read_text_file` is
+   * `fs_read_text_file` when the server is mounted as `fs`. Name tools this way in any text a
+   * model reads, so it is never sent to a tool that does not exist.
+   */
+  servedName(name: string): string;
 }
 
 /** A root the client offers, as roots/list gives it (`file://` URIs). */

@@ -20,6 +20,8 @@ export interface PromptDefinition {
   readonly title?: string;
   readonly description: string;
   readonly args?: PromptArgsSchema;
+  /** Set by compose: the namespace prefix this prompt is served under. */
+  readonly servedPrefix?: string;
   readonly get: (args: any, ctx: HandlerContext) => Promise<GetPromptResult> | GetPromptResult;
 }
 

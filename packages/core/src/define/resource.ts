@@ -7,6 +7,8 @@ export interface ResourceMetadata {
   title?: string;
   description?: string;
   mimeType?: string;
+  /** Set by compose: the namespace prefix of this resource's server. */
+  servedPrefix?: string;
 }
 
 /** A resource at one fixed URI. */

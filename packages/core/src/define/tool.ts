@@ -1,9 +1,20 @@
-import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
+import type { CallToolResult, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
 import type * as z from 'zod';
 import type { HandlerContext } from './context.js';
 
-export type ToolInputSchema = z.ZodObject<z.ZodRawShape>;
-export type ToolOutputSchema = z.ZodObject<z.ZodRawShape>;
+/**
+ * A tool's input: a zod object, or a JSON Schema known only at run time (an OpenAPI operation, an
+ * upstream server's tool) wrapped by `jsonSchema()`, which the SDK validates with Ajv.
+ */
+export type ToolInputSchema = z.ZodObject<z.ZodRawShape> | StandardSchemaWithJSON<any, any>;
+export type ToolOutputSchema = z.ZodObject<z.ZodRawShape> | StandardSchemaWithJSON<any, any>;
+
+/** The handler's input type for a schema of either kind. */
+export type InputOf<I> = I extends z.ZodType
+  ? z.output<I>
+  : I extends StandardSchemaWithJSON<any, infer O>
+    ? O
+    : Record<string, unknown>;
 
 /** What a tool handler returns: an MCP CallToolResult (see `text`, `structured`, `toolError`). */
 export type ToolResult = CallToolResult;
@@ -28,7 +39,7 @@ export interface ToolSpec<I extends ToolInputSchema, O extends ToolOutputSchema 
   maxOutputBytes?: number;
   /** OAuth scopes a caller needs to see and call this tool over authenticated HTTP. */
   scopes?: string[];
-  handler: (input: z.output<I>, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
+  handler: (input: InputOf<I>, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
 }
 
 /** A tool with its types erased, as held by a server module. */
@@ -45,6 +56,8 @@ export interface ToolDefinition {
   readonly maxOutputBytes?: number;
 
   readonly scopes?: string[];
+  /** Set by compose: the namespace prefix this tool is served under (`fs_`). */
+  readonly servedPrefix?: string;
   readonly handler: (input: any, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
 }
 

@@ -1,25 +1,5 @@
+import { ERRNO_TEXT } from './errno.js';
 import { isToolError } from './tool-error.js';
-
-/** Node error codes we can describe without revealing anything about the host. */
-const SYSTEM_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'already exists',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ENOTEMPTY: 'directory not empty',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'name too long',
-  EMFILE: 'too many open files; retry shortly',
-  ENOSPC: 'no space left on device',
-  EROFS: 'read-only file system',
-  EXDEV: 'cannot move across devices',
-  EBUSY: 'resource busy',
-  ETIMEDOUT: 'timed out',
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-};
 
 // Absolute POSIX paths (two or more segments), Windows drive paths and UNC paths, and file:// URLs.
 const ABSOLUTE_PATH = /(?:file:\/\/)?(?:[A-Za-z]:[\\/]|\\\\[^\s\\]+\\|\/(?=[^\s/'"`]+\/))[^\s'"`,;)]*/g;
@@ -41,8 +21,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
     const shown = (error as { displayPath?: unknown }).displayPath;
-    if (code && SYSTEM_ERRORS[code]) {
-      return typeof shown === 'string' ? `${shown}: ${SYSTEM_ERRORS[code]}` : SYSTEM_ERRORS[code]!;
+    if (code && ERRNO_TEXT[code]) {
+      return typeof shown === 'string' ? `${shown}: ${ERRNO_TEXT[code]}` : ERRNO_TEXT[code]!;
     }
     const text = redactPaths(error.message || error.name || 'unknown error');
     return text.trim() || 'unknown error';

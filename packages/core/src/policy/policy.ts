@@ -24,12 +24,36 @@ export interface PolicyOptions {
 export function applyPolicy(module: ServerModule, policy: PolicyOptions = {}): ServerModule {
   const allow = policy.allow?.length ? picomatch(policy.allow as string[]) : undefined;
   const deny = policy.deny?.length ? picomatch(policy.deny as string[]) : undefined;
-  const tools = module.tools.filter(
-    (tool) =>
-      (!policy.readOnly || isReadOnlyTool(tool)) && (!allow || allow(tool.name)) && !deny?.(tool.name),
-  );
-  if (tools.length === module.tools.length) return module;
-  return Object.freeze({ ...module, tools });
+  if (!policy.readOnly && !allow && !deny) return module;
+  const keep = (tool: ToolDefinition) =>
+    (!policy.readOnly || isReadOnlyTool(tool)) && (!allow || allow(tool.name)) && !deny?.(tool.name);
+  if (!module.onListChanged) {
+    const tools = module.tools.filter(keep);
+    if (tools.length === module.tools.length) return module;
+    return Object.freeze({ ...module, tools });
+  }
+  // A dynamic module: filter what it serves now, once per change of its list.
+  let source: readonly ToolDefinition[] | undefined;
+  let kept: readonly ToolDefinition[] = [];
+  return Object.freeze({
+    ...module,
+    get tools() {
+      if (module.tools !== source) {
+        source = module.tools;
+        kept = source.filter(keep);
+      }
+      return kept;
+    },
+    get resources() {
+      return module.resources;
+    },
+    get resourceTemplates() {
+      return module.resourceTemplates;
+    },
+    get prompts() {
+      return module.prompts;
+    },
+  });
 }
 
 /**

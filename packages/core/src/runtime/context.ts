@@ -15,6 +15,8 @@ const CLIENT_LEVEL: Record<keyof HandlerLogger, LoggingLevel> = {
   error: 'error',
 };
 
+type Served = { readonly servedPrefix?: string };
+
 /** What every call on one connection (or one HTTP request) shares. */
 export interface Connection {
   era: Era;
@@ -45,6 +47,12 @@ class CallContext implements HandlerContext {
     this.auth = connection.auth;
     this.principal = principalOf(connection.auth);
     if (connection.listRoots) this.listRoots = connection.listRoots;
+  }
+
+  servedName(name: string): string {
+    const source = this.source as { tool?: Served; prompt?: Served; resource?: Served };
+    const item = source.tool ?? source.prompt ?? source.resource;
+    return `${item?.servedPrefix ?? ''}${name}`;
   }
 
   get signal(): AbortSignal {

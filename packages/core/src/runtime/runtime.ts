@@ -10,13 +10,16 @@ import {
   type ReadResourceResult,
   type Resource,
   ResourceTemplate,
+  type ServerCapabilities,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import * as z from 'zod';
 import type { Era } from '../define/context.js';
-import type { ResourcePage } from '../define/resource.js';
-import type { ServerModule } from '../define/server.js';
+import type { PromptDefinition } from '../define/prompt.js';
+import type { ResourceDefinition, ResourcePage, ResourceTemplateDefinition } from '../define/resource.js';
+import type { ListKind, ServerModule } from '../define/server.js';
+import type { ToolDefinition } from '../define/tool.js';
 import { silentLogger } from '../logging/logger.js';
 import { audit } from '../middleware/audit.js';
 import { type CacheOptions, cache } from '../middleware/cache.js';
@@ -28,7 +31,7 @@ import { timeout } from '../middleware/timeout.js';
 import type { Call, CallOutcome, Middleware } from '../middleware/types.js';
 import { applyPolicy, type PolicyOptions, scopeFilter } from '../policy/policy.js';
 
-import { handlerContext } from './context.js';
+import { type Connection, handlerContext } from './context.js';
 import { clientRoots } from './roots.js';
 import { type CallSeed, RunningCall } from './running-call.js';
 
@@ -57,6 +60,8 @@ export interface Runtime {
   /** Builds a fresh McpServer per connection (stdio) or request (HTTP). Cheap: all costly setup is done. */
   readonly factory: McpServerFactory;
   readonly logger: Logger;
+  /** Dynamic modules: tells what changed, e.g. for an HTTP event bus. Returns a stop function. */
+  onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -76,113 +81,53 @@ async function builtInMiddleware(options: RuntimeOptions) {
 export async function createRuntime(source: ServerModule, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? silentLogger();
   const module = applyPolicy(source, options.policy);
+  await module.start?.();
   const { layers, close: closeMiddleware } = await builtInMiddleware(options);
   const chain = compileChain(layers);
-  const toolsFor = scopeFilter(module.tools, options.policy?.scopes);
-  const emptyInput = z.object({});
-
-  const runCall = (
-    seed: CallSeed,
-    era: Era,
-    auth: AuthInfo | undefined,
-    sdk: ServerContext,
-    handler: (call: Call) => Promise<CallOutcome>,
-  ) => {
-    const call = new RunningCall(seed, era, auth, logger, sdk.mcpReq.signal) as unknown as Call;
-    return chain(call, () => handler(call));
+  // The scope filter is compiled once per tool list (a dynamic module's list changes).
+  let scopedFor: readonly ToolDefinition[] | undefined;
+  let scoped: ReturnType<typeof scopeFilter> = () => [];
+  const toolsFor = (auth: AuthInfo | undefined) => {
+    if (module.tools !== scopedFor) {
+      scopedFor = module.tools;
+      scoped = scopeFilter(module.tools, options.policy?.scopes);
+    }
+    return scoped(auth);
   };
+  const dynamic = Boolean(module.onListChanged);
+  // Instances that outlive one request (stdio connections, 2025 sessions) follow list changes.
+  const live = new Set<Registrations>();
+  const listeners = new Set<(kinds: readonly ListKind[]) => void>();
+  const stopFollowing = module.onListChanged?.((kinds) => {
+    for (const registrations of live) registrations.sync(kinds);
+    for (const listener of listeners) listener(kinds);
+  });
 
   const factory: McpServerFactory = (request: McpRequestContext) => {
     const era: Era = request.era;
     const auth = request.authInfo;
-    const run = (seed: CallSeed, sdk: ServerContext, handler: (call: Call) => Promise<CallOutcome>) =>
-      runCall(seed, era, auth, sdk, handler);
     const server = new McpServer(
       { name: module.name, version: module.version, ...(module.title ? { title: module.title } : {}) },
       {
-        capabilities: { logging: {}, ...(module.watch ? { resources: { subscribe: true } } : {}) },
+        capabilities: capabilitiesOf(module),
         ...(module.instructions ? { instructions: module.instructions } : {}),
         maxToolInputElements: options.maxInputElements ?? 100_000,
       },
     );
     const connection = { era, auth, logger, ...(era === 'legacy' ? { listRoots: clientRoots(server) } : {}) };
-    const contextFor = (call: Call, sdk: ServerContext) => handlerContext(sdk, call, connection);
-
-    for (const tool of toolsFor(auth)) {
-      server.registerTool(
-        tool.name,
-        {
-          ...(tool.title ? { title: tool.title } : {}),
-          description: tool.description,
-          inputSchema: tool.input ?? emptyInput,
-          ...(tool.output ? { outputSchema: tool.output } : {}),
-          ...(tool.annotations ? { annotations: tool.annotations } : {}),
-        },
-        (input: Record<string, unknown>, sdk: ServerContext) =>
-          run({ kind: 'tool', name: tool.name, tool, input }, sdk, async (call) =>
-            tool.handler(input, contextFor(call, sdk)),
-          ) as Promise<CallToolResult>,
-      );
+    const registrations = new Registrations(server, module, chain, connection, () => toolsFor(auth));
+    registrations.sync(['tools', 'prompts', 'resources']);
+    if (dynamic) {
+      live.add(registrations);
+      const previous = server.server.onclose;
+      server.server.onclose = () => {
+        previous?.();
+        live.delete(registrations);
+      };
     }
-
-    for (const resource of module.resources) {
-      server.registerResource(
-        resource.name,
-        resource.uri,
-        {
-          ...(resource.title ? { title: resource.title } : {}),
-          ...(resource.description ? { description: resource.description } : {}),
-          ...(resource.mimeType ? { mimeType: resource.mimeType } : {}),
-        },
-        (uri: URL, sdk: ServerContext) =>
-          run({ kind: 'resource', name: resource.name, uri: uri.href, resource }, sdk, async (call) =>
-            resource.read(uri, contextFor(call, sdk)),
-          ) as Promise<ReadResourceResult>,
-      );
-    }
-
-    for (const template of module.resourceTemplates) {
-      const complete = template.complete
-        ? Object.fromEntries(
-            Object.entries(template.complete).map(([name, fn]) => [name, (value: string) => fn(value)]),
-          )
-        : undefined;
-      server.registerResource(
-        template.name,
-        new ResourceTemplate(template.uriTemplate, { list: undefined, ...(complete ? { complete } : {}) }),
-        {
-          ...(template.title ? { title: template.title } : {}),
-          ...(template.description ? { description: template.description } : {}),
-          ...(template.mimeType ? { mimeType: template.mimeType } : {}),
-        },
-        (uri: URL, variables: Record<string, string | string[]>, sdk: ServerContext) =>
-          run(
-            { kind: 'resource', name: template.name, uri: uri.href, resource: template },
-            sdk,
-            async (call) => template.read(uri, variables, contextFor(call, sdk)),
-          ) as Promise<ReadResourceResult>,
-      );
-    }
-
-    if (module.resources.length || module.resourceTemplates.length) {
+    if (dynamic || module.resources.length || module.resourceTemplates.length) {
       installPagedResourceList(server, module, (sdk) => handlerContext(sdk, sdk.mcpReq, connection));
     }
-
-    for (const prompt of module.prompts) {
-      server.registerPrompt(
-        prompt.name,
-        {
-          ...(prompt.title ? { title: prompt.title } : {}),
-          description: prompt.description,
-          argsSchema: prompt.args ?? emptyInput,
-        },
-        (input: Record<string, unknown>, sdk: ServerContext) =>
-          run({ kind: 'prompt', name: prompt.name, prompt, input }, sdk, async (call) =>
-            prompt.get(input, contextFor(call, sdk)),
-          ) as Promise<GetPromptResult>,
-      );
-    }
-
     if (module.watch && era === 'legacy') installLegacySubscriptions(server, module, logger);
     return server;
   };
@@ -191,11 +136,167 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     module,
     factory,
     logger,
+    onListChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async close() {
+      stopFollowing?.();
+      listeners.clear();
+      live.clear();
       await closeMiddleware();
       await module.close?.();
     },
   };
+}
+
+/**
+ * What an instance declares. A dynamic module declares every list up front, with listChanged:
+ * capabilities cannot be added once a client is connected.
+ */
+function capabilitiesOf(module: ServerModule): ServerCapabilities {
+  const dynamic = Boolean(module.onListChanged);
+  const resources = {
+    ...(module.watch ? { subscribe: true } : {}),
+    ...(dynamic ? { listChanged: true } : {}),
+  };
+  return {
+    logging: {},
+    ...(dynamic ? { tools: { listChanged: true }, prompts: { listChanged: true }, completions: {} } : {}),
+    ...(Object.keys(resources).length ? { resources } : {}),
+  };
+}
+
+type Removable = { remove(): void };
+
+/**
+ * What one McpServer instance has registered, kept in step with the module: registering or
+ * removing on a connected instance makes the SDK send the list_changed notification itself.
+ */
+class Registrations {
+  private readonly tools = new Map<ToolDefinition, Removable>();
+  private readonly prompts = new Map<PromptDefinition, Removable>();
+  private readonly resources = new Map<ResourceDefinition | ResourceTemplateDefinition, Removable>();
+  private readonly emptyInput = z.object({});
+
+  constructor(
+    private readonly server: McpServer,
+    private readonly module: ServerModule,
+    private readonly chain: (call: Call, next: () => Promise<CallOutcome>) => Promise<CallOutcome>,
+    private readonly connection: Connection,
+    private readonly currentTools: () => readonly ToolDefinition[],
+  ) {}
+
+  private run(seed: CallSeed, sdk: ServerContext, handler: (call: Call) => Promise<CallOutcome>) {
+    const { era, auth, logger } = this.connection;
+    const call = new RunningCall(seed, era, auth, logger, sdk.mcpReq.signal) as unknown as Call;
+    return this.chain(call, () => handler(call));
+  }
+
+  private contextFor(call: Call, sdk: ServerContext) {
+    return handlerContext(sdk, call, this.connection);
+  }
+
+  sync(kinds: readonly ListKind[]): void {
+    if (kinds.includes('tools')) syncMap(this.tools, this.currentTools(), (tool) => this.registerTool(tool));
+    if (kinds.includes('prompts')) syncMap(this.prompts, this.module.prompts, (p) => this.registerPrompt(p));
+    if (kinds.includes('resources')) {
+      const items: (ResourceDefinition | ResourceTemplateDefinition)[] = [
+        ...this.module.resources,
+        ...this.module.resourceTemplates,
+      ];
+      syncMap(this.resources, items, (r) =>
+        r.kind === 'resource' ? this.registerResource(r) : this.registerTemplate(r),
+      );
+    }
+  }
+
+  private registerTool(tool: ToolDefinition): Removable {
+    return this.server.registerTool(
+      tool.name,
+      {
+        ...(tool.title ? { title: tool.title } : {}),
+        description: tool.description,
+        inputSchema: (tool.input ?? this.emptyInput) as any,
+        ...(tool.output ? { outputSchema: tool.output as any } : {}),
+        ...(tool.annotations ? { annotations: tool.annotations } : {}),
+      },
+      ((input: Record<string, unknown>, sdk: ServerContext) =>
+        this.run({ kind: 'tool', name: tool.name, tool, input }, sdk, async (call) =>
+          tool.handler(input, this.contextFor(call, sdk)),
+        ) as Promise<CallToolResult>) as any,
+    );
+  }
+
+  private registerResource(resource: ResourceDefinition): Removable {
+    return this.server.registerResource(
+      resource.name,
+      resource.uri,
+      {
+        ...(resource.title ? { title: resource.title } : {}),
+        ...(resource.description ? { description: resource.description } : {}),
+        ...(resource.mimeType ? { mimeType: resource.mimeType } : {}),
+      },
+      (uri: URL, sdk: ServerContext) =>
+        this.run({ kind: 'resource', name: resource.name, uri: uri.href, resource }, sdk, async (call) =>
+          resource.read(uri, this.contextFor(call, sdk)),
+        ) as Promise<ReadResourceResult>,
+    );
+  }
+
+  private registerTemplate(template: ResourceTemplateDefinition): Removable {
+    const complete = template.complete
+      ? Object.fromEntries(
+          Object.entries(template.complete).map(([name, fn]) => [name, (value: string) => fn(value)]),
+        )
+      : undefined;
+    return this.server.registerResource(
+      template.name,
+      new ResourceTemplate(template.uriTemplate, { list: undefined, ...(complete ? { complete } : {}) }),
+      {
+        ...(template.title ? { title: template.title } : {}),
+        ...(template.description ? { description: template.description } : {}),
+        ...(template.mimeType ? { mimeType: template.mimeType } : {}),
+      },
+      (uri: URL, variables: Record<string, string | string[]>, sdk: ServerContext) =>
+        this.run(
+          { kind: 'resource', name: template.name, uri: uri.href, resource: template },
+          sdk,
+          async (call) => template.read(uri, variables, this.contextFor(call, sdk)),
+        ) as Promise<ReadResourceResult>,
+    );
+  }
+
+  private registerPrompt(prompt: PromptDefinition): Removable {
+    return this.server.registerPrompt(
+      prompt.name,
+      {
+        ...(prompt.title ? { title: prompt.title } : {}),
+        description: prompt.description,
+        argsSchema: prompt.args ?? this.emptyInput,
+      },
+      (input: Record<string, unknown>, sdk: ServerContext) =>
+        this.run({ kind: 'prompt', name: prompt.name, prompt, input }, sdk, async (call) =>
+          prompt.get(input, this.contextFor(call, sdk)),
+        ) as Promise<GetPromptResult>,
+    );
+  }
+}
+
+/** Removes what is no longer wanted, then registers what is new (items compared by identity). */
+function syncMap<T extends object>(
+  registered: Map<T, Removable>,
+  wanted: readonly T[],
+  register: (item: T) => Removable,
+) {
+  const keep = new Set(wanted);
+  for (const [item, handle] of registered) {
+    if (!keep.has(item)) {
+      handle.remove();
+      registered.delete(item);
+    }
+  }
+  for (const item of wanted) if (!registered.has(item)) registered.set(item, register(item));
 }
 
 /**
@@ -208,15 +309,16 @@ function installPagedResourceList(
   module: ServerModule,
   contextOf: (sdk: ServerContext) => ReturnType<typeof handlerContext>,
 ) {
-  const listable = module.resourceTemplates.filter((t) => t.list);
-  const staticResources: Resource[] = module.resources.map((r) => ({
-    uri: r.uri,
-    name: r.name,
-    ...(r.title ? { title: r.title } : {}),
-    ...(r.description ? { description: r.description } : {}),
-    ...(r.mimeType ? { mimeType: r.mimeType } : {}),
-  }));
   server.server.setRequestHandler('resources/list', async (request, sdk) => {
+    // Read per request: a dynamic module's resources change while it is served.
+    const listable = module.resourceTemplates.filter((t) => t.list);
+    const staticResources: Resource[] = module.resources.map((r) => ({
+      uri: r.uri,
+      name: r.name,
+      ...(r.title ? { title: r.title } : {}),
+      ...(r.description ? { description: r.description } : {}),
+      ...(r.mimeType ? { mimeType: r.mimeType } : {}),
+    }));
     let source = 0;
     let inner: string | undefined;
     const cursor = request.params?.cursor;

@@ -12,6 +12,8 @@ export interface TestContextOptions {
   onLog?: (level: string, message: string, data?: Record<string, unknown>) => void;
   /** The client's roots, as a 2025-era client would offer them. */
   roots?: ClientRoot[];
+  /** The namespace prefix the server is mounted under (`fs_`), for servedName(). */
+  servedPrefix?: string;
 }
 
 /** A handler context for calling a tool, resource or prompt handler directly, without a protocol. */
@@ -25,6 +27,7 @@ export function createTestContext(options: TestContextOptions = {}): HandlerCont
     principal: principalOf(options.auth),
     ...(options.roots ? { listRoots: async () => options.roots } : {}),
 
+    servedName: (name) => `${options.servedPrefix ?? ''}${name}`,
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     async progress(progress, total, message) {
       options.onProgress?.(progress, total, message);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type HttpServerHandle, type Runtime, serveRuntimeOverHttp } from '../../src/index.js';
+import { type HttpServerHandle, serveRuntimeOverHttp } from '../../src/http.js';
+import type { Runtime } from '../../src/index.js';
 import { createEverythingRuntime } from './everything.js';
 
 /**

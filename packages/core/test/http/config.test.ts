@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpOptionsFromConfig } from '../../src/config/http-options.js';
-import { ConfigError, parseConfig } from '../../src/config/load.js';
+import { ConfigError, parseConfig as parse } from '../../src/config/load.js';
+import { testCatalog as catalog } from '../support/catalog.js';
+
+const parseConfig = (raw: unknown, env?: NodeJS.ProcessEnv) =>
+  parse(raw, { catalog, ...(env ? { env } : {}) });
+
 import { resolveHttpOptions } from '../../src/transports/http/options.js';
 
 const servers = { calc: { server: 'calculator' } };

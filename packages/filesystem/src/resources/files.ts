@@ -1,13 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineResourceTemplate, type ResourceTemplateDefinition, ToolError } from '@mcpkit/core';
+import {
+  decodeCursor,
+  defineResourceTemplate,
+  encodeCursor,
+  type ResourceTemplateDefinition,
+  ToolError,
+} from '@mcpkit/core';
 import { isTextMime, mimeTypeOf } from '../fs/mime.js';
 import { continuationNote, readText, sniff } from '../fs/read-text.js';
 import { isUtf16, looksBinary } from '../fs/text.js';
 import { walk } from '../fs/walk.js';
 import { aboutSync } from '../sandbox/errors.js';
-import { decodeCursor, encodeCursor, type FsContext, formatSize, shownAbsolute } from '../tools/context.js';
+import { type FsContext, formatSize, shownAbsolute } from '../tools/context.js';
 
 type ReadResult = Awaited<ReturnType<ResourceTemplateDefinition['read']>>;
 
@@ -72,7 +78,7 @@ export function fileResources(fsx: FsContext): ResourceTemplateDefinition {
         if (full) {
           // Resume in this root after the last file listed from it (or from its start).
           const after = last === undefined ? [] : (last as string).split('/');
-          return { resources, nextCursor: encodeCursor({ q: key, r: index, a: after }) };
+          return { resources, nextCursor: encodeCursor({ r: index, a: after }, key) };
         }
       }
       return { resources };

@@ -1,4 +1,4 @@
-import { ToolError } from '@mcpkit/core';
+import { ERRNO_TEXT, ToolError } from '@mcpkit/core';
 
 const MAX_SHOWN = 300;
 
@@ -25,25 +25,6 @@ export const OUTSIDE =
 export const HARDLINK_REFUSED =
   'refused: this file has other hard links, so it may be the same file as one outside the allowed directories (the server option --allow-hardlinks permits it)';
 
-const CODES: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'already exists',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a folder on this path is a file, not a directory',
-  ENOTEMPTY: 'directory not empty',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'name too long',
-  ENOSPC: 'no space left on device',
-  EROFS: 'read-only file system',
-  EXDEV: 'cannot move across devices (copy the file and delete the original instead)',
-  EBUSY: 'resource busy',
-  EMFILE: 'too many open files; retry shortly',
-  ENFILE: 'too many open files; retry shortly',
-  EINVAL: 'invalid operation for this path',
-};
-
 /**
  * Rewords a Node fs error about `input` (whose message would hold a resolved or /proc path)
  * into a PathError naming the path as given. Anything else passes through unchanged.
@@ -51,7 +32,7 @@ const CODES: Record<string, string> = {
 export function pathFailure(input: string, error: unknown): unknown {
   if (error instanceof ToolError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code && CODES[code]) return new PathError(input, CODES[code]!);
+  if (code && ERRNO_TEXT[code]) return new PathError(input, ERRNO_TEXT[code]!);
   if (error instanceof Error) Object.assign(error, { displayPath: shownPath(input) });
   return error;
 }

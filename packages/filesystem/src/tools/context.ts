@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatBytes, type HandlerContext, ToolError } from '@mcpkit/core';
+import { annotations, formatBytes, type HandlerContext } from '@mcpkit/core';
 import type { FilesystemLimits } from '../options.js';
 import type { Resolved, Sandbox } from '../sandbox/sandbox.js';
 
@@ -60,41 +60,8 @@ export const PAGE_BYTES = 96 * 1024;
 /** Sizes in messages, as the rest of mcpkit writes them ("12.3 KiB"). */
 export const formatSize = formatBytes;
 
-/** Opaque page cursors: base64url JSON, tied to the request that produced them. */
-export function encodeCursor(value: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-export function decodeCursor<T extends Record<string, unknown>>(cursor: string, request: string): T {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T & { q?: string };
-    if (value && typeof value === 'object' && value.q === request) return value;
-  } catch {
-    // fall through
-  }
-  throw new ToolError(
-    'Invalid cursor: pass back the cursor from the previous page unchanged, with the same other arguments',
-  );
-}
-
-/** A short stable fingerprint of a request's arguments, so a cursor only resumes its own query. */
-export function requestKey(...parts: unknown[]): string {
-  let hash = 0x811c9dc5;
-  const text = JSON.stringify(parts);
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(36);
-}
-
 /** Annotations of every tool that only reads. */
-export const READ_ONLY = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
+export const READ_ONLY = annotations.readOnly;
 
 /** Progress at most every 250 ms, never awaited inside a hot loop. */
 export function progressReporter(ctx: HandlerContext, what: string) {

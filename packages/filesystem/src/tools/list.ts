@@ -1,20 +1,18 @@
 import fs from 'node:fs';
-import { defineTool, structured, type ToolDefinition } from '@mcpkit/core';
+import {
+  decodeCursor,
+  defineTool,
+  encodeCursor,
+  requestKey,
+  structured,
+  type ToolDefinition,
+} from '@mcpkit/core';
 import * as z from 'zod';
 import { compileGlobs, globList } from '../fs/globs.js';
 import { type EntryKind, HARD_MAX_DEPTH, walk } from '../fs/walk.js';
 import { aboutSync, PathError } from '../sandbox/errors.js';
 import type { DirHandle, Resolved, Sandbox } from '../sandbox/sandbox.js';
-import {
-  decodeCursor,
-  encodeCursor,
-  type FsContext,
-  formatSize,
-  PAGE_BYTES,
-  progressReporter,
-  READ_ONLY,
-  requestKey,
-} from './context.js';
+import { type FsContext, formatSize, PAGE_BYTES, progressReporter, READ_ONLY } from './context.js';
 
 const TYPE_NAME: Record<EntryKind, 'file' | 'directory' | 'symlink' | 'other'> = {
   file: 'file',
@@ -98,7 +96,7 @@ export function listTools(fsx: FsContext): ToolDefinition[] {
       pageBytes += Buffer.byteLength(entry.name) + 24;
     }
     const end = start + page.length;
-    const nextCursor = end < entries.length ? encodeCursor({ q: key, o: end }) : undefined;
+    const nextCursor = end < entries.length ? encodeCursor({ o: end }, key) : undefined;
     const width = Math.min(40, Math.max(0, ...page.map((e) => e.name.length)));
     const lines = page.map((e) => {
       const tag = TAG[e.kind];

@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineTool, structured, type ToolDefinition, ToolError } from '@mcpkit/core';
+import {
+  decodeCursor,
+  defineTool,
+  encodeCursor,
+  requestKey,
+  structured,
+  type ToolDefinition,
+  ToolError,
+} from '@mcpkit/core';
 import * as z from 'zod';
 import {
   compileQuery,
@@ -15,16 +23,7 @@ import { looksBinary, SNIFF_BYTES } from '../fs/text.js';
 import { HARD_MAX_DEPTH, walk } from '../fs/walk.js';
 import { aboutSync } from '../sandbox/errors.js';
 import type { DirHandle, Resolved, Sandbox } from '../sandbox/sandbox.js';
-import {
-  decodeCursor,
-  encodeCursor,
-  type FsContext,
-  joinShown,
-  PAGE_BYTES,
-  progressReporter,
-  READ_ONLY,
-  requestKey,
-} from './context.js';
+import { type FsContext, joinShown, PAGE_BYTES, progressReporter, READ_ONLY } from './context.js';
 
 /** Files are searched whole up to this size, and in line-aligned windows of it beyond. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
@@ -95,8 +94,7 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
       } finally {
         base.close();
       }
-      const nextCursor =
-        more && last !== undefined ? encodeCursor({ q: key, a: last.split('/') }) : undefined;
+      const nextCursor = more && last !== undefined ? encodeCursor({ a: last.split('/') }, key) : undefined;
       const lines = matches.length ? [...matches] : [cursor ? 'No more matches.' : 'No matches found.'];
       if (nextCursor) {
         lines.push(

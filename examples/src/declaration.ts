@@ -1,0 +1,48 @@
+import { declareServer } from '@mcpkit/core';
+import * as z from 'zod';
+
+const none = z.object({}).strict();
+
+/** The seed's example servers, as `mcpkit serve catalog|calculator|code-review` names them. */
+export const servers = [
+  declareServer({
+    name: 'catalog',
+    description:
+      "The seed's catalog: customer and product resources, search_customers, get_product_price, code_review",
+    options: z
+      .object({
+        dataDir: z.string().min(1).optional().describe('Folder with customers.json and products.json'),
+      })
+      .strict(),
+    args: { option: 'dataDir', synopsis: '[data-dir]' },
+    paths: ['dataDir'],
+    writes: 'off', // nothing here writes
+    async create(options, { cwd }) {
+      const path = await import('node:path');
+      const { loadCatalog } = await import('./catalog/data.js');
+      const { createCatalogServer } = await import('./catalog/server.js');
+      const dir = options.dataDir ? path.resolve(cwd, options.dataDir) : undefined;
+      return createCatalogServer(await loadCatalog(dir));
+    },
+  }),
+  declareServer({
+    name: 'calculator',
+    description: "The seed's minimal server: add(a, b)",
+    options: none,
+    writes: 'off',
+    async create() {
+      const { createCalculatorServer } = await import('./calculator/server.js');
+      return createCalculatorServer();
+    },
+  }),
+  declareServer({
+    name: 'code-review',
+    description: "The seed's code_review prompt (file_path, focus_areas)",
+    options: none,
+    writes: 'off',
+    async create() {
+      const { createCodeReviewServer } = await import('./code-review/prompt.js');
+      return createCodeReviewServer();
+    },
+  }),
+];

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { type ConfigAdapter, ConfigError, type McpkitConfigInput } from '@mcpkit/core/config';
+import * as z from 'zod';
+import { parseArgv, remainingAsServerOptions } from './options.js';
+
+/** Claude Desktop's claude_desktop_config.json shape. */
+export const ClaudeDesktopSchema = z.object({
+  mcpServers: z.record(
+    z.string(),
+    z
+      .object({
+        command: z.string().min(1),
+        args: z.array(z.string()).default([]),
+        env: z.record(z.string(), z.string()).optional(),
+      })
+      .loose(),
+  ),
+});
+
+type ClaudeDesktop = z.output<typeof ClaudeDesktopSchema>;
+
+/** Finds `serve <server> [args]` in an entry whose command runs mcpkit (directly, via npx, or via node). */
+function mcpkitServeArgs(command: string, args: string[]): string[] | undefined {
+  const base = path.basename(command).replace(/\.(cmd|exe)$/i, '');
+  let rest: string[] | undefined;
+  if (base === 'mcpkit') rest = args;
+  else if (base === 'npx' || base === 'bunx' || base === 'pnpx') {
+    const at = args.findIndex((a) => a === 'mcpkit' || a.startsWith('mcpkit@'));
+    if (at !== -1) rest = args.slice(at + 1);
+  } else if (base === 'node' || base === 'node.exe') {
+    const at = args.findIndex((a) => /mcpkit|[\\/]cli[\\/]dist[\\/]bin\.js$/.test(a));
+    if (at !== -1) rest = args.slice(at + 1);
+  }
+  if (rest?.[0] !== 'serve' || !rest[1] || rest[1].startsWith('-')) return undefined;
+  return rest.slice(1);
+}
+
+/**
+ * Reads Claude Desktop's `mcpServers` shape: every entry that runs `mcpkit serve <server> …`
+ * becomes a mounted built-in, its arguments and `--flags` read exactly as the command line reads
+ * them, and its `env` applied to the config's `${VAR}`s. Every problem is reported at once.
+ */
+export function fromClaudeDesktop(input: ClaudeDesktop): {
+  config: McpkitConfigInput;
+  env: Record<string, string>;
+} {
+  const servers: NonNullable<McpkitConfigInput['servers']> = {};
+  const env: Record<string, string> = {};
+  const keys = new Map<string, string>();
+  const problems: string[] = [];
+  for (const [key, entry] of Object.entries(input.mcpServers)) {
+    const serve = mcpkitServeArgs(entry.command, entry.args);
+    if (!serve) {
+      problems.push(
+        `mcpServers.${key}: "${entry.command} ${entry.args.join(' ')}" is not an mcpkit server; ` +
+          'only entries that run `mcpkit serve <server> …` can be mounted',
+      );
+      continue;
+    }
+    const namespace =
+      key
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .replace(/^[0-9]+/, '')
+        .slice(0, 16) || 'server';
+    const clash = keys.get(namespace);
+    if (clash !== undefined) {
+      problems.push(
+        `mcpServers: "${clash}" and "${key}" both become the namespace "${namespace}"; rename one`,
+      );
+      continue;
+    }
+    keys.set(namespace, key);
+    const [server, ...rest] = serve as [string, ...string[]];
+    let parsed: ReturnType<typeof parseArgv>;
+    try {
+      parsed = parseArgv(rest, new Set());
+    } catch (error) {
+      problems.push(`mcpServers.${key}: ${(error as Error).message}`);
+      continue;
+    }
+    servers[namespace] = { server, args: parsed.positionals, options: remainingAsServerOptions(parsed) };
+    Object.assign(env, entry.env ?? {});
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+  return { config: { servers }, env };
+}
+
+/** The config adapter the CLI gives core: Claude Desktop's shape into mcpkit's, or undefined for mcpkit's own. */
+export const claudeDesktopAdapter: ConfigAdapter = (raw, source) => {
+  if (!raw || typeof raw !== 'object' || !('mcpServers' in raw) || 'servers' in raw) return undefined;
+  const claude = ClaudeDesktopSchema.safeParse(raw);
+  if (!claude.success) {
+    const lines = claude.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+    throw new ConfigError(`${source} (Claude Desktop shape): ${lines.join('; ')}`);
+  }
+  try {
+    const converted = fromClaudeDesktop(claude.data);
+    return { value: converted.config, env: converted.env };
+  } catch (error) {
+    throw new ConfigError(`${source}: ${(error as Error).message}`);
+  }
+};

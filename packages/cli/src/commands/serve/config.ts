@@ -1,0 +1,27 @@
+import type { Logger, RuntimeOptions, ServerModule } from '@mcpkit/core';
+import { buildFromConfig, httpOptionsFromConfig, loadConfig } from '@mcpkit/core/config';
+import type { HttpServeOptions } from '@mcpkit/core/http';
+import { claudeDesktopAdapter } from '../../claude-desktop.js';
+import { catalog } from '../../servers.js';
+
+/** `mcpkit serve --config <file>`: the module, runtime options and HTTP settings a config describes. */
+export async function loadServeConfig(
+  file: string,
+  logger: Logger,
+  { useConfigLogLevel }: { useConfigLogLevel: boolean },
+): Promise<{
+  module: ServerModule;
+  runtime: RuntimeOptions;
+  label: string;
+  http?: HttpServeOptions;
+}> {
+  const { config, baseDir } = await loadConfig(file, { catalog, adapt: claudeDesktopAdapter });
+  if (useConfigLogLevel) logger.level = config.log.level;
+  const built = await buildFromConfig(config, catalog, { logger, cwd: baseDir });
+  return {
+    module: built.module,
+    runtime: built.runtime,
+    label: `${config.name} (${Object.keys(config.servers).join(', ')})`,
+    ...(config.http ? { http: httpOptionsFromConfig(config.http, baseDir) } : {}),
+  };
+}

@@ -1,1 +1,0 @@
-export { connectInProcess, eraClientOptions, type InProcessOptions, OwnedClient } from './in-process.js';

@@ -1,1 +1,0 @@
-export { type ComposeSpec, compose } from './compose.js';

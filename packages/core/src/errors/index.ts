@@ -1,2 +1,0 @@
-export { describeError, redactPaths } from './sanitize.js';
-export { isToolError, ToolError } from './tool-error.js';

@@ -1,0 +1,23 @@
+/** @mcpkit/core/http: serving a runtime over Streamable HTTP (both eras), hardened and authenticated. */
+export type { McpHttpApp } from './transports/http/app.js';
+export {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_HTTP_PATH,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_JWT_ALGORITHMS,
+  type HttpAuthOptions,
+  HttpConfigError,
+  type HttpLimits,
+  type HttpServeOptions,
+  isLoopbackHost,
+  type JwtOptions,
+  type ResolvedHttpOptions,
+  resolveHttpOptions,
+  type StaticToken,
+} from './transports/http/options.js';
+export {
+  createMcpHttpApp,
+  type HttpServerHandle,
+  serveRuntimeOverHttp,
+} from './transports/http/serve-http.js';

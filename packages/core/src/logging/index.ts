@@ -1,1 +1,0 @@
-export { createLogger, type Logger, type LoggerOptions, silentLogger } from './logger.js';

@@ -1,1 +1,0 @@
-export { byteLength, formatBytes, truncateUtf8 } from './truncate.js';

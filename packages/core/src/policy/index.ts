@@ -1,1 +1,0 @@
-export { applyPolicy, type PolicyOptions, scopeFilter, toolsForCaller } from './policy.js';

@@ -1,7 +1,0 @@
-export {
-  findServer,
-  listServers,
-  registerServer,
-  type ServerCreateContext,
-  type ServerEntry,
-} from './registry.js';

@@ -81,6 +81,7 @@ export function createGithubServer(options: GithubServerOptions = {}): ServerMod
         api
           .me({ signal: AbortSignal.timeout(10_000) })
           .then((me) => {
+            options.logger?.debug({ scopes: me.tokenScopes }, 'github: token scopes checked');
             if (!me.tokenScopes) return;
             const visible = visibleWithScopes(tools, me.tokenScopes);
             if (visible.length !== tools.length) {

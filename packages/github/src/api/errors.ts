@@ -77,7 +77,8 @@ export function toGitHubError(error: unknown, secrets: readonly string[]): Error
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
     return new ApiError({ service: 'GitHub', message: 'the request was cancelled or timed out; retry shortly' }, secrets);
   }
-  if (typeof e?.status === 'number' && e.status > 0) {
+  // Octokit reports a failed fetch (no response at all) as status 500 without a response.
+  if (typeof e?.status === 'number' && e.status > 0 && e.response) {
     const data = e.response?.data;
     const limit = rateLimitOf(e);
     const vendor = messageOf(data) ?? e.message ?? 'request failed';
@@ -106,7 +107,8 @@ export function toGitHubError(error: unknown, secrets: readonly string[]): Error
       secrets,
     );
   }
-  const cause = (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
+  const chain = error as { code?: string; cause?: { code?: string; cause?: { code?: string } } };
+  const cause = chain?.cause?.cause?.code ?? chain?.cause?.code ?? chain?.code;
   const words =
     cause === 'ECONNREFUSED'
       ? 'connection refused'

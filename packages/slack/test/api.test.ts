@@ -10,7 +10,7 @@ import {
 } from '../src/index.js';
 import { type SlackStandin, startSlackStandin, TOKENS } from './standin/server.js';
 import { CHANNELS, USERS } from './standin/workspace.js';
-import { violations } from './support/conformance.js';
+import { slackContract, violations } from './support/conformance.js';
 
 // The API layer on the vendor's WebClient against the stand-in: errors as plain data, caches, and the
 // Marketplace mode.
@@ -18,6 +18,8 @@ import { violations } from './support/conformance.js';
 let standin: SlackStandin;
 
 beforeAll(async () => {
+  // Compiled before any request: it takes a while and would stall the connections.
+  slackContract();
   standin = await startSlackStandin();
 });
 afterAll(() => standin.close());

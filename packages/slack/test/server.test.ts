@@ -4,7 +4,7 @@ import { checkToolSnapshots, ERAS, type TestClient } from '@mcpkit/core/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackStandin, startSlackStandin, TOKENS } from './standin/server.js';
 import { CHANNELS, USERS } from './standin/workspace.js';
-import { violations } from './support/conformance.js';
+import { slackContract, violations } from './support/conformance.js';
 import { call, slackClient, toolNames } from './support/server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,6 +26,8 @@ let standin: SlackStandin;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
+  // Compiled before any request: it takes a while and would stall the connections.
+  slackContract();
   standin = await startSlackStandin({ rateLimits: { enabled: false } });
 });
 afterAll(() => standin.close());
@@ -231,6 +233,65 @@ describe.each(ERAS)('%s era', (era) => {
     });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/thread_not_found/);
+  });
+
+  it('get_thread of long replies stops pages early and still reaches every reply once', async () => {
+    const oldest = await call(client, 'get_channel_history', {
+      channel: CHANNELS.long,
+      oldest: '1701000000',
+      latest: '1701000001',
+    });
+    const parent = oldest.structured.messages[0];
+    expect(parent.reply_count).toBe(8);
+    const rows: any[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await call(client, 'get_thread', {
+        channel: CHANNELS.long,
+        thread_ts: parent.ts,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(r.size).toBeLessThan(20_000);
+      if (r.structured.next_cursor) expect(r.text).toMatch(/the page stopped after \d+ messages/);
+      rows.push(...r.structured.messages);
+      cursor = r.structured.next_cursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(pages).toBeGreaterThan(2);
+    expect(rows.map((m) => m.ts)).toEqual([
+      parent.ts,
+      ...rows
+        .slice(1)
+        .map((m) => m.ts)
+        .sort(),
+    ]);
+    expect(new Set(rows.map((m) => m.ts)).size).toBe(9);
+  });
+
+  it('search_messages of long matches stops within a Slack page and resumes inside it', async () => {
+    const keys: string[] = [];
+    let cursor: string | undefined;
+    let calls = 0;
+    let total = 0;
+    do {
+      const r = await call(client, 'search_messages', {
+        query: 'in:#long-messages',
+        limit: 20,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(r.size).toBeLessThan(20_000);
+      total = r.structured.total;
+      keys.push(...r.structured.matches.map((m: any) => m.ts));
+      cursor = r.structured.next_cursor;
+      calls++;
+    } while (cursor && calls < 40);
+    expect(total).toBe(58);
+    expect(keys).toHaveLength(58);
+    expect(new Set(keys).size).toBe(58);
+    // Slack saw each of its 3 pages of 20 more than once: the cursor resumed inside them.
+    const pages = standin.requests('search.messages').filter((e) => e.params.query === 'in:#long-messages');
+    expect(new Set(pages.map((e) => e.params.page))).toEqual(new Set(['1', '2', '3']));
   });
 
   it('search_messages pages Slack page numbers behind the cursor, each match once', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackStandin, startSlackStandin, TOKENS } from './standin/server.js';
 import { CHANNELS, USERS } from './standin/workspace.js';
-import { violations } from './support/conformance.js';
+import { slackContract, violations } from './support/conformance.js';
 
 // The stand-in behaves as the Web API does, and every answer it gives conforms to Slack's spec.
 
@@ -19,6 +19,8 @@ async function call(method: string, params: Record<string, string> = {}, token: 
 }
 
 beforeAll(async () => {
+  // Compiled before any request: it takes a while and would stall the connections.
+  slackContract();
   standin = await startSlackStandin();
 });
 afterAll(() => standin.close());

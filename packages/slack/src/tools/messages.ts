@@ -40,10 +40,10 @@ async function pageRows(
   sx: SlackToolContext,
   page: MessagePage,
   state: PageState,
-): Promise<{ rows: MessageRow[]; next?: PageState }> {
+): Promise<{ rows: MessageRow[]; next?: PageState; stopped?: boolean }> {
   const names = await sx.api.userNames(userIdsOf(page.messages));
   const fitted = fitRows(page.messages.map((m) => toRow(m, names)));
-  if (fitted.cut) return { rows: fitted.rows, next: { b: fitted.rows.at(-1)!.ts } };
+  if (fitted.cut) return { rows: fitted.rows, next: { b: fitted.rows.at(-1)!.ts }, stopped: true };
   if (page.nextCursor)
     return { rows: fitted.rows, next: { s: page.nextCursor, ...(state.b ? { b: state.b } : {}) } };
   return { rows: fitted.rows };
@@ -64,6 +64,7 @@ function resultFor(
   rows: MessageRow[],
   page: MessagePage,
   next: string | undefined,
+  stopped: boolean,
   extra: Record<string, unknown>,
 ) {
   const threadHint = (ts: string) => `${ctx.servedName('get_thread')} thread_ts=${ts}`;
@@ -72,6 +73,7 @@ function resultFor(
     head,
     ...rows.map((r) => renderRow(r, tool === 'get_channel_history' ? threadHint : undefined)),
     ...(cut ? [`(${cut} message${cut === 1 ? '' : 's'} cut at ${MAX_CHARS_SHOWN} characters)`] : []),
+    ...(stopped ? [`(the page stopped after ${rows.length} messages to keep this result small)`] : []),
     ...moreLine(ctx, tool, next),
     ...notices(page),
   ];
@@ -119,10 +121,10 @@ export function messageTools(sx: SlackToolContext) {
           ...(state.s ? { cursor: state.s } : {}),
         }),
       );
-      const { rows, next } = await pageRows(sx, page, state);
+      const { rows, next, stopped = false } = await pageRows(sx, page, state);
       const cursor = next ? encodeCursor(next, key) : undefined;
       const head = `${channelLabel(sx, channel)}: ${rows.length} message${rows.length === 1 ? '' : 's'}, newest first`;
-      return resultFor(ctx, 'get_channel_history', head, rows, page, cursor, { channel });
+      return resultFor(ctx, 'get_channel_history', head, rows, page, cursor, stopped, { channel });
     },
   });
 
@@ -157,7 +159,7 @@ export function messageTools(sx: SlackToolContext) {
       // Continuing from a ts bound, Slack repeats the parent first: it was shown already.
       const parentTs = page.messages[0]?.threadTs ?? page.messages[0]?.ts;
       if (state.b && page.messages[0] && page.messages[0].ts === parentTs) page.messages.shift();
-      const { rows, next } = await pageRows(sx, page, state);
+      const { rows, next, stopped = false } = await pageRows(sx, page, state);
       // In a thread the ts bound is the newest reply shown: the next page starts after it.
       const cursor = next ? encodeCursor(next, key) : undefined;
       const first = !input.cursor;
@@ -167,7 +169,7 @@ export function messageTools(sx: SlackToolContext) {
         (first
           ? `the parent, then ${replies} repl${replies === 1 ? 'y' : 'ies'} oldest first`
           : `${replies} more replies`);
-      return resultFor(ctx, 'get_thread', head, rows, page, cursor, { channel, thread_ts: ts });
+      return resultFor(ctx, 'get_thread', head, rows, page, cursor, stopped, { channel, thread_ts: ts });
     },
   });
 

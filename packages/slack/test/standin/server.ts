@@ -240,6 +240,9 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  // Long keep-alive: a test that pauses (compiling the spec oracle on a busy machine) must not find its
+  // pooled connection closed under it.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 

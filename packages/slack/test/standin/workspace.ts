@@ -235,6 +235,16 @@ export function seedWorkspace(): Workspace {
     const body = `Long message ${i + 1}: ${sentence(2000)}`.slice(0, 6000 + i * 120);
     long.messages.set(ts, message(ts, pick(HUMAN_IDS), body));
   }
+  // The oldest long message has a thread of 8 long replies.
+  const longParent = long.messages.get(formatTs(1_701_000_000, 200))!;
+  for (let i = 0; i < 8; i++) {
+    const ts = formatTs(1_701_100_000 + i * 60, 300);
+    addReply(
+      long,
+      longParent,
+      message(ts, HUMAN_IDS[i % 4]!, `Long reply ${i + 1}: ${sentence(900)}`.slice(0, 4000)),
+    );
+  }
 
   // threads: a parent with 40 replies, one with 2 replies, a plain message, and a message with a file.
   const threads = byId.get(CHANNELS.threads)!;

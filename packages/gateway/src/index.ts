@@ -1,2 +1,3 @@
+export * from './module/index.js';
 export * from './pinning/index.js';
 export * from './upstream/index.js';

@@ -54,6 +54,7 @@ export class ProcessGroupTransport implements Transport {
   #child?: ChildProcess;
   #pgid?: number;
   #buffer: Buffer[] = [];
+  #delivery: Promise<void> = Promise.resolve();
   #buffered = 0;
   #garbage = 0;
   #closed = false;
@@ -218,7 +219,12 @@ export class ProcessGroupTransport implements Transport {
         this.#fail(`upstream wrote more than ${max} lines to stdout that are not JSON-RPC`);
       return;
     }
-    this.onmessage?.(message);
+    // One message per microtask turn: the SDK runs notification handlers a microtask after they
+    // arrive but responses at once, so a progress notification and the response right behind it
+    // in one chunk would otherwise lose the progress (its handler is gone with the response).
+    this.#delivery = this.#delivery.then(() => {
+      if (!this.#finishing) this.onmessage?.(message);
+    });
   }
 
   #fail(reason: string): void {

@@ -1,0 +1,46 @@
+import type { Logger } from '@mcpkit/core';
+import type { PinStore } from '../pinning/pins.js';
+import type { PoolOptions } from '../upstream/pool.js';
+import { parseEntry } from './entry.js';
+import { namespaceFor } from './names.js';
+import { createUpstreamModule, type GatewayUpstream } from './upstream-module.js';
+
+export interface EntryModuleOptions {
+  /** The namespace it is composed under; default: made from the key (see `namespaceFor`). */
+  namespace?: string;
+  pins?: PinStore;
+  pool?: PoolOptions;
+  /** Variables stdio upstreams inherit from the gateway (default: the allow-list). */
+  inheritEnv?: readonly string[];
+  logger?: Logger;
+  /** Overrides the entry's `start` (e.g. eager everywhere for `mcpkit tools --config`). */
+  start?: 'lazy' | 'eager';
+  version?: string;
+}
+
+/**
+ * A Claude Desktop `mcpServers` entry — `{ command, args, env }` or `{ url, headers, type }`, with
+ * mcpkit's optional keys (`tools.allow/deny`, `readOnly`, `timeoutMs`, `start`, `restart`, `scope`) —
+ * as a gateway module. Throws an Error naming the key when the entry is not valid.
+ */
+export function upstreamFromEntry(
+  key: string,
+  entry: unknown,
+  options: EntryModuleOptions = {},
+): GatewayUpstream {
+  const parsed = parseEntry(key, entry);
+  return createUpstreamModule({
+    name: key,
+    namespace: options.namespace ?? namespaceFor(key),
+    target: parsed.target,
+    lifecycle: { ...parsed.lifecycle, ...(options.start ? { start: options.start } : {}) },
+    scope: parsed.scope,
+    policy: parsed.policy,
+    ...(parsed.timeoutMs ? { timeoutMs: parsed.timeoutMs } : {}),
+    ...(options.pins ? { pins: options.pins } : {}),
+    ...(options.pool ? { pool: options.pool } : {}),
+    ...(options.inheritEnv ? { inheritEnv: options.inheritEnv } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.version ? { version: options.version } : {}),
+  });
+}

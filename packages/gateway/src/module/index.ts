@@ -1,0 +1,11 @@
+export { type GatewayEntry, gatewayEntrySchema, type ParsedEntry, parseEntry } from './entry.js';
+export { type EntryModuleOptions, upstreamFromEntry } from './from-entry.js';
+export { MAX_SERVED_NAME, nameBudget, namespaceFor, servedName } from './names.js';
+export { createStatusModule, gatewayStatus, type StatusModuleOptions } from './status.js';
+export {
+  createUpstreamModule,
+  type GatewayUpstream,
+  type GatewayUpstreamStatus,
+  type HiddenTool,
+  type UpstreamModuleOptions,
+} from './upstream-module.js';

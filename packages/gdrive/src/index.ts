@@ -17,3 +17,6 @@ export {
   SCOPES,
 } from './auth/settings.js';
 export { readTokenFile, writeTokenFile } from './auth/token-file.js';
+export { servers } from './declaration.js';
+export { type GdriveOptions, gdriveOptionsSchema } from './options.js';
+export { createGdriveServer, type GdriveServerOptions, VERSION } from './server.js';

@@ -57,7 +57,10 @@ export interface Page<T> {
   incompleteSearch?: boolean;
 }
 
-type Call<T> = (api: drive_v3.Drive, options: { signal?: AbortSignal }) => Promise<{ data: T }>;
+type Call<T> = (
+  api: drive_v3.Drive,
+  options: { signal?: AbortSignal; rootUrl?: string },
+) => Promise<{ data: T }>;
 
 export class DriveApi {
   private built?: { client: OAuth2Client; api: drive_v3.Drive };
@@ -95,7 +98,10 @@ export class DriveApi {
     for (let attempt = 0; ; attempt++) {
       try {
         const api = await this.api();
-        return (await run(api, { signal })).data;
+        // Per call too: the library builds upload URLs from the call's rootUrl only, never the global one.
+        return (
+          await run(api, { signal, ...(this.options.rootUrl ? { rootUrl: this.options.rootUrl } : {}) })
+        ).data;
       } catch (e) {
         const auth = this.options.auth.classify(e);
         if (auth !== e) throw auth;

@@ -3,13 +3,26 @@
  * next window. Stored text files are read by HTTP range (never whole); Docs, Sheets and Slides
  * are exported once per version and windowed from a bounded cache. Binaries are never sent.
  */
+import { textWindow } from '@mcpkit/core';
 import type { DriveApi, DriveFile } from './drive-api.js';
 import { DriveApiError } from './errors.js';
 import { htmlToMarkdown, stripInlineData } from './html-markdown.js';
 import { exportFormatsOf, MIME, planRead, type ReadFormat } from './mime.js';
-import { alignWindow, decodeText } from './text-window.js';
 
-export interface TextWindow {
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** True when the bytes are UTF-8 text (no NUL byte, no invalid sequence). */
+function isText(buf: Buffer): boolean {
+  if (buf.includes(0)) return false;
+  try {
+    decoder.decode(buf);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface FileWindow {
   kind: 'text';
   file: DriveFile;
   format: ReadFormat;
@@ -31,7 +44,7 @@ export interface NoText {
   exportFormats: string[];
 }
 
-export type ReadResult = TextWindow | NoText;
+export type ReadResult = FileWindow | NoText;
 
 export interface ReadOptions {
   offset: number;
@@ -93,9 +106,12 @@ export class FileReader {
       const total = Number(file.size ?? 0);
       if (o.offset >= total && total > 0)
         throw new DriveApiError(416, 'offsetPastEnd', `offset ${o.offset} is past the end (${total} bytes).`);
-      const chunkEnd = Math.min(total, o.offset + o.maxBytes);
-      const chunk = await this.api.download(file.id!, o.offset, chunkEnd, signal);
-      return this.window(file, chunk, o.offset, total, 'text', 'download', plan.note);
+      // A few bytes either side let the window start and end on whole characters, as textWindow
+      // does on a whole text: back to the start of a cut character, never past maxBytes.
+      const from = Math.max(0, o.offset - 3);
+      const to = Math.min(total, o.offset + o.maxBytes + 1);
+      const chunk = await this.api.download(file.id!, from, to, signal);
+      return this.window(file, chunk, from, o.offset, o.maxBytes, total, 'text', 'download', plan.note);
     }
 
     const key = `${file.id}:${file.version ?? file.modifiedTime}:${plan.exportMime}:${plan.htmlToMarkdown ? 'md' : ''}`;
@@ -122,22 +138,26 @@ export class FileReader {
         'offsetPastEnd',
         `offset ${o.offset} is past the end (${text.length} bytes).`,
       );
-    const chunk = text.subarray(o.offset, o.offset + o.maxBytes);
-    return this.window(file, chunk, o.offset, text.length, plan.format, 'export', plan.note);
+    return this.window(file, text, 0, o.offset, o.maxBytes, text.length, plan.format, 'export', plan.note);
   }
 
+  /** The window at `offset` of a text of `total` bytes, from `chunk` (its bytes from `chunkStart`). */
   private window(
     file: DriveFile,
     chunk: Buffer,
+    chunkStart: number,
     offset: number,
+    maxBytes: number,
     total: number,
     format: ReadFormat,
     source: 'download' | 'export',
     note?: string,
   ): ReadResult {
-    const w = alignWindow(chunk, offset, offset + chunk.length >= total);
-    const text = decodeText(w.bytes);
-    if (text === undefined)
+    const w = textWindow(chunk, offset - chunkStart, maxBytes);
+    const start = chunkStart + w.offset;
+    const end = start + Buffer.byteLength(w.text);
+    const bytes = chunk.subarray(w.offset, w.offset + (end - start));
+    if (!isText(bytes))
       return {
         kind: 'none',
         file,
@@ -148,9 +168,9 @@ export class FileReader {
       kind: 'text',
       file,
       format,
-      text,
-      offset: w.start,
-      ...(w.end < total ? { nextOffset: w.end } : {}),
+      text: w.text,
+      offset: start,
+      ...(end < total ? { nextOffset: end } : {}),
       totalBytes: total,
       source,
       ...(note ? { note } : {}),

@@ -16,7 +16,7 @@ import {
   type StandinFile,
   type World,
 } from './model.js';
-import { evaluate, parseQuery, type Queryable } from './query.js';
+import { evaluate, type Node, parseQuery, type Queryable } from './query.js';
 import type { LoggedRequest } from './server.js';
 
 export interface HandlerContext {
@@ -247,6 +247,13 @@ function pageToken(ctx: HandlerContext, scope: string): { offset: number; make: 
   return { offset, make: (o) => Buffer.from(JSON.stringify({ o, h: hash })).toString('base64url') };
 }
 
+function mentions(node: Node, field: string): boolean {
+  if (node.kind === 'and' || node.kind === 'or')
+    return mentions(node.left, field) || mentions(node.right, field);
+  if (node.kind === 'not') return mentions(node.operand, field);
+  return node.kind === 'cmp' && node.field === field;
+}
+
 function filesList(ctx: HandlerContext): HandlerResult {
   const q = ctx.query;
   const corpora = q.get('corpora') ?? 'user';
@@ -278,6 +285,11 @@ function filesList(ctx: HandlerContext): HandlerResult {
   const raw = q.get('q');
   const parsed = raw ? parseQuery(raw) : undefined;
   if (parsed) ctx.log.literals = parsed.literals;
+  if (parsed && q.get('orderBy') && mentions(parsed.ast, 'fullText'))
+    throw invalidParam(
+      'orderBy',
+      'Sorting is not supported for queries with fullText terms. Results are always in descending relevance order.',
+    );
   const spaces = (q.get('spaces') ?? 'drive').split(',');
   const roots = new Set(ctx.world.roots.values());
   // Shared-drive items appear only for an app that includes them and says it supports them.

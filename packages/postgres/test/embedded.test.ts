@@ -56,7 +56,7 @@ describe('embedded database', () => {
         sql: 'SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM products) AS products',
       },
     });
-    const catalog = await loadCatalog();
+    const catalog = await loadDemoData();
     expect(counts.structuredContent).toMatchObject({
       rows: [[catalog.customers.length, catalog.products.length]],
     });
@@ -255,7 +255,7 @@ describe('embedded database, reopened', () => {
       dataDir,
       demoData: async () => {
         loaded = true;
-        return loadCatalog();
+        return loadDemoData();
       },
     });
     const again = await connect(module);
@@ -264,7 +264,7 @@ describe('embedded database, reopened', () => {
         name: 'query',
         arguments: { sql: 'SELECT count(*) FROM products' },
       });
-      expect((count.structuredContent as any).rows[0][0]).toBe((await loadCatalog()).products.length);
+      expect((count.structuredContent as any).rows[0][0]).toBe((await loadDemoData()).products.length);
       expect(loaded).toBe(false);
     } finally {
       await again.close();

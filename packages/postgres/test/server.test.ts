@@ -274,7 +274,7 @@ describe('what a query builds cannot blow up the server', () => {
       arguments: { sql: 'SELECT count(*) AS n FROM big' },
     });
     expect(resultText(after)).toBe('n\n5000\n(1 row)');
-  });
+  }, 180_000); // the database builds 540 MB first: minutes on a loaded 2-core machine
 
   it('rows past the memory budget are counted, not read, and the answer says so', async () => {
     // 2,000 rows of 10 KB: 20 MB on the wire, over the 8 MB budget of one answer.

@@ -2,12 +2,16 @@ import {
   Client,
   type ClientCapabilities,
   InMemoryTransport,
+  type ListChangedHandlers,
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
 import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import type { Era } from '../define/context.js';
+import { packageVersion } from '../kit/version.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { serveOnConnection } from '../runtime/serve.js';
+
+const VERSION = packageVersion(import.meta.url);
 
 /** An SDK Client that, when closed, also shuts down whatever served it. */
 export class OwnedClient extends Client {
@@ -45,6 +49,8 @@ export interface InProcessOptions {
   auth?: AuthInfo;
   /** What the client declares it can do (e.g. `{ roots: { listChanged: true } }`). */
   capabilities?: ClientCapabilities;
+  /** Callbacks for list changes (tools, prompts, resources), as the SDK client takes them. */
+  listChanged?: ListChangedHandlers;
   /** Runs before connecting: install the client's own request handlers here (roots/list…). */
   configure?: (client: Client) => void;
 }
@@ -61,10 +67,11 @@ export async function connectInProcess(
   options: InProcessOptions = {},
 ): Promise<OwnedClient> {
   const client = new OwnedClient(
-    { name: options.clientName ?? 'mcpkit', version: '0.1.0' },
+    { name: options.clientName ?? 'mcpkit', version: VERSION },
     {
       ...eraClientOptions(options.era ?? 'legacy'),
       ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+      ...(options.listChanged ? { listChanged: options.listChanged } : {}),
     },
   );
   options.configure?.(client);

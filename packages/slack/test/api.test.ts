@@ -168,6 +168,7 @@ describe('Marketplace mode', () => {
     await a.history({ channel: CHANNELS.threads, limit: 10 });
     const data = await failure(a.history({ channel: CHANNELS.threads, limit: 10 }));
     expect(data.code).toBe('ratelimited');
+    expect(data.message).toMatch(/outside its Marketplace.*detected/);
     expect(a.mode.state.source).toBe('detected');
   });
 

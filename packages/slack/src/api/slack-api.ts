@@ -211,7 +211,9 @@ export class SlackApi {
       return (await c.apiCall(method, args)) as T;
     } catch (e) {
       const data = slackErrorData(e);
-      if (data.code === 'ratelimited') this.mode.noteRateLimited(method);
+      if (data.code === 'ratelimited' && this.mode.noteRateLimited(method)) {
+        data.message = `${data.message} ${this.mode.reason()}; later calls ask for at most 15 messages.`;
+      }
       throw new SlackApiError(data);
     }
   }

@@ -24,7 +24,8 @@ export function writeTools(sx: SlackToolContext) {
     name: 'post_message',
     title: 'Post a Slack message',
     description:
-      `Posts a message as the app, only to channels the server allows (${sx.post.describe()}). ` +
+      'Posts a message as the app, only to the channels the server was started with (--post-channels; ' +
+      'a post elsewhere is refused and says which are allowed). ' +
       'Markdown is converted to Slack mrkdwn; link previews are off. thread_ts replies in a thread ' +
       '(reply_broadcast also shows the reply in the channel). Answers the ts and a permalink.',
     input: z.object({
@@ -60,7 +61,8 @@ export function writeTools(sx: SlackToolContext) {
   const react = defineTool({
     name: 'add_reaction',
     title: 'React to a Slack message',
-    description: `Adds an emoji reaction to a message, only in channels the server allows (${sx.post.describe()}).`,
+    description:
+      'Adds an emoji reaction to a message, only in the channels the server was started with (--post-channels).',
     input: z.object({
       channel: channelArg,
       timestamp: z.string().max(20).describe('ts of the message'),

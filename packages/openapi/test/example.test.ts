@@ -43,7 +43,7 @@ describe('the seed example: users and posts against the stateful stand-in', () =
     expect(text(missing)).toContain('HTTP 404');
     expect(text(missing)).toContain('no user 999');
     const page = await catalog.call(catalog.find('list_user_posts')!, { id: 2, _limit: 3 });
-    expect((page.structuredContent?.items as unknown[]).length).toBe(3);
+    expect(page.structuredContent?.items).toHaveLength(3);
   });
 
   it('create_post writes through when writes are allowed, with the token from the environment', async () => {

@@ -277,6 +277,27 @@ describe('requests', () => {
     expect((await call('cookies_form_exploded', { primitive: 'p' })).url).toBe('/cookies');
   });
 
+  it('sends multipart parts: scalars as text, objects as JSON parts, styled fields spread', async () => {
+    const api = await server((_req, res) => json(res, 200, {}));
+    const catalog = await load(example('3.0/json/parameters-style.json'), {
+      baseUrl: api.url,
+      allowWrites: true,
+    });
+    const args = { primitive: 'p', array: ['a', 'b'], object: { name: 'n', description: 'd' } };
+    await catalog.call(catalog.find('form_data_standard')!, args);
+    const standard = api.requests.at(-1)!;
+    expect(standard.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(standard.body).toMatch(/name="primitive"\r\n\r\np\r\n/);
+    expect(standard.body.match(/name="array"\r\n\r\n[ab]\r\n/g)).toHaveLength(2);
+    expect(standard.body).toMatch(
+      /name="object"; filename="object"\r\nContent-Type: application\/json\r\n\r\n\{"name":"n","description":"d"\}/,
+    );
+    await catalog.call(catalog.find('form_data_form_exploded')!, args);
+    const exploded = api.requests.at(-1)!.body;
+    expect(exploded).toMatch(/name="name"\r\n\r\nn\r\n/);
+    expect(exploded).toMatch(/name="description"\r\n\r\nd\r\n/);
+  });
+
   it('sends a form body, and a whole non-object body', async () => {
     const api = await server((_req, res) => json(res, 200, {}));
     const formSpec = spec({

@@ -22,7 +22,7 @@ function openApiOnlyKeywords(schema: unknown, at = '#'): string[] {
       for (const [name, sub] of Object.entries(value as object))
         found.push(...openApiOnlyKeywords(sub, `${at}/${key}/${name}`));
     } else if (Array.isArray(value) && ['allOf', 'anyOf', 'oneOf', 'prefixItems'].includes(key)) {
-      value.forEach((sub, i) => found.push(...openApiOnlyKeywords(sub, `${at}/${key}/${i}`)));
+      for (const [i, sub] of value.entries()) found.push(...openApiOnlyKeywords(sub, `${at}/${key}/${i}`));
     } else if (
       value &&
       typeof value === 'object' &&

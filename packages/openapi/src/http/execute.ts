@@ -4,7 +4,14 @@ import type { OperationInput } from '../schema/arguments.js';
 import { joinUrl } from './base-url.js';
 import { readBounded } from './body.js';
 import { errorResult, type ToolResult } from './result.js';
-import { formFields, serializeCookie, serializeHeader, serializePath, serializeQuery } from './serialize.js';
+import {
+  formFields,
+  multipartForm,
+  serializeCookie,
+  serializeHeader,
+  serializePath,
+  serializeQuery,
+} from './serialize.js';
 import { shapeResponse } from './shape.js';
 
 export interface HttpOptions {
@@ -84,15 +91,12 @@ export function prepareRequest(
     const value = input.bodyMode === 'whole' ? wholeBody : bodyProps;
     const type = op.body.contentType;
     if (type === 'application/x-www-form-urlencoded' && value && typeof value === 'object') {
-      body = new URLSearchParams(formFields(value as Record<string, unknown>));
+      body = new URLSearchParams(formFields(value as Record<string, unknown>, op.body.encoding));
       bodyBytes = Buffer.byteLength(body.toString());
     } else if (type === 'multipart/form-data' && value && typeof value === 'object') {
-      const form = new FormData();
-      for (const [k, v] of formFields(value as Record<string, unknown>)) {
-        form.append(k, v);
-        bodyBytes += Buffer.byteLength(k) + Buffer.byteLength(v) + 64;
-      }
-      body = form;
+      const multipart = multipartForm(value as Record<string, unknown>, op.body.encoding);
+      body = multipart.form;
+      bodyBytes = multipart.bytes;
     } else if (type.includes('json')) {
       body = JSON.stringify(value ?? {});
       bodyBytes = Buffer.byteLength(body);

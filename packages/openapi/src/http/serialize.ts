@@ -103,13 +103,67 @@ export function serializeCookie(p: OperationParameter, value: unknown): string[]
   return [`${p.name}=${e(value)}`];
 }
 
-/** A form body field: arrays repeat the field, objects go as JSON text. */
-export function formFields(body: Record<string, unknown>): [string, string][] {
+/**
+ * Form body fields (urlencoded, or the text parts of multipart) by each property's `encoding`: style form
+ * with explode by default, so arrays repeat the field and objects spread into their own fields.
+ */
+export function formFields(
+  body: Record<string, unknown>,
+  encoding: Record<string, any> = {},
+): [string, string][] {
   const out: [string, string][] = [];
   for (const [k, v] of Object.entries(body)) {
     if (v === undefined) continue;
-    if (Array.isArray(v)) for (const item of v) out.push([k, scalar(item)]);
-    else out.push([k, scalar(v)]);
+    const e = encoding[k] ?? {};
+    const style = typeof e.style === 'string' ? e.style : 'form';
+    const p: OperationParameter = {
+      name: k,
+      in: 'query',
+      required: false,
+      deprecated: false,
+      schema: {},
+      style,
+      explode: typeof e.explode === 'boolean' ? e.explode : style === 'form',
+      allowReserved: true,
+    };
+    for (const pair of serializeQuery(p, v)) {
+      const at = pair.indexOf('=');
+      out.push([decodeURIComponent(pair.slice(0, at)), decodeURIComponent(pair.slice(at + 1))]);
+    }
   }
   return out;
+}
+
+/** Multipart parts: objects (and arrays of objects) as JSON parts unless `encoding` gives a style. */
+export function multipartForm(
+  body: Record<string, unknown>,
+  encoding: Record<string, any> = {},
+): { form: FormData; bytes: number } {
+  const form = new FormData();
+  let bytes = 0;
+  for (const [k, v] of Object.entries(body)) {
+    if (v === undefined) continue;
+    const e = encoding[k] ?? {};
+    const complex =
+      v !== null &&
+      typeof v === 'object' &&
+      (!Array.isArray(v) || v.some((i) => i !== null && typeof i === 'object'));
+    if (typeof e.style !== 'string' && (complex || String(e.contentType ?? '').includes('json'))) {
+      const json = JSON.stringify(v);
+      form.append(k, new Blob([json], { type: 'application/json' }), k);
+      bytes += Buffer.byteLength(json) + 128;
+      continue;
+    }
+    const fields =
+      typeof e.style === 'string'
+        ? formFields({ [k]: v }, encoding)
+        : Array.isArray(v)
+          ? v.map((i) => [k, scalar(i)] as [string, string])
+          : [[k, scalar(v)] as [string, string]];
+    for (const [name, value] of fields) {
+      form.append(name, value);
+      bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 64;
+    }
+  }
+  return { form, bytes };
 }

@@ -114,6 +114,9 @@ function readBody(document: JsonObject, raw: unknown): { body?: OperationBody; u
         contentType: base === '*/*' || base === 'application/*' ? 'application/json' : base,
         schema: media?.schema ?? {},
         ...(typeof body.description === 'string' ? { description: body.description } : {}),
+        ...(media?.encoding && typeof media.encoding === 'object'
+          ? { encoding: media.encoding as Record<string, JsonObject> }
+          : {}),
       },
       unsupported: [],
     };

@@ -35,6 +35,8 @@ export interface OperationBody {
   contentType: string;
   schema: unknown;
   description?: string;
+  /** Per-property `encoding` of a form or multipart body. */
+  encoding?: Record<string, JsonObject>;
 }
 
 /** One operation of the spec, its parameters merged from the path item and resolved. */

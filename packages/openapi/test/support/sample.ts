@@ -1,5 +1,8 @@
 /** The smallest arguments a schema accepts: required properties only, each from enum, default or type. */
-export function sampleArguments(schema: any): Record<string, unknown> {
+export function sampleArguments(
+  schema: any,
+  options: { all?: boolean; branch?: number } = {},
+): Record<string, unknown> {
   const defs = schema.$defs ?? {};
   const value = (s: any, depth: number): unknown => {
     if (!s || typeof s !== 'object' || depth > 8) return 'x';
@@ -11,8 +14,8 @@ export function sampleArguments(schema: any): Record<string, unknown> {
     if (s.default !== undefined) return s.default;
     if (s.enum) return s.enum.find((v: unknown) => v !== null && v !== '') ?? s.enum[0];
     if (s.const !== undefined) return s.const;
-    const first = s.oneOf?.[0] ?? s.anyOf?.[0];
-    if (first) return value(first, depth + 1);
+    const choices = s.oneOf ?? s.anyOf;
+    if (choices?.length) return value(choices[(options.branch ?? 0) % choices.length], depth + 1);
     if (s.allOf) return Object.assign({}, ...s.allOf.map((p: any) => value(p, depth + 1)));
     const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') : s.type;
     switch (type) {
@@ -22,8 +25,11 @@ export function sampleArguments(schema: any): Record<string, unknown> {
         return Math.max(typeof s.minimum === 'number' ? s.minimum : 1, 1);
       case 'boolean':
         return true;
-      case 'array':
-        return [value(s.items, depth + 1)];
+      case 'array': {
+        // Two items where allowed, so a repeated form field still reads as an array.
+        const item = value(s.items, depth + 1);
+        return s.uniqueItems || s.maxItems === 1 ? [item] : [item, item];
+      }
       case 'object':
         return objectValue(s, depth);
       default:
@@ -36,9 +42,11 @@ export function sampleArguments(schema: any): Record<string, unknown> {
         return 'x'.repeat(Math.max(1, s.minLength ?? 1));
     }
   };
+  // With `all`, optional properties are filled too (to depth 2), so every parameter goes on the wire.
   const objectValue = (s: any, depth: number) => {
     const out: Record<string, unknown> = {};
-    for (const name of s.required ?? []) out[name] = value(s.properties?.[name], depth + 1);
+    const names = options.all && depth < 2 ? Object.keys(s.properties ?? {}) : (s.required ?? []);
+    for (const name of names) out[name] = value(s.properties?.[name], depth + 1);
     return out;
   };
   return objectValue(schema, 0) as Record<string, unknown>;

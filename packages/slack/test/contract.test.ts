@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { startSlackStandin, TOKENS } from './standin/server.js';
+import { CHANNELS } from './standin/workspace.js';
 import { slackContract } from './support/conformance.js';
 
 // The oracle itself: the spec's own examples pass after relaxing only its stale parts, and answers
@@ -89,5 +91,31 @@ describe('Slack spec oracle', () => {
   it('rejects a search answer whose paging is not page-based', () => {
     const body = { ok: true, query: 'x', messages: { total: 0, matches: [], next_cursor: 'abc' } };
     expect(slackContract().check('search.messages', body)).not.toEqual([]);
+  });
+
+  it('catches a stand-in answer that drifts from the spec', async () => {
+    const c = slackContract();
+    const standin = await startSlackStandin();
+    try {
+      const res = await fetch(`${standin.apiUrl}conversations.replies`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${TOKENS.bot}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: `channel=${CHANNELS.threads}&ts=1702010000.000100`,
+      });
+      const body = (await res.json()) as { messages: Array<Record<string, unknown>> };
+      expect(c.check('conversations.replies', body)).toEqual([]);
+      const drifted = structuredClone(body);
+      drifted.messages[1]!.user = 'carol';
+      expect(c.check('conversations.replies', drifted).join('\n')).toMatch(/user must match pattern/);
+      const noParent = structuredClone(body);
+      delete noParent.messages[1]!.parent_user_id;
+      delete noParent.messages[0]!.reply_count;
+      expect(c.check('conversations.replies', noParent)).not.toEqual([]);
+    } finally {
+      await standin.close();
+    }
   });
 });

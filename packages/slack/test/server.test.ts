@@ -367,6 +367,36 @@ describe.each(ERAS)('%s era', (era) => {
     for (const r of [scope, notIn]) expect(JSON.stringify(r)).not.toMatch(/xox[bp]-/);
   });
 
+  it('every tool answers Slack’s ok:false as an isError result, never a success', async () => {
+    const revoked = await slackClient(standin, {
+      era,
+      bot: 'xoxb-standin-revoked',
+      user: 'xoxp-standin-revoked',
+      options: { allowWrites: true, postChannels: '*' },
+    });
+    clients.push(revoked);
+    const calls: Array<[string, Record<string, unknown>]> = [
+      ['list_channels', {}],
+      ['get_channel', { channel: CHANNELS.general }],
+      ['get_channel_history', { channel: CHANNELS.general }],
+      ['get_thread', { channel: CHANNELS.threads, thread_ts: '1702000000.000100' }],
+      ['search_messages', { query: 'deploy' }],
+      ['list_users', {}],
+      ['get_user', { user: USERS.alice }],
+      ['post_message', { channel: CHANNELS.general, text: 'x' }],
+      ['add_reaction', { channel: CHANNELS.general, timestamp: '1703000000.000100', name: 'eyes' }],
+    ];
+    expect(calls.map(([name]) => name).sort()).toEqual(await toolNames(revoked));
+    for (const [name, args] of calls) {
+      const r = await call(revoked, name, args);
+      expect({ name, isError: r.isError, text: r.text }).toMatchObject({
+        isError: true,
+        text: expect.stringMatching(/^Slack API error: invalid_auth; The Slack token was rejected/),
+      });
+      expect(r.text).not.toMatch(/xox[bp]-/);
+    }
+  });
+
   it('posting: refused outside --post-channels with no request to Slack; allowed posts land, unfurling off', async () => {
     const writer = await slackClient(standin, {
       era,

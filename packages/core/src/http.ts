@@ -1,6 +1,21 @@
 /** @mcpkit/core/http: serving a runtime over Streamable HTTP (both eras), hardened and authenticated. */
 export type { McpHttpApp } from './transports/http/app.js';
 export {
+  anonymousGuard,
+  type BearerAuthenticator,
+  bearerAuthGuard,
+  bodyLimitGuard,
+  composeGuards,
+  corsGuard,
+  type GuardedRequest,
+  type HttpGuard,
+  hostGuard,
+  jsonContentTypeGuard,
+  methodGuard,
+  originGuard,
+  type Refusal,
+} from './transports/http/guards/index.js';
+export {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_LIMITS,
   DEFAULT_HTTP_PATH,

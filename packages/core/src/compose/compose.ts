@@ -6,6 +6,7 @@ import {
   type ModuleContents,
   type ServerModule,
   type WatchResource,
+  withLiveContents,
 } from '../define/server.js';
 
 export interface ComposeSpec {
@@ -106,32 +107,24 @@ export function compose(spec: ComposeSpec, mounts: Record<string, ServerModule>)
       if (kinds.length) for (const listener of [...listeners]) listener(kinds);
     }),
   );
-  return Object.freeze({
-    ...base,
-    get tools() {
-      return current.tools;
+  const module = withLiveContents(
+    {
+      ...base,
+      onListChanged(listener: (kinds: readonly ListKind[]) => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      async start() {
+        await Promise.all(dynamic.map(([, m]) => m.start?.()));
+      },
+      close: async () => {
+        for (const stop of stops) stop();
+        await base.close();
+      },
     },
-    get prompts() {
-      return current.prompts;
-    },
-    get resources() {
-      return current.resources;
-    },
-    get resourceTemplates() {
-      return current.resourceTemplates;
-    },
-    onListChanged(listener: (kinds: readonly ListKind[]) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async start() {
-      await Promise.all(dynamic.map(([, m]) => m.start?.()));
-    },
-    close: async () => {
-      for (const stop of stops) stop();
-      await base.close();
-    },
-  } satisfies ServerModule);
+    () => current,
+  );
+  return Object.freeze(module);
 }
 
 function joinInstructions(entries: [string, ServerModule][]): string | undefined {

@@ -145,35 +145,41 @@ function dynamicModule(
     return loading;
   };
 
-  const module: ServerModule = {
-    ...base,
-    get tools() {
-      return current.tools;
+  const module = withLiveContents(
+    {
+      ...base,
+      onListChanged(listener: (kinds: readonly ListKind[]) => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      async start() {
+        stopSource ??= source.subscribe?.(() => void refresh()) ?? (() => {});
+        await refresh();
+      },
+      close: async () => {
+        stopSource?.();
+        listeners.clear();
+        await base.close?.();
+      },
     },
-    get resources() {
-      return current.resources;
-    },
-    get resourceTemplates() {
-      return current.resourceTemplates;
-    },
-    get prompts() {
-      return current.prompts;
-    },
-    onListChanged(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async start() {
-      stopSource ??= source.subscribe?.(() => void refresh()) ?? (() => {});
-      await refresh();
-    },
-    close: async () => {
-      stopSource?.();
-      listeners.clear();
-      await base.close?.();
-    },
-  };
+    () => current,
+  );
   return Object.freeze(module);
+}
+
+/**
+ * `base` with the four lists read through `contents()` on every access: how a dynamic module
+ * (and anything wrapping one: compose, policy) shows what it serves now.
+ */
+export function withLiveContents<T extends object>(
+  base: T,
+  contents: () => ModuleContents,
+): T & ModuleContents {
+  const view = { ...base } as T & ModuleContents;
+  for (const key of ['tools', 'resources', 'resourceTemplates', 'prompts'] as const) {
+    Object.defineProperty(view, key, { enumerable: true, get: () => contents()[key] });
+  }
+  return view;
 }
 
 /** Which lists differ between two contents (by identity of their items). */

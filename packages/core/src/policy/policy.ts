@@ -1,6 +1,6 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import picomatch from 'picomatch';
-import type { ServerModule } from '../define/server.js';
+import { type ServerModule, withLiveContents } from '../define/server.js';
 import { isReadOnlyTool, type ToolDefinition } from '../define/tool.js';
 
 export interface PolicyOptions {
@@ -35,25 +35,21 @@ export function applyPolicy(module: ServerModule, policy: PolicyOptions = {}): S
   // A dynamic module: filter what it serves now, once per change of its list.
   let source: readonly ToolDefinition[] | undefined;
   let kept: readonly ToolDefinition[] = [];
-  return Object.freeze({
-    ...module,
-    get tools() {
-      if (module.tools !== source) {
-        source = module.tools;
-        kept = source.filter(keep);
-      }
-      return kept;
-    },
-    get resources() {
-      return module.resources;
-    },
-    get resourceTemplates() {
-      return module.resourceTemplates;
-    },
-    get prompts() {
-      return module.prompts;
-    },
-  });
+  const filtered = () => {
+    if (module.tools !== source) {
+      source = module.tools;
+      kept = source.filter(keep);
+    }
+    return kept;
+  };
+  return Object.freeze(
+    withLiveContents(module, () => ({
+      tools: filtered(),
+      resources: module.resources,
+      resourceTemplates: module.resourceTemplates,
+      prompts: module.prompts,
+    })),
+  );
 }
 
 /**

@@ -20,6 +20,7 @@ import type { PromptDefinition } from '../define/prompt.js';
 import type { ResourceDefinition, ResourcePage, ResourceTemplateDefinition } from '../define/resource.js';
 import type { ListKind, ServerModule } from '../define/server.js';
 import type { ToolDefinition } from '../define/tool.js';
+import { decodeCursor, encodeCursor } from '../kit/cursor.js';
 import { silentLogger } from '../logging/logger.js';
 import { audit } from '../middleware/audit.js';
 import { type CacheOptions, cache } from '../middleware/cache.js';
@@ -299,6 +300,9 @@ function syncMap<T extends object>(
   for (const item of wanted) if (!registered.has(item)) registered.set(item, register(item));
 }
 
+/** The request a resources/list cursor belongs to. */
+const RESOURCE_LIST = 'resources/list';
+
 /**
  * resources/list across the static resources and every listable template, with a cursor:
  * the SDK's own list is unpaginated, and a template over a large tree must not answer with
@@ -324,7 +328,7 @@ function installPagedResourceList(
     const cursor = request.params?.cursor;
     if (cursor !== undefined) {
       try {
-        const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+        const decoded = decodeCursor<{ s?: unknown; c?: unknown }>(cursor, RESOURCE_LIST);
         source = Number(decoded.s);
         inner = typeof decoded.c === 'string' ? decoded.c : undefined;
         if (!Number.isInteger(source) || source < 1 || source > listable.length) throw new Error('range');
@@ -343,7 +347,7 @@ function installPagedResourceList(
         resources.push({ ...(template.mimeType ? { mimeType: template.mimeType } : {}), ...resource });
       }
       if (page.nextCursor !== undefined) {
-        const next = Buffer.from(JSON.stringify({ s: index, c: page.nextCursor })).toString('base64url');
+        const next = encodeCursor({ s: index, c: page.nextCursor }, RESOURCE_LIST);
         return { resources, nextCursor: next };
       }
     }

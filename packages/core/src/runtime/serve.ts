@@ -1,6 +1,6 @@
 import type { JSONRPCMessage, McpServer, Server, Transport } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
-import { observeTransport } from '../transports/observe.js';
+import { observeTransport } from './observe.js';
 import type { Runtime } from './runtime.js';
 import { ResourceWatches } from './watches.js';
 

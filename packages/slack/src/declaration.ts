@@ -1,5 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { declareServer } from '@mcpkit/core';
 import { slackOptionsSchema } from './options.js';
+
+/** A token from `NAME`, or from the file `NAME_FILE` names (Docker and Kubernetes secrets). */
+function token(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const direct = env[name]?.trim();
+  if (direct) return direct;
+  const file = env[`${name}_FILE`]?.trim();
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new Error(`${name}_FILE could not be read (${code})`);
+  }
+}
 
 /** How `mcpkit serve slack` and config files name and configure this server. */
 export const servers = [
@@ -18,8 +33,8 @@ export const servers = [
         ...rest,
         writes,
         ...(marketplaceApp !== undefined ? { marketplaceApp } : {}),
-        botToken: env.SLACK_BOT_TOKEN,
-        userToken: env.SLACK_USER_TOKEN,
+        botToken: token(env, 'SLACK_BOT_TOKEN'),
+        userToken: token(env, 'SLACK_USER_TOKEN'),
         logger,
       });
     },

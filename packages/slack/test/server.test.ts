@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkToolSnapshots, ERAS, type TestClient } from '@mcpkit/core/testing';
@@ -72,6 +74,40 @@ describe('tools follow the configuration', () => {
     expect(r.isError).toBe(true);
     expect(r.text).toMatch(/Slack API error: unreachable/);
   }, 20_000);
+
+  it('reads a token from SLACK_BOT_TOKEN_FILE', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpkit-slack-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'bot'), `${TOKENS.bot}\n`);
+      const client = await slackClient(standin, {
+        bot: null,
+        user: null,
+        env: { SLACK_BOT_TOKEN_FILE: path.join(dir, 'bot') },
+      });
+      clients.push(client);
+      expect((await call(client, 'get_channel', { channel: CHANNELS.general })).isError).toBe(false);
+      expect(standin.log.at(-1)!.token).toBe('bot');
+      await expect(
+        slackClient(standin, {
+          bot: null,
+          user: null,
+          env: { SLACK_BOT_TOKEN_FILE: path.join(dir, 'missing') },
+        }),
+      ).rejects.toThrow(/^SLACK_BOT_TOKEN_FILE could not be read \(ENOENT\)$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists public channels and says why private ones are missing without groups:read', async () => {
+    const client = await slackClient(standin, { bot: TOKENS.narrowBot, user: null });
+    clients.push(client);
+    const r = await call(client, 'list_channels', {});
+    expect(r.isError).toBe(false);
+    expect(r.structured.private_unavailable).toBe(true);
+    expect(r.structured.channels.some((c: any) => c.private)).toBe(false);
+    expect(r.text).toMatch(/private channels are not listed: the token lacks groups:read/);
+  });
 
   it('refuses bad options and a missing token clearly', async () => {
     await expect(slackClient(standin, { options: { postChannels: 'general' } })).rejects.toThrow(

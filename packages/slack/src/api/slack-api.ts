@@ -34,6 +34,8 @@ export interface ChannelDirectory {
   channels: ChannelSummary[];
   /** False when the workspace has more channels than the directory reads. */
   complete: boolean;
+  /** False when the token could not list private channels (no groups:read). */
+  privateIncluded: boolean;
 }
 
 export interface SlackFile {
@@ -249,7 +251,7 @@ export class SlackApi {
           cursor = page.nextCursor;
           if (!cursor) break;
         }
-        return { channels, complete: !cursor };
+        return { channels, complete: !cursor, privateIncluded: types.includes('private_channel') };
       };
       try {
         return await load(['public_channel', 'private_channel']);

@@ -83,9 +83,15 @@ export function channelTools(sx: SlackToolContext) {
       const more = start >= 0 && start + input.limit < matching.length;
       const next = more && last ? encodeCursor({ name: last.name, id: last.id }, key) : undefined;
       const rows = page.map(channelRow);
+      const caveats = [
+        ...(directory.complete ? [] : ['the workspace has more channels than the directory reads']),
+        ...(directory.privateIncluded
+          ? []
+          : ['private channels are not listed: the token lacks groups:read']),
+      ];
       const lines = [
         `${matching.length} channel${matching.length === 1 ? '' : 's'} match; showing ${rows.length}` +
-          (directory.complete ? '' : ' (the workspace has more channels than the directory reads)'),
+          (caveats.length ? ` (${caveats.join('; ')})` : ''),
         ...rows.map(channelLine),
         ...moreLine(ctx, 'list_channels', next),
       ];
@@ -95,6 +101,7 @@ export function channelTools(sx: SlackToolContext) {
           total: matching.length,
           ...(next ? { next_cursor: next } : {}),
           ...(directory.complete ? {} : { directory_incomplete: true }),
+          ...(directory.privateIncluded ? {} : { private_unavailable: true }),
         },
         lines.join('\n'),
       );

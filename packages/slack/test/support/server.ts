@@ -9,6 +9,8 @@ export interface Setup {
   user?: string | null;
   /** The server's options as a config file or flags would give them. */
   options?: Record<string, unknown>;
+  /** More environment variables. */
+  env?: Record<string, string>;
   era?: Era;
 }
 
@@ -17,7 +19,7 @@ export function slackModule(
   standin: SlackStandin | { apiUrl: string },
   setup: Setup = {},
 ): Promise<ServerModule> {
-  const env: NodeJS.ProcessEnv = { SLACK_API_URL: standin.apiUrl };
+  const env: NodeJS.ProcessEnv = { SLACK_API_URL: standin.apiUrl, ...setup.env };
   const bot = setup.bot === undefined ? TOKENS.bot : setup.bot;
   const user = setup.user === undefined ? TOKENS.user : setup.user;
   if (bot) env.SLACK_BOT_TOKEN = bot;

@@ -8,19 +8,35 @@ export const githubOptions = z
       .url()
       .optional()
       .describe('GitHub API root (GHES: https://HOST/api/v3; GHE.com: https://api.SUBDOMAIN.ghe.com)'),
-    toolsets: option.list().optional().describe('Toolsets to serve: context,repos,issues,pull_requests,search (default all)'),
-    tools: option.list().optional().describe('Individual tools to serve (github-mcp-server names and aliases accepted)'),
+    toolsets: option
+      .list()
+      .optional()
+      .describe('Toolsets to serve: context,repos,issues,pull_requests,search (default all)'),
+    tools: option
+      .list()
+      .optional()
+      .describe('Individual tools to serve (github-mcp-server names and aliases accepted)'),
     excludeTools: option.list().optional().describe('Tools never to serve'),
-    allowMerge: option.flag().default(false).describe('Also serve merge_pull_request (needs --allow-writes too)'),
-    lockdown: option.flag().default(false).describe('Withhold text by authors without push access in public repositories'),
-    maxFileBytes: option.size().default(10 * 1024 * 1024).describe('Largest file read for line windows'),
+    allowMerge: option
+      .flag()
+      .default(false)
+      .describe('Also serve merge_pull_request (needs --allow-writes too)'),
+    lockdown: option
+      .flag()
+      .default(false)
+      .describe('Withhold text by authors without push access in public repositories'),
+    maxFileBytes: option
+      .size()
+      .default(10 * 1024 * 1024)
+      .describe('Largest file read for line windows'),
   })
   .strict();
 
 export const servers = [
   declareServer({
     name: 'github',
-    description: 'GitHub: repositories, files, issues, pull requests, branches and commits (read-only unless --allow-writes)',
+    description:
+      'GitHub: repositories, files, issues, pull requests, branches and commits (read-only unless --allow-writes)',
     options: githubOptions,
     env: { apiUrl: 'GITHUB_API_URL' },
     writes: 'off',

@@ -1,4 +1,11 @@
-import { clip, definePrompt, formatBytes, type PromptDefinition, textWindow, userMessage } from '@mcpkit/core';
+import {
+  clip,
+  definePrompt,
+  formatBytes,
+  type PromptDefinition,
+  textWindow,
+  userMessage,
+} from '@mcpkit/core';
 import * as z from 'zod';
 import { withheldNote } from './api/lockdown.js';
 import type { GhContext } from './tools/shared.js';
@@ -15,7 +22,8 @@ export function reviewPrompt(gh: GhContext): PromptDefinition {
   return definePrompt({
     name: 'review_pull_request',
     title: 'Review a pull request',
-    description: 'Review a GitHub pull request: its description, checks, changed files and diff are embedded (bounded).',
+    description:
+      'Review a GitHub pull request: its description, checks, changed files and diff are embedded (bounded).',
     args: z.object({
       owner: z.string().describe('Repository owner'),
       repo: z.string().describe('Repository name'),

@@ -1,4 +1,11 @@
-import { defineResourceTemplate, formatBytes, type ResourceTemplateDefinition, textContents, ToolError, truncateUtf8 } from '@mcpkit/core';
+import {
+  defineResourceTemplate,
+  formatBytes,
+  type ResourceTemplateDefinition,
+  ToolError,
+  textContents,
+  truncateUtf8,
+} from '@mcpkit/core';
 import { isText } from './tools/repos.js';
 import type { GhContext } from './tools/shared.js';
 
@@ -33,7 +40,10 @@ export function contentsResource(gh: GhContext): ResourceTemplateDefinition {
       }
       if (contents.overLimit || !contents.content || !isText(contents.content)) {
         const what = contents.overLimit ? 'too large to read' : 'binary';
-        return textContents(uri, `${contents.path}: ${what}, ${formatBytes(contents.size)}, sha ${contents.sha}`);
+        return textContents(
+          uri,
+          `${contents.path}: ${what}, ${formatBytes(contents.size)}, sha ${contents.sha}`,
+        );
       }
       const text = contents.content.toString('utf8');
       const cut = truncateUtf8(text, MAX_RESOURCE_BYTES);

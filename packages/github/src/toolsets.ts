@@ -79,14 +79,18 @@ function expandTool(name: string): readonly string[] {
   if (alias) return alias;
   const known = [...ALL_TOOLS, ...Object.keys(TOOL_ALIASES)];
   const near = known.find((k) => k.includes(n) || n.includes(k));
-  throw new TypeError(`Unknown GitHub tool "${n}"${near ? ` (did you mean ${near}?)` : ''}; known tools: ${[...ALL_TOOLS].join(', ')}`);
+  throw new TypeError(
+    `Unknown GitHub tool "${n}"${near ? ` (did you mean ${near}?)` : ''}; known tools: ${[...ALL_TOOLS].join(', ')}`,
+  );
 }
 
 function expandToolset(name: string): readonly string[] {
   const n = name.trim();
   const set = TOOLSETS[n] ?? TOOLSET_ALIASES[n];
   if (!set) {
-    throw new TypeError(`Unknown GitHub toolset "${n}"; known toolsets: ${[...Object.keys(TOOLSETS), 'all'].join(', ')}`);
+    throw new TypeError(
+      `Unknown GitHub toolset "${n}"; known toolsets: ${[...Object.keys(TOOLSETS), 'all'].join(', ')}`,
+    );
   }
   return set;
 }
@@ -113,7 +117,10 @@ export function scopesFor(tool: ToolDefinition): readonly string[] | undefined {
 }
 
 /** Tools a classic token with `scopes` can use; everything when the scopes are unknown. */
-export function visibleWithScopes(tools: readonly ToolDefinition[], scopes: readonly string[] | null | undefined): ToolDefinition[] {
+export function visibleWithScopes(
+  tools: readonly ToolDefinition[],
+  scopes: readonly string[] | null | undefined,
+): ToolDefinition[] {
   if (!scopes) return [...tools];
   const granted = new Set(scopes);
   return tools.filter((t) => {

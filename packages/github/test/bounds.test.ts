@@ -45,10 +45,20 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
   });
 
   it('narrows a diff to one file and refuses a file that is not in it', async () => {
-    const one = await call(w.client, 'get_pull_request_diff', { owner: o, repo: r, pull_number: SEED.bigPull, file: 'widgets/w03.ts' });
+    const one = await call(w.client, 'get_pull_request_diff', {
+      owner: o,
+      repo: r,
+      pull_number: SEED.bigPull,
+      file: 'widgets/w03.ts',
+    });
     expect(textOf(one)).toMatch(/^diff --git a\/widgets\/w03.ts b\/widgets\/w03.ts/);
     expect(textOf(one)).not.toContain('w04.ts');
-    const none = await call(w.client, 'get_pull_request_diff', { owner: o, repo: r, pull_number: SEED.bigPull, file: 'nope.ts' });
+    const none = await call(w.client, 'get_pull_request_diff', {
+      owner: o,
+      repo: r,
+      pull_number: SEED.bigPull,
+      file: 'nope.ts',
+    });
     expect(none.isError).toBe(true);
     expect(textOf(none)).toContain('get_pull_request_files');
   });
@@ -58,7 +68,13 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
     let start: number | undefined = 1;
     let windows = 0;
     while (start !== undefined) {
-      const res = await call(w.client, 'get_file_contents', { owner: o, repo: r, path: SEED.linesFile, start_line: start, max_lines: 1000 });
+      const res = await call(w.client, 'get_file_contents', {
+        owner: o,
+        repo: r,
+        path: SEED.linesFile,
+        start_line: start,
+        max_lines: 1000,
+      });
       const s = res.structuredContent;
       expect(s.totalLines).toBe(SEED.linesFileLines);
       expect(s.startLine).toBe(start);
@@ -76,15 +92,33 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
 
   it('reads a file over 1 MB through the raw media type; binary files as size and sha only', async () => {
     const n = SEED.largeTextLines;
-    const large = await call(w.client, 'get_file_contents', { owner: o, repo: r, path: SEED.largeText, start_line: n - 1 });
-    expect(large.structuredContent).toMatchObject({ totalLines: n, startLine: n - 1, endLine: n, size: expect.any(Number) });
+    const large = await call(w.client, 'get_file_contents', {
+      owner: o,
+      repo: r,
+      path: SEED.largeText,
+      start_line: n - 1,
+    });
+    expect(large.structuredContent).toMatchObject({
+      totalLines: n,
+      startLine: n - 1,
+      endLine: n,
+      size: expect.any(Number),
+    });
     expect(large.structuredContent.size).toBeGreaterThan(1024 * 1024);
-    const rawCalls = w.standin.exchanges.filter((e) => e.url.includes('large.txt') && /raw/.test(String(e.headers.accept)));
+    const rawCalls = w.standin.exchanges.filter(
+      (e) => e.url.includes('large.txt') && /raw/.test(String(e.headers.accept)),
+    );
     expect(rawCalls.length).toBeGreaterThan(0);
     for (const path of [SEED.largeBinary, SEED.smallBinary]) {
       const bin = await call(w.client, 'get_file_contents', { owner: o, repo: r, path });
       const blob = w.standin.world.resolve(w.standin.world.repo(o, r)!, 'main')!.tree.get(path)!;
-      expect(bin.structuredContent).toEqual({ type: 'file', path, sha: blob.sha, size: blob.content.length, binary: true });
+      expect(bin.structuredContent).toEqual({
+        type: 'file',
+        path,
+        sha: blob.sha,
+        size: blob.content.length,
+        binary: true,
+      });
       expect(resultChars(bin)).toBeLessThan(500);
     }
   });
@@ -94,7 +128,13 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const res = await call(w.client, 'list_issues', { owner: o, repo: r, state: 'all', limit: 20, ...(cursor ? { cursor } : {}) });
+      const res = await call(w.client, 'list_issues', {
+        owner: o,
+        repo: r,
+        state: 'all',
+        limit: 20,
+        ...(cursor ? { cursor } : {}),
+      });
       expect(res.isError).toBeFalsy();
       expect(res.structuredContent.items.length).toBeLessThanOrEqual(20);
       expect(resultChars(res)).toBeLessThanOrEqual(25_000);
@@ -102,7 +142,9 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
       cursor = res.structuredContent.nextCursor;
       pages++;
     } while (cursor && pages < 50);
-    const issues = [...w.standin.world.repo(o, r)!.issues.values()].filter((i) => !i.pull).map((i) => i.number);
+    const issues = [...w.standin.world.repo(o, r)!.issues.values()]
+      .filter((i) => !i.pull)
+      .map((i) => i.number);
     expect(issues.length).toBeGreaterThanOrEqual(SEED.issues);
     expect([...seen].sort((a, b) => a - b)).toEqual(issues.sort((a, b) => a - b));
     expect(new Set(seen).size).toBe(seen.length);
@@ -125,7 +167,12 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
 
   it('refuses a cursor from another query', async () => {
     const page = await call(w.client, 'list_issues', { owner: o, repo: r, limit: 5 });
-    const res = await call(w.client, 'list_issues', { owner: o, repo: r, limit: 6, cursor: page.structuredContent.nextCursor });
+    const res = await call(w.client, 'list_issues', {
+      owner: o,
+      repo: r,
+      limit: 6,
+      cursor: page.structuredContent.nextCursor,
+    });
     expect(res.isError).toBe(true);
     expect(textOf(res)).toMatch(/Invalid cursor/);
   });

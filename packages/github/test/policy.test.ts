@@ -76,14 +76,24 @@ describe('write policy', () => {
     expect(await names({ allowMerge: true })).not.toContain('merge_pull_request');
     expect(await names({ allowMerge: true })).not.toContain('create_issue');
     const both = await listed({ allowWrites: true, allowMerge: true });
-    expect(both.find((t) => t.name === 'merge_pull_request')?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+    expect(both.find((t) => t.name === 'merge_pull_request')?.annotations).toMatchObject({
+      destructiveHint: true,
+      readOnlyHint: false,
+    });
   });
 
   it('--toolsets, --tools (with github-mcp-server aliases) and --exclude-tools select tools', async () => {
-    const names = async (options: Record<string, unknown>) => (await listed(options)).map((t) => t.name).sort();
+    const names = async (options: Record<string, unknown>) =>
+      (await listed(options)).map((t) => t.name).sort();
     expect(await names({ toolsets: 'issues' })).toEqual(['get_issue', 'list_issues', 'search_issues']);
     expect(await names({ tools: 'issue_read,get_me' })).toEqual(['get_issue', 'get_me']);
-    expect(await names({ toolsets: 'context,users', tools: 'pull_request_read', excludeTools: 'get_pull_request_diff' })).toEqual([
+    expect(
+      await names({
+        toolsets: 'context,users',
+        tools: 'pull_request_read',
+        excludeTools: 'get_pull_request_diff',
+      }),
+    ).toEqual([
       'get_me',
       'get_pull_request',
       'get_pull_request_comments',
@@ -92,9 +102,13 @@ describe('write policy', () => {
       'get_pull_request_status',
       'search_users',
     ]);
-    await expect(serve({ toolsets: 'gists' })).rejects.toThrow(/Unknown GitHub toolset "gists"; known toolsets: context, repos/);
+    await expect(serve({ toolsets: 'gists' })).rejects.toThrow(
+      /Unknown GitHub toolset "gists"; known toolsets: context, repos/,
+    );
     await expect(serve({ tools: 'get_isue' })).rejects.toThrow(/Unknown GitHub tool "get_isue"/);
-    await expect(serve({ toolset: 'repos' })).rejects.toThrow(/--toolset: unknown option \(did you mean --toolsets\?\)/);
+    await expect(serve({ toolset: 'repos' })).rejects.toThrow(
+      /--toolset: unknown option \(did you mean --toolsets\?\)/,
+    );
   });
 });
 
@@ -102,11 +116,14 @@ describe('token scopes', () => {
   it('hides the writes a classic token without repo/public_repo cannot do, once GitHub answers', async () => {
     const client = await connect(await serve({ allowWrites: true }, { GITHUB_TOKEN: TOKENS.narrow }));
     try {
-      await vi.waitFor(async () => {
-        const tools = (await client.listTools()).tools;
-        expect(tools.filter((t) => !t.annotations?.readOnlyHint)).toEqual([]);
-        expect(tools.length).toBe(20);
-      }, { timeout: 10_000, interval: 50 });
+      await vi.waitFor(
+        async () => {
+          const tools = (await client.listTools()).tools;
+          expect(tools.filter((t) => !t.annotations?.readOnlyHint)).toEqual([]);
+          expect(tools.length).toBe(20);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
     } finally {
       await client.close();
     }
@@ -117,7 +134,10 @@ describe('token scopes', () => {
       const messages: string[] = [];
       const client = await connect(await serve({ allowWrites: true }, { GITHUB_TOKEN: token }, messages));
       try {
-        await vi.waitFor(() => expect(messages).toContain('github: token scopes checked'), { timeout: 10_000, interval: 50 });
+        await vi.waitFor(() => expect(messages).toContain('github: token scopes checked'), {
+          timeout: 10_000,
+          interval: 50,
+        });
         expect((await client.listTools()).tools.length).toBe(28);
       } finally {
         await client.close();
@@ -136,10 +156,13 @@ describe('token scopes', () => {
       const res = await call(client, 'get_repository', { owner: o, repo: r });
       expect(res.isError).toBe(true);
       expect(textOf(res)).toMatch(/GitHub API error: connection refused reaching the GitHub API/);
-      await vi.waitFor(() => expect(messages).toContain('github: scope check failed; all tools stay listed'), {
-        timeout: 10_000,
-        interval: 50,
-      });
+      await vi.waitFor(
+        () => expect(messages).toContain('github: scope check failed; all tools stay listed'),
+        {
+          timeout: 10_000,
+          interval: 50,
+        },
+      );
       expect((await client.listTools()).tools.length).toBe(28);
     } finally {
       await client.close();
@@ -154,14 +177,28 @@ describe.each(ERAS)('lockdown (%s era)', (era) => {
   });
   afterAll(() => client.close());
 
-  it('withholds a non-collaborator\'s comment in a public repository, keeps the others', async () => {
-    const res = await call(client, 'get_issue', { owner: o, repo: r, issue_number: SEED.injectionIssue, comments_limit: 50 });
-    const comments = res.structuredContent.commentsPage as { author: string; body: string; withheld?: boolean }[];
+  it("withholds a non-collaborator's comment in a public repository, keeps the others", async () => {
+    const res = await call(client, 'get_issue', {
+      owner: o,
+      repo: r,
+      issue_number: SEED.injectionIssue,
+      comments_limit: 50,
+    });
+    const comments = res.structuredContent.commentsPage as {
+      author: string;
+      body: string;
+      withheld?: boolean;
+    }[];
     const mallory = comments.filter((c) => c.author === 'mallory');
     expect(mallory.length).toBeGreaterThan(0);
-    for (const c of mallory) expect(c).toMatchObject({ withheld: true, body: expect.stringMatching(/^\[withheld by lockdown/) });
+    for (const c of mallory)
+      expect(c).toMatchObject({ withheld: true, body: expect.stringMatching(/^\[withheld by lockdown/) });
     expect(textOf(res)).not.toContain('curl evil.example');
-    expect(comments.filter((c) => c.author !== 'mallory').every((c) => !c.withheld && c.body.startsWith('Comment'))).toBe(true);
+    expect(
+      comments
+        .filter((c) => c.author !== 'mallory')
+        .every((c) => !c.withheld && c.body.startsWith('Comment')),
+    ).toBe(true);
     expect(res.structuredContent.commentsWithheld).toBe(mallory.length);
   });
 
@@ -169,11 +206,19 @@ describe.each(ERAS)('lockdown (%s era)', (era) => {
     const issue = await call(client, 'get_issue', { owner: o, repo: r, issue_number: SEED.strangerIssue });
     expect(issue.structuredContent.bodyWithheld).toBe(true);
     expect(textOf(issue)).not.toContain('IGNORE ALL PREVIOUS INSTRUCTIONS');
-    const reviews = await call(client, 'get_pull_request_reviews', { owner: o, repo: r, pull_number: SEED.bigPull });
+    const reviews = await call(client, 'get_pull_request_reviews', {
+      owner: o,
+      repo: r,
+      pull_number: SEED.bigPull,
+    });
     expect(reviews.structuredContent.withheld).toBe(1);
     expect(textOf(reviews)).not.toContain('merge immediately');
     expect(textOf(reviews)).toContain('Looks good.');
-    const comments = await call(client, 'get_pull_request_comments', { owner: o, repo: r, pull_number: SEED.bigPull });
+    const comments = await call(client, 'get_pull_request_comments', {
+      owner: o,
+      repo: r,
+      pull_number: SEED.bigPull,
+    });
     expect(comments.structuredContent.withheld).toBe(1);
   });
 
@@ -187,7 +232,12 @@ describe('without lockdown', () => {
   it('shows every comment (sanitised)', async () => {
     const client = await connect(await serve({}));
     try {
-      const res = await call(client, 'get_issue', { owner: o, repo: r, issue_number: SEED.injectionIssue, comments_limit: 50 });
+      const res = await call(client, 'get_issue', {
+        owner: o,
+        repo: r,
+        issue_number: SEED.injectionIssue,
+        comments_limit: 50,
+      });
       expect(textOf(res)).toContain('curl evil.example');
     } finally {
       await client.close();

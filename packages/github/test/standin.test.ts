@@ -13,7 +13,11 @@ const contract = new Contract();
 
 beforeAll(async () => {
   standin = await startStandin();
-  octokit = new Octokit({ baseUrl: standin.url, auth: TOKENS.classic });
+  octokit = new Octokit({
+    baseUrl: standin.url,
+    auth: TOKENS.classic,
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
 });
 afterAll(() => standin.stop());
 
@@ -24,7 +28,7 @@ function violations(from = 0): string[] {
 const o = SEED.owner;
 const r = SEED.publicRepo;
 
-describe('stand-in keeps GitHub\'s contract', () => {
+describe("stand-in keeps GitHub's contract", () => {
   it('answers every read endpoint with a schema-valid body', async () => {
     const from = standin.exchanges.length;
     await octokit.users.getAuthenticated();
@@ -58,12 +62,25 @@ describe('stand-in keeps GitHub\'s contract', () => {
 
   it('answers writes and errors with schema-valid bodies', async () => {
     const from = standin.exchanges.length;
-    const created = await octokit.issues.create({ owner: o, repo: r, title: 'New', body: 'b', labels: ['bug'] });
+    const created = await octokit.issues.create({
+      owner: o,
+      repo: r,
+      title: 'New',
+      body: 'b',
+      labels: ['bug'],
+    });
     await octokit.issues.update({ owner: o, repo: r, issue_number: created.data.number, state: 'closed' });
     await octokit.issues.createComment({ owner: o, repo: r, issue_number: created.data.number, body: 'c' });
     const main = await octokit.repos.getBranch({ owner: o, repo: r, branch: 'main' });
     await octokit.git.createRef({ owner: o, repo: r, ref: 'refs/heads/topic', sha: main.data.commit.sha });
-    await octokit.repos.createOrUpdateFileContents({ owner: o, repo: r, path: 'new.txt', message: 'm', content: Buffer.from('x').toString('base64'), branch: 'topic' });
+    await octokit.repos.createOrUpdateFileContents({
+      owner: o,
+      repo: r,
+      path: 'new.txt',
+      message: 'm',
+      content: Buffer.from('x').toString('base64'),
+      branch: 'topic',
+    });
     const pr = await octokit.pulls.create({ owner: o, repo: r, title: 'T', head: 'topic', base: 'main' });
     await octokit.pulls.update({ owner: o, repo: r, pull_number: pr.data.number, title: 'T2' });
     await octokit.pulls.createReview({ owner: o, repo: r, pull_number: pr.data.number, event: 'APPROVE' });
@@ -87,7 +104,9 @@ describe('stand-in keeps GitHub\'s contract', () => {
   it('fails validation when a response drifts from the contract', async () => {
     const from = standin.exchanges.length;
     standin.tamper = (_m, path, body) =>
-      path.includes('/issues') && Array.isArray(body) ? body.map((i) => ({ ...i, comments_url: 'x', number: '1' })) : body;
+      path.includes('/issues') && Array.isArray(body)
+        ? body.map((i) => ({ ...i, comments_url: 'x', number: '1' }))
+        : body;
     try {
       await octokit.issues.listForRepo({ owner: o, repo: r, per_page: 2 });
     } finally {

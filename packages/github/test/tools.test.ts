@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { checkToolSnapshots, ERAS } from '@mcpkit/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from './standin/seed.js';
-import { call, type CallResult, openWorld, resultChars, textOf, violations, type World } from './support/harness.js';
+import {
+  type CallResult,
+  call,
+  openWorld,
+  resultChars,
+  textOf,
+  violations,
+  type World,
+} from './support/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const o = SEED.owner;
@@ -40,21 +48,33 @@ describe.each(ERAS)('every tool (%s era)', (era) => {
     const repos = await ok('search_repositories', { query: 'lib org:acme', limit: 5 });
     expect(repos.structuredContent.items).toHaveLength(5);
     const repo = await ok('get_repository', { owner: o, repo: r });
-    expect(repo.structuredContent).toMatchObject({ fullName: 'octo/hello', defaultBranch: 'main', visibility: 'public' });
+    expect(repo.structuredContent).toMatchObject({
+      fullName: 'octo/hello',
+      defaultBranch: 'main',
+      visibility: 'public',
+    });
     expect(JSON.stringify(repo.structuredContent)).not.toMatch(/\{\/|_url"/);
     const readme = await ok('get_file_contents', { owner: o, repo: r, path: 'README.md' });
     expect(textOf(readme)).toContain('# hello');
     const root = await ok('get_file_contents', { owner: o, repo: r, path: '' });
     expect(root.structuredContent.entries.map((e: { path: string }) => e.path)).toContain('src');
     const tree = await ok('get_repository_tree', { owner: o, repo: r, path_prefix: 'src/' });
-    expect(tree.structuredContent.entries.map((e: { path: string }) => e.path)).toEqual(['src/index.ts', 'src/util.ts']);
+    expect(tree.structuredContent.entries.map((e: { path: string }) => e.path)).toEqual([
+      'src/index.ts',
+      'src/util.ts',
+    ]);
     const branches = await ok('list_branches', { owner: o, repo: r });
-    expect(branches.structuredContent.items.map((b: { name: string }) => b.name)).toContain('feature/widgets');
+    expect(branches.structuredContent.items.map((b: { name: string }) => b.name)).toContain(
+      'feature/widgets',
+    );
     const commits = await ok('list_commits', { owner: o, repo: r, limit: 5 });
     expect(commits.structuredContent.items).toHaveLength(5);
     const sha = commits.structuredContent.items[0].sha;
     const commit = await ok('get_commit', { owner: o, repo: r, sha, include_patch: true });
-    expect(commit.structuredContent.files[0]).toMatchObject({ filename: 'CHANGELOG.md', patch: expect.stringContaining('+- change 40') });
+    expect(commit.structuredContent.files[0]).toMatchObject({
+      filename: 'CHANGELOG.md',
+      patch: expect.stringContaining('+- change 40'),
+    });
   });
 
   it('reads: issues and search', async () => {
@@ -72,33 +92,65 @@ describe.each(ERAS)('every tool (%s era)', (era) => {
     expect(found.structuredContent.totalCount).toBe(bugs.length);
     expect(found.structuredContent.items).toHaveLength(10);
     const code = await ok('search_code', { query: 'quick brown repo:octo/hello' });
-    expect(code.structuredContent.items).toEqual([expect.objectContaining({ repo: 'octo/hello', path: SEED.linesFile })]);
+    expect(code.structuredContent.items).toEqual([
+      expect.objectContaining({ repo: 'octo/hello', path: SEED.linesFile }),
+    ]);
     const users = await ok('search_users', { query: 'ali' });
     expect(users.structuredContent.items).toEqual([{ login: 'alice', type: 'User' }]);
   });
 
   it('reads: pull requests', async () => {
     const pulls = await ok('list_pull_requests', { owner: o, repo: r });
-    expect(pulls.structuredContent.items.map((p: { number: number }) => p.number)).toEqual([SEED.smallPull, SEED.bigPull]);
+    expect(pulls.structuredContent.items.map((p: { number: number }) => p.number)).toEqual([
+      SEED.smallPull,
+      SEED.bigPull,
+    ]);
     const pr = await ok('get_pull_request', { owner: o, repo: r, pull_number: SEED.bigPull });
-    expect(pr.structuredContent).toMatchObject({ head: 'octo:feature/widgets', base: 'main', changedFiles: 25 });
-    const files = await ok('get_pull_request_files', { owner: o, repo: r, pull_number: SEED.bigPull, limit: 10 });
+    expect(pr.structuredContent).toMatchObject({
+      head: 'octo:feature/widgets',
+      base: 'main',
+      changedFiles: 25,
+    });
+    const files = await ok('get_pull_request_files', {
+      owner: o,
+      repo: r,
+      pull_number: SEED.bigPull,
+      limit: 10,
+    });
     expect(files.structuredContent.items).toHaveLength(10);
     const diff = await ok('get_pull_request_diff', { owner: o, repo: r, pull_number: SEED.bigPull });
     expect(textOf(diff).startsWith('diff --git a/README.md b/README.md')).toBe(true);
     const status = await ok('get_pull_request_status', { owner: o, repo: r, pull_number: SEED.bigPull });
-    expect(status.structuredContent).toMatchObject({ state: 'failure', statuses: [expect.any(Object), expect.any(Object)] });
+    expect(status.structuredContent).toMatchObject({
+      state: 'failure',
+      statuses: [expect.any(Object), expect.any(Object)],
+    });
     const reviews = await ok('get_pull_request_reviews', { owner: o, repo: r, pull_number: SEED.bigPull });
-    expect(reviews.structuredContent.items.map((x: { state: string }) => x.state)).toEqual(['APPROVED', 'COMMENTED']);
+    expect(reviews.structuredContent.items.map((x: { state: string }) => x.state)).toEqual([
+      'APPROVED',
+      'COMMENTED',
+    ]);
     const comments = await ok('get_pull_request_comments', { owner: o, repo: r, pull_number: SEED.bigPull });
     expect(comments.structuredContent.items).toHaveLength(3);
   });
 
   it('writes: issues, branches, files, pull requests, reviews, merge', async () => {
-    const created = await ok('create_issue', { owner: o, repo: r, title: `From ${era}`, body: 'Body', labels: ['bug'] });
+    const created = await ok('create_issue', {
+      owner: o,
+      repo: r,
+      title: `From ${era}`,
+      body: 'Body',
+      labels: ['bug'],
+    });
     const n = created.structuredContent.number;
     expect(n).toBeGreaterThan(SEED.smallPull);
-    await ok('update_issue', { owner: o, repo: r, issue_number: n, state: 'closed', state_reason: 'completed' });
+    await ok('update_issue', {
+      owner: o,
+      repo: r,
+      issue_number: n,
+      state: 'closed',
+      state_reason: 'completed',
+    });
     await ok('add_issue_comment', { owner: o, repo: r, issue_number: n, body: 'Done.' });
     const reread = await ok('get_issue', { owner: o, repo: r, issue_number: n });
     expect(reread.structuredContent).toMatchObject({ state: 'closed', comments: 1 });
@@ -112,12 +164,23 @@ describe.each(ERAS)('every tool (%s era)', (era) => {
       branch: `topic/${era}`,
     });
     expect(file.structuredContent).toMatchObject({ created: true });
-    const opened = await ok('create_pull_request', { owner: o, repo: r, title: 'Notes', head: `topic/${era}`, base: 'main' });
+    const opened = await ok('create_pull_request', {
+      owner: o,
+      repo: r,
+      title: 'Notes',
+      head: `topic/${era}`,
+      base: 'main',
+    });
     const pn = opened.structuredContent.number;
     await ok('update_pull_request', { owner: o, repo: r, pull_number: pn, body: 'Adds notes.' });
     await ok('create_pull_request_review', { owner: o, repo: r, pull_number: pn, event: 'APPROVE' });
     const pr = await ok('get_pull_request', { owner: o, repo: r, pull_number: pn });
-    const merged = await ok('merge_pull_request', { owner: o, repo: r, pull_number: pn, sha: pr.structuredContent.headSha });
+    const merged = await ok('merge_pull_request', {
+      owner: o,
+      repo: r,
+      pull_number: pn,
+      sha: pr.structuredContent.headSha,
+    });
     expect(merged.structuredContent).toMatchObject({ merged: true });
     const after = await ok('get_file_contents', { owner: o, repo: r, path: `notes/${era}.md` });
     expect(after.structuredContent.text).toBe('hello');
@@ -128,7 +191,10 @@ describe.each(ERAS)('every tool (%s era)', (era) => {
     expect((res.contents[0] as { text: string }).text).toContain('export function add');
     const big = await w.client.readResource({ uri: `github://${o}/${r}/contents/${SEED.linesFile}` });
     expect((big.contents[0] as { text: string }).text).toMatch(/\[cut at 64 KiB of .*get_file_contents/);
-    const prompt = await w.client.getPrompt({ name: 'review_pull_request', arguments: { owner: o, repo: r, pull_number: String(SEED.bigPull) } });
+    const prompt = await w.client.getPrompt({
+      name: 'review_pull_request',
+      arguments: { owner: o, repo: r, pull_number: String(SEED.bigPull) },
+    });
     const text = (prompt.messages[0]!.content as { text: string }).text;
     expect(text).toContain('Review pull request #251');
     expect(text).toContain('get_pull_request_diff');

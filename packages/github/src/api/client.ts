@@ -44,7 +44,9 @@ export function normalizeApiUrl(value: string | undefined): string {
     throw new TypeError(`Invalid GitHub API URL "${value}": expected e.g. https://github.example.com/api/v3`);
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
-    throw new TypeError(`Invalid GitHub API URL "${value}": use http(s)://host[/path] without query or credentials`);
+    throw new TypeError(
+      `Invalid GitHub API URL "${value}": use http(s)://host[/path] without query or credentials`,
+    );
   }
   return url.toString().replace(/\/+$/, '');
 }
@@ -68,9 +70,16 @@ export function createClient(options: ClientOptions): GitHubClient {
       onRateLimit: onLimit,
       onSecondaryRateLimit: onLimit,
       // Limits are per token: key the pacing by a hash of it, never by the token itself.
-      id: createHash('sha256').update(options.token ?? 'anonymous').digest('hex').slice(0, 16),
+      id: createHash('sha256')
+        .update(options.token ?? 'anonymous')
+        .digest('hex')
+        .slice(0, 16),
       ...(pacing ? {} : { write: unpaced, search: unpaced, notifications: unpaced }),
     } as never,
-    retry: { retries: 1, retryAfterBaseValue: 500, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    retry: {
+      retries: 1,
+      retryAfterBaseValue: 500,
+      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+    },
   });
 }

@@ -30,7 +30,10 @@ export function rateLimitOf(error: RequestErrorLike): RateLimitInfo | undefined 
   const message = `${error.message ?? ''} ${messageOf(error.response?.data) ?? ''}`;
   const retryAfter = Number(headers['retry-after']);
   if (/secondary rate/i.test(message) || (Number.isFinite(retryAfter) && retryAfter > 0)) {
-    return { kind: 'secondary', retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 60 };
+    return {
+      kind: 'secondary',
+      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 60,
+    };
   }
   if (headers['x-ratelimit-remaining'] === '0') {
     const reset = Number(headers['x-ratelimit-reset']);
@@ -38,7 +41,9 @@ export function rateLimitOf(error: RequestErrorLike): RateLimitInfo | undefined 
     return {
       kind: 'primary',
       retryAfterSeconds: seconds,
-      ...(Number.isFinite(reset) ? { resetAt: new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
+      ...(Number.isFinite(reset)
+        ? { resetAt: new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') }
+        : {}),
     };
   }
   return undefined;
@@ -75,7 +80,10 @@ export function toGitHubError(error: unknown, secrets: readonly string[]): Error
   if (error instanceof ToolError) return error;
   const e = error as RequestErrorLike;
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
-    return new ApiError({ service: 'GitHub', message: 'the request was cancelled or timed out; retry shortly' }, secrets);
+    return new ApiError(
+      { service: 'GitHub', message: 'the request was cancelled or timed out; retry shortly' },
+      secrets,
+    );
   }
   // Octokit reports a failed fetch (no response at all) as status 500 without a response.
   if (typeof e?.status === 'number' && e.status > 0 && e.response) {
@@ -88,7 +96,7 @@ export function toGitHubError(error: unknown, secrets: readonly string[]): Error
         {
           service: 'GitHub',
           status: e.status,
-          message: `${vendor.split('. ')[0]} (${limit.kind} rate limit)`,
+          message: `${vendor.split('. ')[0]!.replace(/\.$/, '')} (${limit.kind} rate limit)`,
           retryAfterSeconds: limit.retryAfterSeconds,
           hint: 'wait until then; other calls may be limited too',
           details: { rateLimit: limit },
@@ -118,7 +126,10 @@ export function toGitHubError(error: unknown, secrets: readonly string[]): Error
           ? 'connection timed out'
           : 'network error';
   return new ApiError(
-    { service: 'GitHub', message: `${words} reaching the GitHub API; check --api-url / GITHUB_API_URL and the network` },
+    {
+      service: 'GitHub',
+      message: `${words} reaching the GitHub API; check --api-url / GITHUB_API_URL and the network`,
+    },
     secrets,
   );
 }

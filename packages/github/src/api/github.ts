@@ -231,7 +231,12 @@ export class GitHubApi {
     order?: string,
     opts: CallOptions = {},
   ): Promise<SearchPage<RepoRow>> {
-    const { data, headers } = await this.call('GET', '/search/repositories', { q, sort, order, per_page: perPage, page }, opts);
+    const { data, headers } = await this.call(
+      'GET',
+      '/search/repositories',
+      { q, sort, order, per_page: perPage, page },
+      opts,
+    );
     return {
       total: data.total_count,
       incomplete: !!data.incomplete_results,
@@ -283,7 +288,13 @@ export class GitHubApi {
    * A file or a folder. Files come through the `object` media type (metadata plus base64 content
    * up to 1 MB); larger ones, up to maxFileBytes, through the `raw` media type.
    */
-  async getContents(owner: string, repo: string, path: string, ref?: string, opts: CallOptions = {}): Promise<Contents> {
+  async getContents(
+    owner: string,
+    repo: string,
+    path: string,
+    ref?: string,
+    opts: CallOptions = {},
+  ): Promise<Contents> {
     const p = checkPath(path);
     const url = `${repoPath(owner, repo)}/contents${p ? `/${pathSegs(p)}` : ''}`;
     const refParam = ref ? checkRef(ref) : undefined;
@@ -293,15 +304,26 @@ export class GitHubApi {
       return {
         kind: 'dir',
         path: p,
-        entries: (entries as any[]).map((e) => ({ name: s(e.name), path: s(e.path), type: String(e.type), size: Number(e.size ?? 0) })),
+        entries: (entries as any[]).map((e) => ({
+          name: s(e.name),
+          path: s(e.path),
+          type: String(e.type),
+          size: Number(e.size ?? 0),
+        })),
       };
     }
     if (data.type !== 'file') {
-      throw new ToolError(`"${p}" is a ${data.type}, not a file or folder; ${data.type === 'submodule' ? 'open the submodule repository instead' : 'read its target instead'}`);
+      throw new ToolError(
+        `"${p}" is a ${data.type}, not a file or folder; ${data.type === 'submodule' ? 'open the submodule repository instead' : 'read its target instead'}`,
+      );
     }
     const size = Number(data.size ?? 0);
     const base = { kind: 'file' as const, path: p, sha: String(data.sha), size };
-    if (data.encoding === 'base64' && typeof data.content === 'string' && (data.content !== '' || size === 0)) {
+    if (
+      data.encoding === 'base64' &&
+      typeof data.content === 'string' &&
+      (data.content !== '' || size === 0)
+    ) {
       return { ...base, content: Buffer.from(data.content, 'base64') };
     }
     if (size > this.maxFileBytes) return { ...base, overLimit: true };
@@ -328,10 +350,19 @@ export class GitHubApi {
   }
 
   async listBranches(owner: string, repo: string, page: number, perPage: number, opts: CallOptions = {}) {
-    const { data, headers } = await this.call('GET', `${repoPath(owner, repo)}/branches`, { per_page: perPage, page }, opts);
+    const { data, headers } = await this.call(
+      'GET',
+      `${repoPath(owner, repo)}/branches`,
+      { per_page: perPage, page },
+      opts,
+    );
     return {
       hasNext: hasNext(headers),
-      items: (data as any[]).map((b) => ({ name: s(b.name), sha: String(b.commit?.sha), protected: !!b.protected })),
+      items: (data as any[]).map((b) => ({
+        name: s(b.name),
+        sha: String(b.commit?.sha),
+        protected: !!b.protected,
+      })),
     };
   }
 
@@ -369,7 +400,14 @@ export class GitHubApi {
     };
   }
 
-  async getCommit(owner: string, repo: string, ref: string, page: number, perPage: number, opts: CallOptions = {}) {
+  async getCommit(
+    owner: string,
+    repo: string,
+    ref: string,
+    page: number,
+    perPage: number,
+    opts: CallOptions = {},
+  ) {
     const { data: c, headers } = await this.call(
       'GET',
       `${repoPath(owner, repo)}/commits/${seg(checkRef(ref, 'sha'))}`,
@@ -437,7 +475,11 @@ export class GitHubApi {
     );
     const all = data as any[];
     const issues = all.filter((i) => !i.pull_request);
-    return { hasNext: hasNext(headers), items: issues.map((i) => this.issueRow(i)), pullsSkipped: all.length - issues.length };
+    return {
+      hasNext: hasNext(headers),
+      items: issues.map((i) => this.issueRow(i)),
+      pullsSkipped: all.length - issues.length,
+    };
   }
 
   async getIssue(owner: string, repo: string, number: number, opts: CallOptions = {}): Promise<IssueDetail> {
@@ -453,7 +495,14 @@ export class GitHubApi {
     };
   }
 
-  async listIssueComments(owner: string, repo: string, number: number, page: number, perPage: number, opts: CallOptions = {}) {
+  async listIssueComments(
+    owner: string,
+    repo: string,
+    number: number,
+    page: number,
+    perPage: number,
+    opts: CallOptions = {},
+  ) {
     const { data, headers } = await this.call(
       'GET',
       `${repoPath(owner, repo)}/issues/${seg(number)}/comments`,
@@ -475,8 +524,20 @@ export class GitHubApi {
 
   // ------------------------------------------------------------ search
 
-  async searchIssues(q: string, page: number, perPage: number, sort?: string, order?: string, opts: CallOptions = {}) {
-    const { data, headers } = await this.call('GET', '/search/issues', { q, sort, order, per_page: perPage, page }, opts);
+  async searchIssues(
+    q: string,
+    page: number,
+    perPage: number,
+    sort?: string,
+    order?: string,
+    opts: CallOptions = {},
+  ) {
+    const { data, headers } = await this.call(
+      'GET',
+      '/search/issues',
+      { q, sort, order, per_page: perPage, page },
+      opts,
+    );
     return {
       total: Number(data.total_count),
       incomplete: !!data.incomplete_results,
@@ -504,13 +565,29 @@ export class GitHubApi {
     };
   }
 
-  async searchUsers(q: string, page: number, perPage: number, sort?: string, order?: string, opts: CallOptions = {}) {
-    const { data, headers } = await this.call('GET', '/search/users', { q, sort, order, per_page: perPage, page }, opts);
+  async searchUsers(
+    q: string,
+    page: number,
+    perPage: number,
+    sort?: string,
+    order?: string,
+    opts: CallOptions = {},
+  ) {
+    const { data, headers } = await this.call(
+      'GET',
+      '/search/users',
+      { q, sort, order, per_page: perPage, page },
+      opts,
+    );
     return {
       total: Number(data.total_count),
       incomplete: !!data.incomplete_results,
       hasNext: hasNext(headers),
-      items: (data.items as any[]).map((u) => ({ login: String(u.login), type: String(u.type), url: String(u.html_url) })),
+      items: (data.items as any[]).map((u) => ({
+        login: String(u.login),
+        type: String(u.type),
+        url: String(u.html_url),
+      })),
     };
   }
 
@@ -579,12 +656,22 @@ export class GitHubApi {
   }
 
   /** The unified diff of a pull request, cached per head commit (pages of it are read by offset). */
-  async getPullDiff(owner: string, repo: string, number: number, opts: CallOptions = {}): Promise<{ headSha: string; diff: string }> {
+  async getPullDiff(
+    owner: string,
+    repo: string,
+    number: number,
+    opts: CallOptions = {},
+  ): Promise<{ headSha: string; diff: string }> {
     const pull = await this.getPull(owner, repo, number, opts);
     const key = `${owner}/${repo}#${number}@${pull.headSha}@${pull.baseSha}`.toLowerCase();
     let diff = this.diffs.get(key);
     if (diff === undefined) {
-      const { data } = await this.call('GET', `${repoPath(owner, repo)}/pulls/${seg(number)}`, {}, { ...opts, accept: MEDIA.diff });
+      const { data } = await this.call(
+        'GET',
+        `${repoPath(owner, repo)}/pulls/${seg(number)}`,
+        {},
+        { ...opts, accept: MEDIA.diff },
+      );
       diff = typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8');
       diff = sanitizeText(diff);
       this.diffs.set(key, diff);
@@ -592,7 +679,14 @@ export class GitHubApi {
     return { headSha: pull.headSha, diff };
   }
 
-  async listPullFiles(owner: string, repo: string, number: number, page: number, perPage: number, opts: CallOptions = {}) {
+  async listPullFiles(
+    owner: string,
+    repo: string,
+    number: number,
+    page: number,
+    perPage: number,
+    opts: CallOptions = {},
+  ) {
     const { data, headers } = await this.call(
       'GET',
       `${repoPath(owner, repo)}/pulls/${seg(number)}/files`,
@@ -626,10 +720,19 @@ export class GitHubApi {
       status: String(x.status),
       conclusion: x.conclusion ?? null,
     }));
-    const failing = runs.filter((r) => r.conclusion && !['success', 'neutral', 'skipped'].includes(r.conclusion)).length +
+    const failing =
+      runs.filter((r) => r.conclusion && !['success', 'neutral', 'skipped'].includes(r.conclusion)).length +
       statuses.filter((x) => x.state === 'failure' || x.state === 'error').length;
-    const pending = runs.filter((r) => r.status !== 'completed').length + statuses.filter((x) => x.state === 'pending').length;
-    const overall = failing ? 'failure' : pending ? 'pending' : statuses.length + runs.length ? 'success' : 'none';
+    const pending =
+      runs.filter((r) => r.status !== 'completed').length +
+      statuses.filter((x) => x.state === 'pending').length;
+    const overall = failing
+      ? 'failure'
+      : pending
+        ? 'pending'
+        : statuses.length + runs.length
+          ? 'success'
+          : 'none';
     return {
       number,
       headSha: pull.headSha,
@@ -642,7 +745,14 @@ export class GitHubApi {
     };
   }
 
-  async listPullReviews(owner: string, repo: string, number: number, page: number, perPage: number, opts: CallOptions = {}) {
+  async listPullReviews(
+    owner: string,
+    repo: string,
+    number: number,
+    page: number,
+    perPage: number,
+    opts: CallOptions = {},
+  ) {
     const { data, headers } = await this.call(
       'GET',
       `${repoPath(owner, repo)}/pulls/${seg(number)}/reviews`,
@@ -663,7 +773,14 @@ export class GitHubApi {
     };
   }
 
-  async listPullReviewComments(owner: string, repo: string, number: number, page: number, perPage: number, opts: CallOptions = {}) {
+  async listPullReviewComments(
+    owner: string,
+    repo: string,
+    number: number,
+    page: number,
+    perPage: number,
+    opts: CallOptions = {},
+  ) {
     const { data, headers } = await this.call(
       'GET',
       `${repoPath(owner, repo)}/pulls/${seg(number)}/comments`,
@@ -712,7 +829,14 @@ export class GitHubApi {
     owner: string,
     repo: string,
     number: number,
-    fields: { title?: string; body?: string; state?: string; state_reason?: string; labels?: string[]; assignees?: string[] },
+    fields: {
+      title?: string;
+      body?: string;
+      state?: string;
+      state_reason?: string;
+      labels?: string[];
+      assignees?: string[];
+    },
     opts: CallOptions = {},
   ) {
     const { data } = await this.call('PATCH', `${repoPath(owner, repo)}/issues/${seg(number)}`, fields, opts);
@@ -720,16 +844,34 @@ export class GitHubApi {
   }
 
   async addIssueComment(owner: string, repo: string, number: number, body: string, opts: CallOptions = {}) {
-    const { data } = await this.call('POST', `${repoPath(owner, repo)}/issues/${seg(number)}/comments`, { body }, opts);
+    const { data } = await this.call(
+      'POST',
+      `${repoPath(owner, repo)}/issues/${seg(number)}/comments`,
+      { body },
+      opts,
+    );
     return { id: Number(data.id), url: String(data.html_url) };
   }
 
-  async createBranch(owner: string, repo: string, branch: string, from: string | undefined, opts: CallOptions = {}) {
+  async createBranch(
+    owner: string,
+    repo: string,
+    branch: string,
+    from: string | undefined,
+    opts: CallOptions = {},
+  ) {
     const name = checkRef(branch, 'branch');
-    const source = from ? checkRef(from, 'from_branch') : (await this.getRepository(owner, repo, opts)).defaultBranch;
+    const source = from
+      ? checkRef(from, 'from_branch')
+      : (await this.getRepository(owner, repo, opts)).defaultBranch;
     const { data: b } = await this.call('GET', `${repoPath(owner, repo)}/branches/${seg(source)}`, {}, opts);
     const sha = String(b.commit.sha);
-    const { data } = await this.call('POST', `${repoPath(owner, repo)}/git/refs`, { ref: `refs/heads/${name}`, sha }, opts);
+    const { data } = await this.call(
+      'POST',
+      `${repoPath(owner, repo)}/git/refs`,
+      { ref: `refs/heads/${name}`, sha },
+      opts,
+    );
     return { branch: name, from: source, sha: String(data.object?.sha ?? sha) };
   }
 
@@ -765,7 +907,14 @@ export class GitHubApi {
   async createPull(
     owner: string,
     repo: string,
-    fields: { title: string; head: string; base: string; body?: string; draft?: boolean; maintainer_can_modify?: boolean },
+    fields: {
+      title: string;
+      head: string;
+      base: string;
+      body?: string;
+      draft?: boolean;
+      maintainer_can_modify?: boolean;
+    },
     opts: CallOptions = {},
   ) {
     const { data } = await this.call('POST', `${repoPath(owner, repo)}/pulls`, fields, opts);
@@ -790,7 +939,12 @@ export class GitHubApi {
     fields: { event?: string; body?: string; commit_id?: string },
     opts: CallOptions = {},
   ) {
-    const { data } = await this.call('POST', `${repoPath(owner, repo)}/pulls/${seg(number)}/reviews`, fields, opts);
+    const { data } = await this.call(
+      'POST',
+      `${repoPath(owner, repo)}/pulls/${seg(number)}/reviews`,
+      fields,
+      opts,
+    );
     return { id: Number(data.id), state: String(data.state), url: String(data.html_url) };
   }
 
@@ -801,7 +955,12 @@ export class GitHubApi {
     fields: { sha: string; merge_method?: string; commit_title?: string; commit_message?: string },
     opts: CallOptions = {},
   ) {
-    const { data } = await this.call('PUT', `${repoPath(owner, repo)}/pulls/${seg(number)}/merge`, fields, opts);
+    const { data } = await this.call(
+      'PUT',
+      `${repoPath(owner, repo)}/pulls/${seg(number)}/merge`,
+      fields,
+      opts,
+    );
     return { merged: !!data.merged, sha: String(data.sha), message: s(data.message) };
   }
 }

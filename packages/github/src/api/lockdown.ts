@@ -19,7 +19,12 @@ export class Lockdown {
   ) {}
 
   /** Whether text by `author` in owner/repo may reach the model. */
-  async trusted(owner: string, repo: string, author: string | null, opts: CallOptions = {}): Promise<boolean> {
+  async trusted(
+    owner: string,
+    repo: string,
+    author: string | null,
+    opts: CallOptions = {},
+  ): Promise<boolean> {
     if (!this.enabled) return true;
     if (!author) return false;
     if (author.toLowerCase() === owner.toLowerCase()) return true;

@@ -8,7 +8,7 @@ export function contextTools(gh: GhContext): ToolDefinition[] {
       name: 'get_me',
       title: 'Who am I on GitHub',
       description:
-        'The GitHub account the server\'s token belongs to: login, name, plan, and the token\'s scopes when it is a classic token.',
+        "The GitHub account the server's token belongs to: login, name, plan, and the token's scopes when it is a classic token.",
       input: z.object({}),
       annotations: annotations.readOnlyOpen,
       cache: false,
@@ -18,7 +18,9 @@ export function contextTools(gh: GhContext): ToolDefinition[] {
           me,
           joinLines(
             `${me.login}${me.name ? ` (${me.name})` : ''} · ${me.type}${me.plan ? ` · plan ${me.plan}` : ''} · ${me.publicRepos} public repositories`,
-            me.tokenScopes ? `token scopes: ${me.tokenScopes.join(', ') || 'none'}` : 'fine-grained token (no scope list)',
+            me.tokenScopes
+              ? `token scopes: ${me.tokenScopes.join(', ') || 'none'}`
+              : 'fine-grained token (no scope list)',
           ),
         );
       },

@@ -1,4 +1,13 @@
-import { annotations, clip, decodeCursor, defineTool, encodeCursor, requestKey, structured, type ToolDefinition } from '@mcpkit/core';
+import {
+  annotations,
+  clip,
+  decodeCursor,
+  defineTool,
+  encodeCursor,
+  requestKey,
+  structured,
+  type ToolDefinition,
+} from '@mcpkit/core';
 import * as z from 'zod';
 import { withheldNote } from '../api/lockdown.js';
 import {
@@ -28,7 +37,7 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
     description:
       'Issues of a repository (pull requests left out), newest first by default: number, title, state, author, labels, ' +
       'comment count. Filter by state, labels, since. Paged with cursor; a page can hold fewer than limit rows when ' +
-      'GitHub\'s page included pull requests.',
+      "GitHub's page included pull requests.",
     input: z.object({
       owner,
       repo,
@@ -63,7 +72,7 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
     name: 'get_issue',
     title: 'Get an issue with its comments',
     description:
-      'An issue (or a pull request\'s conversation): title, state, author, labels, body (cut at body_max_chars) and a ' +
+      "An issue (or a pull request's conversation): title, state, author, labels, body (cut at body_max_chars) and a " +
       'page of its comments (comments_limit, comments_cursor). In lockdown, text by authors without push access to a ' +
       'public repository is withheld.',
     input: z.object({
@@ -78,14 +87,27 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
     async handler(input, ctx) {
       const issue = await api.getIssue(input.owner, input.repo, input.issue_number, ctx);
       const key = requestKey('get_issue', input.owner, input.repo, input.issue_number, input.comments_limit);
-      const page = input.comments_cursor ? Number(decodeCursor<{ page: number }>(input.comments_cursor, key).page) || 1 : 1;
+      const page = input.comments_cursor
+        ? Number(decodeCursor<{ page: number }>(input.comments_cursor, key).page) || 1
+        : 1;
       const comments =
         input.comments_limit > 0 && issue.comments > 0
-          ? await api.listIssueComments(input.owner, input.repo, input.issue_number, page, input.comments_limit, ctx)
+          ? await api.listIssueComments(
+              input.owner,
+              input.repo,
+              input.issue_number,
+              page,
+              input.comments_limit,
+              ctx,
+            )
           : { items: [], hasNext: false };
       const trustedBody = await lockdown.trusted(input.owner, input.repo, issue.author, ctx);
       const { items, withheld } = await lockdown.redact(input.owner, input.repo, comments.items, ctx);
-      const body = trustedBody ? (issue.body === null ? null : clip(issue.body, input.body_max_chars)) : withheldNote(issue.author);
+      const body = trustedBody
+        ? issue.body === null
+          ? null
+          : clip(issue.body, input.body_max_chars)
+        : withheldNote(issue.author);
       const shown = items.map((c) => ({ ...c, body: clip(c.body ?? '', 2000) }));
       const next = comments.hasNext ? encodeCursor({ page: page + 1 }, key) : undefined;
       const value = {
@@ -102,7 +124,9 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
           `#${issue.number} ${issue.state}${issue.stateReason ? ` (${issue.stateReason})` : ''}${issue.isPullRequest ? ' pull request' : ''} "${issue.title}" by ${issue.author ?? '?'} (${issue.authorAssociation.toLowerCase()})`,
           `labels: ${issue.labels.join(', ') || 'none'} · assignees: ${issue.assignees.join(', ') || 'none'} · created ${date(issue.createdAt)} · ${issue.comments} comments`,
           body ?? '(no description)',
-          ...shown.map((c) => `--- comment ${c.id} by ${c.author ?? '?'} on ${date(c.createdAt)}:\n${c.body}`),
+          ...shown.map(
+            (c) => `--- comment ${c.id} by ${c.author ?? '?'} on ${date(c.createdAt)}:\n${c.body}`,
+          ),
           withheld ? `[${withheld} comments withheld by lockdown]` : undefined,
           next ? `[more comments: call again with comments_cursor="${next}"]` : undefined,
         ),
@@ -132,7 +156,13 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
       const s = searchNotes(r.total, r.incomplete, page, input.limit, r.hasNext);
       const nextCursor = nextCursorOf('search_issues', input, page, s.hasNext);
       return structured(
-        { totalCount: r.total, incompleteResults: r.incomplete, items: r.items, ...(nextCursor ? { nextCursor } : {}), notes: s.notes },
+        {
+          totalCount: r.total,
+          incompleteResults: r.incomplete,
+          items: r.items,
+          ...(nextCursor ? { nextCursor } : {}),
+          notes: s.notes,
+        },
         joinLines(
           `${r.total} results (page ${page})`,
           ...r.items.map(
@@ -174,7 +204,8 @@ export function issueWriteTools(gh: GhContext): ToolDefinition[] {
   const updateIssue = defineTool({
     name: 'update_issue',
     title: 'Update an issue',
-    description: 'Change an issue\'s title, body, state (close/reopen), labels or assignees. Only the given fields change.',
+    description:
+      "Change an issue's title, body, state (close/reopen), labels or assignees. Only the given fields change.",
     input: z.object({
       owner,
       repo,
@@ -196,8 +227,13 @@ export function issueWriteTools(gh: GhContext): ToolDefinition[] {
   const addIssueComment = defineTool({
     name: 'add_issue_comment',
     title: 'Comment on an issue or pull request',
-    description: 'Add a comment to an issue or a pull request\'s conversation.',
-    input: z.object({ owner, repo, issue_number: number('Issue or pull request'), body: z.string().min(1).max(65_536) }),
+    description: "Add a comment to an issue or a pull request's conversation.",
+    input: z.object({
+      owner,
+      repo,
+      issue_number: number('Issue or pull request'),
+      body: z.string().min(1).max(65_536),
+    }),
     annotations: annotations.write(true),
     async handler(input, ctx) {
       const out = await api.addIssueComment(input.owner, input.repo, input.issue_number, input.body, ctx);

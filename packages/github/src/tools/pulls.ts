@@ -7,9 +7,9 @@ import {
   formatBytes,
   requestKey,
   structured,
-  textWindow,
   type ToolDefinition,
   ToolError,
+  textWindow,
 } from '@mcpkit/core';
 import * as z from 'zod';
 import { withheldNote } from '../api/lockdown.js';
@@ -46,7 +46,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
   const listPulls = defineTool({
     name: 'list_pull_requests',
     title: 'List pull requests',
-    description: 'Pull requests of a repository: number, title, state, draft, author, head and base. Paged with cursor.',
+    description:
+      'Pull requests of a repository: number, title, state, draft, author, head and base. Paged with cursor.',
     input: z.object({
       owner,
       repo,
@@ -68,7 +69,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
         joinLines(
           r.items.length ? undefined : 'No pull requests on this page.',
           ...r.items.map(
-            (p) => `#${p.number} ${p.state}${p.draft ? ' draft' : ''} "${p.title}" by ${p.author ?? '?'} ${p.head} → ${p.base} · updated ${date(p.updatedAt)}`,
+            (p) =>
+              `#${p.number} ${p.state}${p.draft ? ' draft' : ''} "${p.title}" by ${p.author ?? '?'} ${p.head} → ${p.base} · updated ${date(p.updatedAt)}`,
           ),
           moreNote(nextCursor, 'pull requests'),
         ),
@@ -82,12 +84,21 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
     description:
       'A pull request: state, head and base (with shas), mergeable, size (+/−, files, commits) and body (cut at ' +
       'body_max_chars). Use get_pull_request_diff, get_pull_request_files and get_pull_request_status for the rest.',
-    input: z.object({ owner, repo, pull_number, body_max_chars: z.number().int().min(100).max(20_000).default(4000) }),
+    input: z.object({
+      owner,
+      repo,
+      pull_number,
+      body_max_chars: z.number().int().min(100).max(20_000).default(4000),
+    }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
       const p = await api.getPull(input.owner, input.repo, input.pull_number, ctx);
       const trusted = await lockdown.trusted(input.owner, input.repo, p.author, ctx);
-      const body = trusted ? (p.body === null ? null : clip(p.body, input.body_max_chars)) : withheldNote(p.author);
+      const body = trusted
+        ? p.body === null
+          ? null
+          : clip(p.body, input.body_max_chars)
+        : withheldNote(p.author);
       return structured(
         { ...p, body, ...(trusted ? {} : { bodyWithheld: true }) },
         joinLines(
@@ -103,8 +114,9 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
 
   const getFiles = defineTool({
     name: 'get_pull_request_files',
-    title: 'List a pull request\'s files',
-    description: 'Files a pull request changes: name, status, additions, deletions (no patches; see get_pull_request_diff). Paged with cursor.',
+    title: "List a pull request's files",
+    description:
+      'Files a pull request changes: name, status, additions, deletions (no patches; see get_pull_request_diff). Paged with cursor.',
     input: z.object({ owner, repo, pull_number, limit: limit(100, 30), cursor }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
@@ -114,7 +126,10 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
       return structured(
         { items: r.items, ...(nextCursor ? { nextCursor } : {}) },
         joinLines(
-          ...r.items.map((f) => `${f.status} ${f.filename}${'previousFilename' in f ? ` (from ${f.previousFilename})` : ''} +${f.additions} −${f.deletions}`),
+          ...r.items.map(
+            (f) =>
+              `${f.status} ${f.filename}${'previousFilename' in f ? ` (from ${f.previousFilename})` : ''} +${f.additions} −${f.deletions}`,
+          ),
           moreNote(nextCursor, 'files'),
         ),
       );
@@ -123,7 +138,7 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
 
   const getDiff = defineTool({
     name: 'get_pull_request_diff',
-    title: 'Read a pull request\'s diff',
+    title: "Read a pull request's diff",
     description:
       `The unified diff of a pull request as plain text, in pages of at most max_bytes (default ${DEFAULT_DIFF_BYTES / 1024} KiB, ` +
       `up to ${MAX_DIFF_BYTES / 1024} KiB); follow nextCursor to read on. file narrows it to one file's section.`,
@@ -131,28 +146,40 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
       owner,
       repo,
       pull_number,
-      file: z.string().min(1).max(4096).optional().describe('Only this file\'s part of the diff'),
+      file: z.string().min(1).max(4096).optional().describe("Only this file's part of the diff"),
       max_bytes: z.number().int().min(1024).max(MAX_DIFF_BYTES).default(DEFAULT_DIFF_BYTES),
       cursor,
     }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
       const { headSha, diff } = await api.getPullDiff(input.owner, input.repo, input.pull_number, ctx);
-      const key = requestKey('get_pull_request_diff', input.owner, input.repo, input.pull_number, input.file ?? '', input.max_bytes);
+      const key = requestKey(
+        'get_pull_request_diff',
+        input.owner,
+        input.repo,
+        input.pull_number,
+        input.file ?? '',
+        input.max_bytes,
+      );
       let offset = 0;
       if (input.cursor) {
         const state = decodeCursor<{ o: number; h: string }>(input.cursor, key);
         if (state.h !== headSha) {
-          throw new ToolError('The pull request changed since that cursor was given (new commits); read the diff again without a cursor');
+          throw new ToolError(
+            'The pull request changed since that cursor was given (new commits); read the diff again without a cursor',
+          );
         }
         offset = Number(state.o) || 0;
       }
       const source = input.file ? fileSection(diff, input.file) : diff;
       if (source === undefined) {
-        throw new ToolError(`"${input.file}" is not in this pull request's diff; list its files with ${ctx.servedName('get_pull_request_files')}`);
+        throw new ToolError(
+          `"${input.file}" is not in this pull request's diff; list its files with ${ctx.servedName('get_pull_request_files')}`,
+        );
       }
       const win = textWindow(source, offset, input.max_bytes);
-      const nextCursor = win.nextOffset !== undefined ? encodeCursor({ o: win.nextOffset, h: headSha }, key) : undefined;
+      const nextCursor =
+        win.nextOffset !== undefined ? encodeCursor({ o: win.nextOffset, h: headSha }, key) : undefined;
       const note = nextCursor
         ? `[${formatBytes(win.totalBytes - (win.nextOffset ?? 0))} more of ${formatBytes(win.totalBytes)}: call again with cursor="${nextCursor}"]`
         : `[end of diff: ${formatBytes(win.totalBytes)}]`;
@@ -172,21 +199,28 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
 
   const getStatus = defineTool({
     name: 'get_pull_request_status',
-    title: 'Get a pull request\'s checks',
-    description: 'Combined status of a pull request\'s head commit: commit statuses and check runs, with one overall state.',
+    title: "Get a pull request's checks",
+    description:
+      "Combined status of a pull request's head commit: commit statuses and check runs, with one overall state.",
     input: z.object({ owner, repo, pull_number }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
       const s = await api.getPullStatus(input.owner, input.repo, input.pull_number, ctx);
-      const statuses = s.statuses.slice(0, 100).map((x) => ({ ...x, description: x.description ? clip(x.description, 200) : null }));
+      const statuses = s.statuses
+        .slice(0, 100)
+        .map((x) => ({ ...x, description: x.description ? clip(x.description, 200) : null }));
       const checks = s.checks.slice(0, 100);
       return structured(
         { ...s, statuses, checks },
         joinLines(
           `#${s.number} head ${s.headSha.slice(0, 7)}: ${s.state} · mergeable: ${s.mergeable ?? 'unknown'}`,
-          ...statuses.map((x) => `status ${x.context}: ${x.state}${x.description ? ` — ${x.description}` : ''}`),
+          ...statuses.map(
+            (x) => `status ${x.context}: ${x.state}${x.description ? ` — ${x.description}` : ''}`,
+          ),
           ...checks.map((x) => `check ${x.name}: ${x.conclusion ?? x.status}`),
-          s.totalChecks > checks.length ? `[${s.totalChecks - checks.length} more check runs not shown]` : undefined,
+          s.totalChecks > checks.length
+            ? `[${s.totalChecks - checks.length} more check runs not shown]`
+            : undefined,
         ),
       );
     },
@@ -194,11 +228,18 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
 
   const getReviews = defineTool({
     name: 'get_pull_request_reviews',
-    title: 'List a pull request\'s reviews',
+    title: "List a pull request's reviews",
     description:
       'Reviews of a pull request: author, state (APPROVED, CHANGES_REQUESTED, ...), body (cut at body_max_chars). ' +
       'Paged with cursor. In lockdown, reviews by authors without push access to a public repository are withheld.',
-    input: z.object({ owner, repo, pull_number, body_max_chars: z.number().int().min(100).max(10_000).default(2000), limit: limit(100, 20), cursor }),
+    input: z.object({
+      owner,
+      repo,
+      pull_number,
+      body_max_chars: z.number().int().min(100).max(10_000).default(2000),
+      limit: limit(100, 20),
+      cursor,
+    }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
       const page = pageOf('get_pull_request_reviews', input);
@@ -210,7 +251,10 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
         { items: shown, ...(withheld ? { withheld } : {}), ...(nextCursor ? { nextCursor } : {}) },
         joinLines(
           shown.length ? undefined : 'No reviews.',
-          ...shown.map((x) => `review ${x.id} ${x.state} by ${x.author ?? '?'} on ${date(x.submittedAt)}${x.body ? `:\n${x.body}` : ''}`),
+          ...shown.map(
+            (x) =>
+              `review ${x.id} ${x.state} by ${x.author ?? '?'} on ${date(x.submittedAt)}${x.body ? `:\n${x.body}` : ''}`,
+          ),
           withheld ? `[${withheld} reviews withheld by lockdown]` : undefined,
           moreNote(nextCursor, 'reviews'),
         ),
@@ -220,15 +264,29 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
 
   const getComments = defineTool({
     name: 'get_pull_request_comments',
-    title: 'List a pull request\'s review comments',
+    title: "List a pull request's review comments",
     description:
-      'Review comments on a pull request\'s diff: author, file, line, body (cut at body_max_chars). Paged with cursor. ' +
-      'The conversation\'s plain comments are on get_issue.',
-    input: z.object({ owner, repo, pull_number, body_max_chars: z.number().int().min(100).max(10_000).default(1500), limit: limit(100, 20), cursor }),
+      "Review comments on a pull request's diff: author, file, line, body (cut at body_max_chars). Paged with cursor. " +
+      "The conversation's plain comments are on get_issue.",
+    input: z.object({
+      owner,
+      repo,
+      pull_number,
+      body_max_chars: z.number().int().min(100).max(10_000).default(1500),
+      limit: limit(100, 20),
+      cursor,
+    }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
       const page = pageOf('get_pull_request_comments', input);
-      const r = await api.listPullReviewComments(input.owner, input.repo, input.pull_number, page, input.limit, ctx);
+      const r = await api.listPullReviewComments(
+        input.owner,
+        input.repo,
+        input.pull_number,
+        page,
+        input.limit,
+        ctx,
+      );
       const { items, withheld } = await lockdown.redact(input.owner, input.repo, r.items, ctx);
       const shown = items.map((x) => ({ ...x, body: clip(x.body ?? '', input.body_max_chars) }));
       const nextCursor = nextCursorOf('get_pull_request_comments', input, page, r.hasNext);
@@ -236,7 +294,10 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
         { items: shown, ...(withheld ? { withheld } : {}), ...(nextCursor ? { nextCursor } : {}) },
         joinLines(
           shown.length ? undefined : 'No review comments.',
-          ...shown.map((x) => `comment ${x.id} by ${x.author ?? '?'} on ${x.path}${x.line ? `:${x.line}` : ''}:\n${x.body}`),
+          ...shown.map(
+            (x) =>
+              `comment ${x.id} by ${x.author ?? '?'} on ${x.path}${x.line ? `:${x.line}` : ''}:\n${x.body}`,
+          ),
           withheld ? `[${withheld} comments withheld by lockdown]` : undefined,
           moreNote(nextCursor, 'comments'),
         ),
@@ -274,7 +335,8 @@ export function pullWriteTools(gh: GhContext, allowMerge: boolean): ToolDefiniti
   const updatePull = defineTool({
     name: 'update_pull_request',
     title: 'Update a pull request',
-    description: 'Change a pull request\'s title, body, base branch, or state (close/reopen). Only the given fields change.',
+    description:
+      "Change a pull request's title, body, base branch, or state (close/reopen). Only the given fields change.",
     input: z.object({
       owner,
       repo,
@@ -302,7 +364,11 @@ export function pullWriteTools(gh: GhContext, allowMerge: boolean): ToolDefiniti
       pull_number,
       event: z.enum(['APPROVE', 'REQUEST_CHANGES', 'COMMENT']),
       body: z.string().max(65_536).optional(),
-      commit_id: z.string().regex(/^[0-9a-f]{40}$/).optional().describe('Review this commit (default: the head)'),
+      commit_id: z
+        .string()
+        .regex(/^[0-9a-f]{40}$/)
+        .optional()
+        .describe('Review this commit (default: the head)'),
     }),
     annotations: annotations.write(true),
     async handler(input, ctx) {
@@ -324,7 +390,10 @@ export function pullWriteTools(gh: GhContext, allowMerge: boolean): ToolDefiniti
           owner,
           repo,
           pull_number,
-          sha: z.string().regex(/^[0-9a-f]{40}$/).describe('The head commit sha that was reviewed'),
+          sha: z
+            .string()
+            .regex(/^[0-9a-f]{40}$/)
+            .describe('The head commit sha that was reviewed'),
           merge_method: z.enum(['merge', 'squash', 'rebase']).default('merge'),
           commit_title: z.string().max(256).optional(),
           commit_message: z.string().max(65_536).optional(),
@@ -333,7 +402,10 @@ export function pullWriteTools(gh: GhContext, allowMerge: boolean): ToolDefiniti
         async handler(input, ctx) {
           const { owner: o, repo: r, pull_number: n, ...fields } = input;
           const out = await api.mergePull(o, r, n, fields, ctx);
-          return structured(out, `${out.merged ? 'Merged' : 'Not merged'} #${n}: ${out.message} (${out.sha.slice(0, 7)})`);
+          return structured(
+            out,
+            `${out.merged ? 'Merged' : 'Not merged'} #${n}: ${out.message} (${out.sha.slice(0, 7)})`,
+          );
         },
       }),
     );

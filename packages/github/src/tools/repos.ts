@@ -51,7 +51,11 @@ export interface FileWindowInput {
 }
 
 /** A file's text window as the tool and the resource both render it. */
-export function fileWindow(file: Extract<Contents, { kind: 'file' }>, w: FileWindowInput, maxFileBytes: number) {
+export function fileWindow(
+  file: Extract<Contents, { kind: 'file' }>,
+  w: FileWindowInput,
+  maxFileBytes: number,
+) {
   if (file.overLimit) {
     return {
       value: { type: 'file', path: file.path, sha: file.sha, size: file.size, tooLarge: true },
@@ -69,7 +73,9 @@ export function fileWindow(file: Extract<Contents, { kind: 'file' }>, w: FileWin
   const win = lineWindow(text, w.startLine, w.maxLines, w.maxBytes);
   const endLine = win.lines.length ? win.startLine + win.lines.length - 1 : win.startLine - 1;
   if (win.lines.length === 0 && win.totalLines > 0 && w.startLine > win.totalLines) {
-    throw new ToolError(`start_line ${w.startLine} is past the end: ${file.path} has ${win.totalLines} lines`);
+    throw new ToolError(
+      `start_line ${w.startLine} is past the end: ${file.path} has ${win.totalLines} lines`,
+    );
   }
   const body = win.lines.join('\n');
   const value = {
@@ -88,7 +94,10 @@ export function fileWindow(file: Extract<Contents, { kind: 'file' }>, w: FileWin
   const note = win.nextLine
     ? `[${win.totalLines - endLine} more lines: call again with start_line=${win.nextLine}]`
     : undefined;
-  return { value, text: joinLines(head, body, win.lineCut ? '[line cut at the byte limit]' : undefined, note) };
+  return {
+    value,
+    text: joinLines(head, body, win.lineCut ? '[line cut at the byte limit]' : undefined, note),
+  };
 }
 
 export function repoTools(gh: GhContext): ToolDefinition[] {
@@ -102,7 +111,10 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
       `Compact rows; paged with cursor. GitHub returns at most ${SEARCH_CAP} results per query.`,
     input: z.object({
       query: z.string().min(1).max(256).describe('Search query, GitHub search syntax'),
-      sort: z.enum(['stars', 'forks', 'help-wanted-issues', 'updated']).optional().describe('Sort field (default: best match)'),
+      sort: z
+        .enum(['stars', 'forks', 'help-wanted-issues', 'updated'])
+        .optional()
+        .describe('Sort field (default: best match)'),
       order: z.enum(['asc', 'desc']).optional(),
       limit: limit(50, 20),
       cursor,
@@ -113,9 +125,18 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
       const r = await api.searchRepositories(input.query, page, input.limit, input.sort, input.order, ctx);
       const s = searchNotes(r.total, r.incomplete, page, input.limit, r.hasNext);
       const nextCursor = nextCursorOf('search_repositories', input, page, s.hasNext);
-      const items = r.items.map((x) => ({ ...x, description: x.description ? clip(x.description, 200) : null }));
+      const items = r.items.map((x) => ({
+        ...x,
+        description: x.description ? clip(x.description, 200) : null,
+      }));
       return structured(
-        { totalCount: r.total, incompleteResults: r.incomplete, items, ...(nextCursor ? { nextCursor } : {}), notes: s.notes },
+        {
+          totalCount: r.total,
+          incompleteResults: r.incomplete,
+          items,
+          ...(nextCursor ? { nextCursor } : {}),
+          notes: s.notes,
+        },
         joinLines(
           `${r.total} repositories (page ${page})`,
           ...items.map(
@@ -132,7 +153,8 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
   const getRepository = defineTool({
     name: 'get_repository',
     title: 'Get a repository',
-    description: 'A repository\'s facts: description, visibility, default branch, language, stars, topics, license.',
+    description:
+      "A repository's facts: description, visibility, default branch, language, stars, topics, license.",
     input: z.object({ owner, repo }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
@@ -160,10 +182,20 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     input: z.object({
       owner,
       repo,
-      path: z.string().max(4096).default('').describe('Path in the repository, e.g. "src/index.ts"; "" for the root folder'),
+      path: z
+        .string()
+        .max(4096)
+        .default('')
+        .describe('Path in the repository, e.g. "src/index.ts"; "" for the root folder'),
       ref: ref.optional(),
       start_line: z.number().int().min(1).default(1).describe('First line to return (1-based)'),
-      max_lines: z.number().int().min(1).max(5000).default(DEFAULT_MAX_LINES).describe('Most lines to return'),
+      max_lines: z
+        .number()
+        .int()
+        .min(1)
+        .max(5000)
+        .default(DEFAULT_MAX_LINES)
+        .describe('Most lines to return'),
       max_bytes: z
         .number()
         .int()
@@ -181,9 +213,18 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
         const offset = input.cursor ? Number(decodeCursor<{ o: number }>(input.cursor, key).o) || 0 : 0;
         const pageSize = 200;
         const entries = contents.entries.slice(offset, offset + pageSize);
-        const next = offset + pageSize < contents.entries.length ? encodeCursor({ o: offset + pageSize }, key) : undefined;
+        const next =
+          offset + pageSize < contents.entries.length
+            ? encodeCursor({ o: offset + pageSize }, key)
+            : undefined;
         return structured(
-          { type: 'dir', path: contents.path, total: contents.entries.length, entries, ...(next ? { nextCursor: next } : {}) },
+          {
+            type: 'dir',
+            path: contents.path,
+            total: contents.entries.length,
+            entries,
+            ...(next ? { nextCursor: next } : {}),
+          },
           joinLines(
             `${contents.path || '/'} (${contents.entries.length} entries)`,
             ...entries.map((e) => (e.type === 'dir' ? `${e.path}/` : `${e.path} (${formatBytes(e.size)})`)),
@@ -191,14 +232,18 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
           ),
         );
       }
-      const w = fileWindow(contents, { startLine: input.start_line, maxLines: input.max_lines, maxBytes: input.max_bytes }, api.maxFileBytes);
+      const w = fileWindow(
+        contents,
+        { startLine: input.start_line, maxLines: input.max_lines, maxBytes: input.max_bytes },
+        api.maxFileBytes,
+      );
       return structured(w.value, w.text);
     },
   });
 
   const getRepositoryTree = defineTool({
     name: 'get_repository_tree',
-    title: 'List a repository\'s files',
+    title: "List a repository's files",
     description:
       'Paths of the files and folders in a repository at a ref (recursive), optionally under path_prefix. Paths only; ' +
       'paged with cursor. Says when GitHub truncated a very large tree.',
@@ -219,10 +264,20 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
       const key = requestKey('get_repository_tree', input.owner, input.repo, treeRef, prefix, input.limit);
       const offset = input.cursor ? Number(decodeCursor<{ o: number }>(input.cursor, key).o) || 0 : 0;
       const entries = all.slice(offset, offset + input.limit);
-      const next = offset + input.limit < all.length ? encodeCursor({ o: offset + input.limit }, key) : undefined;
-      const notes = tree.truncated ? ['GitHub truncated this tree (over 100,000 entries or 7 MB); list a folder with path_prefix.'] : [];
+      const next =
+        offset + input.limit < all.length ? encodeCursor({ o: offset + input.limit }, key) : undefined;
+      const notes = tree.truncated
+        ? ['GitHub truncated this tree (over 100,000 entries or 7 MB); list a folder with path_prefix.']
+        : [];
       return structured(
-        { ref: treeRef, sha: tree.sha, total: all.length, truncated: tree.truncated, entries, ...(next ? { nextCursor: next } : {}) },
+        {
+          ref: treeRef,
+          sha: tree.sha,
+          total: all.length,
+          truncated: tree.truncated,
+          entries,
+          ...(next ? { nextCursor: next } : {}),
+        },
         joinLines(
           `${all.length} paths at ${treeRef}${prefix ? ` under ${prefix}` : ''} (showing ${offset + 1}-${offset + entries.length})`,
           ...entries.map((e) => (e.type === 'dir' ? `${e.path}/` : e.path)),
@@ -245,7 +300,10 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
       const nextCursor = nextCursorOf('list_branches', input, page, r.hasNext);
       return structured(
         { items: r.items, ...(nextCursor ? { nextCursor } : {}) },
-        joinLines(...r.items.map((b) => `${b.name} ${b.sha.slice(0, 7)}${b.protected ? ' (protected)' : ''}`), moreNote(nextCursor, 'branches')),
+        joinLines(
+          ...r.items.map((b) => `${b.name} ${b.sha.slice(0, 7)}${b.protected ? ' (protected)' : ''}`),
+          moreNote(nextCursor, 'branches'),
+        ),
       );
     },
   });
@@ -259,7 +317,12 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     input: z.object({
       owner,
       repo,
-      sha: z.string().min(1).max(255).optional().describe('Branch or commit sha to start from (default: the default branch)'),
+      sha: z
+        .string()
+        .min(1)
+        .max(255)
+        .optional()
+        .describe('Branch or commit sha to start from (default: the default branch)'),
       path: z.string().max(4096).optional().describe('Only commits touching this path'),
       author: z.string().max(39).optional().describe('Only commits by this GitHub login'),
       since: z.iso.datetime().optional().describe('Only commits after this time (ISO 8601)'),
@@ -275,7 +338,10 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
       const items = r.items.map((c) => ({ ...c, message: clip(c.message, 200) }));
       return structured(
         { items, ...(nextCursor ? { nextCursor } : {}) },
-        joinLines(...items.map((c) => `${c.sha.slice(0, 7)} ${date(c.date)} ${c.author ?? '?'}: ${c.message}`), moreNote(nextCursor, 'commits')),
+        joinLines(
+          ...items.map((c) => `${c.sha.slice(0, 7)} ${date(c.date)} ${c.author ?? '?'}: ${c.message}`),
+          moreNote(nextCursor, 'commits'),
+        ),
       );
     },
   });
@@ -285,12 +351,12 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     title: 'Get a commit',
     description:
       'A commit: message, author, parents, stats and its changed files (paged with cursor). include_patch adds each ' +
-      'file\'s patch, cut at max_patch_chars.',
+      "file's patch, cut at max_patch_chars.",
     input: z.object({
       owner,
       repo,
       sha: z.string().min(1).max(255).describe('Commit sha (or a branch, for its head commit)'),
-      include_patch: z.boolean().default(false).describe('Include each file\'s patch'),
+      include_patch: z.boolean().default(false).describe("Include each file's patch"),
       max_patch_chars: z.number().int().min(100).max(20_000).default(2000),
       limit: limit(100, 30),
       cursor,
@@ -312,14 +378,27 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
           `${c.sha} by ${c.author ?? '?'} on ${c.date}`,
           value.message,
           `+${c.stats.additions} −${c.stats.deletions}; parents ${c.parents.map((p) => p.slice(0, 7)).join(', ') || 'none'}`,
-          ...files.map((f) => joinLines(`${f.status} ${f.filename} +${f.additions} −${f.deletions}`, 'patch' in f ? String(f.patch) : undefined)),
+          ...files.map((f) =>
+            joinLines(
+              `${f.status} ${f.filename} +${f.additions} −${f.deletions}`,
+              'patch' in f ? String(f.patch) : undefined,
+            ),
+          ),
           moreNote(nextCursor, 'files'),
         ),
       );
     },
   });
 
-  return [searchRepositories, getRepository, getFileContents, getRepositoryTree, listBranches, listCommits, getCommit];
+  return [
+    searchRepositories,
+    getRepository,
+    getFileContents,
+    getRepositoryTree,
+    listBranches,
+    listCommits,
+    getCommit,
+  ];
 }
 
 export function repoWriteTools(gh: GhContext): ToolDefinition[] {
@@ -327,7 +406,7 @@ export function repoWriteTools(gh: GhContext): ToolDefinition[] {
   const createBranch = defineTool({
     name: 'create_branch',
     title: 'Create a branch',
-    description: 'Create a branch from another branch (default: the repository\'s default branch).',
+    description: "Create a branch from another branch (default: the repository's default branch).",
     input: z.object({
       owner,
       repo,
@@ -352,13 +431,25 @@ export function repoWriteTools(gh: GhContext): ToolDefinition[] {
       path: z.string().min(1).max(4096).describe('Path of the file, e.g. "docs/notes.md"'),
       content: z.string().max(1_000_000).describe('The whole new file content (UTF-8 text)'),
       message: z.string().min(1).max(10_000).describe('Commit message'),
-      branch: z.string().min(1).max(255).optional().describe('Branch to commit to (default: the default branch)'),
-      sha: z.string().regex(/^[0-9a-f]{40}$/).optional().describe('Blob sha of the file being replaced (required to update)'),
+      branch: z
+        .string()
+        .min(1)
+        .max(255)
+        .optional()
+        .describe('Branch to commit to (default: the default branch)'),
+      sha: z
+        .string()
+        .regex(/^[0-9a-f]{40}$/)
+        .optional()
+        .describe('Blob sha of the file being replaced (required to update)'),
     }),
     annotations: annotations.update(true),
     async handler(input, ctx) {
       const r = await api.createOrUpdateFile(input.owner, input.repo, input.path, input, ctx);
-      return structured(r, `${r.created ? 'Created' : 'Updated'} ${r.path} in commit ${r.commitSha.slice(0, 7)} (blob ${r.sha.slice(0, 7)})`);
+      return structured(
+        r,
+        `${r.created ? 'Created' : 'Updated'} ${r.path} in commit ${r.commitSha.slice(0, 7)} (blob ${r.sha.slice(0, 7)})`,
+      );
     },
   });
   return [createBranch, createOrUpdateFile];

@@ -1,6 +1,16 @@
 import { annotations, defineTool, structured, type ToolDefinition } from '@mcpkit/core';
 import * as z from 'zod';
-import { cursor, type GhContext, joinLines, limit, moreNote, nextCursorOf, pageOf, SEARCH_CAP, searchNotes } from './shared.js';
+import {
+  cursor,
+  type GhContext,
+  joinLines,
+  limit,
+  moreNote,
+  nextCursorOf,
+  pageOf,
+  SEARCH_CAP,
+  searchNotes,
+} from './shared.js';
 
 export function searchTools(gh: GhContext): ToolDefinition[] {
   const { api } = gh;
@@ -11,7 +21,11 @@ export function searchTools(gh: GhContext): ToolDefinition[] {
       'Search file contents across GitHub with GitHub\'s code search syntax (e.g. "useState repo:facebook/react path:src"). ' +
       `Repository, path and sha of each match; read a file with get_file_contents. GitHub returns at most ${SEARCH_CAP} ` +
       'results and allows about 10 code searches a minute.',
-    input: z.object({ query: z.string().min(1).max(256).describe('Search query, GitHub code search syntax'), limit: limit(100, 20), cursor }),
+    input: z.object({
+      query: z.string().min(1).max(256).describe('Search query, GitHub code search syntax'),
+      limit: limit(100, 20),
+      cursor,
+    }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
       const page = pageOf('search_code', input);
@@ -19,8 +33,19 @@ export function searchTools(gh: GhContext): ToolDefinition[] {
       const s = searchNotes(r.total, r.incomplete, page, input.limit, r.hasNext);
       const nextCursor = nextCursorOf('search_code', input, page, s.hasNext);
       return structured(
-        { totalCount: r.total, incompleteResults: r.incomplete, items: r.items, ...(nextCursor ? { nextCursor } : {}), notes: s.notes },
-        joinLines(`${r.total} files (page ${page})`, ...r.items.map((c) => `${c.repo}: ${c.path} (${c.sha.slice(0, 7)})`), ...s.notes, moreNote(nextCursor)),
+        {
+          totalCount: r.total,
+          incompleteResults: r.incomplete,
+          items: r.items,
+          ...(nextCursor ? { nextCursor } : {}),
+          notes: s.notes,
+        },
+        joinLines(
+          `${r.total} files (page ${page})`,
+          ...r.items.map((c) => `${c.repo}: ${c.path} (${c.sha.slice(0, 7)})`),
+          ...s.notes,
+          moreNote(nextCursor),
+        ),
       );
     },
   });
@@ -43,8 +68,19 @@ export function searchTools(gh: GhContext): ToolDefinition[] {
       const nextCursor = nextCursorOf('search_users', input, page, s.hasNext);
       const items = r.items.map(({ login, type }) => ({ login, type }));
       return structured(
-        { totalCount: r.total, incompleteResults: r.incomplete, items, ...(nextCursor ? { nextCursor } : {}), notes: s.notes },
-        joinLines(`${r.total} users (page ${page})`, ...items.map((u) => `${u.login} (${u.type})`), ...s.notes, moreNote(nextCursor)),
+        {
+          totalCount: r.total,
+          incompleteResults: r.incomplete,
+          items,
+          ...(nextCursor ? { nextCursor } : {}),
+          notes: s.notes,
+        },
+        joinLines(
+          `${r.total} users (page ${page})`,
+          ...items.map((u) => `${u.login} (${u.type})`),
+          ...s.notes,
+          moreNote(nextCursor),
+        ),
       );
     },
   });

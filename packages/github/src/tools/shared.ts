@@ -12,20 +12,28 @@ export interface GhContext {
 /** GitHub's search returns at most this many results for any query. */
 export const SEARCH_CAP = 1000;
 
-export const owner = z.string().min(1).max(39).describe('Repository owner (user or organization), e.g. "octocat"');
-export const repo = z.string().min(1).max(100).describe('Repository name without the owner, e.g. "hello-world"');
+export const owner = z
+  .string()
+  .min(1)
+  .max(39)
+  .describe('Repository owner (user or organization), e.g. "octocat"');
+export const repo = z
+  .string()
+  .min(1)
+  .max(100)
+  .describe('Repository name without the owner, e.g. "hello-world"');
 export const ref = z
   .string()
   .min(1)
   .max(255)
-  .describe('Branch, tag or commit sha (default: the repository\'s default branch)');
+  .describe("Branch, tag or commit sha (default: the repository's default branch)");
 export const limit = (max: number, fallback: number) =>
   z.number().int().min(1).max(max).default(fallback).describe(`Results per page (1-${max})`);
 export const cursor = z
   .string()
   .max(2000)
   .optional()
-  .describe('Opaque cursor from the previous page\'s nextCursor; omit for the first page');
+  .describe("Opaque cursor from the previous page's nextCursor; omit for the first page");
 export const number = (what: string) => z.number().int().min(1).describe(`${what} number`);
 
 /** The page a cursor resumes (1 without one); the cursor only resumes the same query. */
@@ -54,11 +62,17 @@ export function moreNote(nextCursor: string | undefined, what = 'results'): stri
 }
 
 /** The search notes a model must read: the 1,000-result cap and GitHub's `incomplete_results`. */
-export function searchNotes(total: number, incomplete: boolean, page: number, perPage: number, hasNext: boolean) {
+export function searchNotes(
+  total: number,
+  incomplete: boolean,
+  page: number,
+  perPage: number,
+  hasNext: boolean,
+) {
   const capped = total > SEARCH_CAP;
   const atCap = page * perPage >= SEARCH_CAP;
   const notes: string[] = [];
-  if (incomplete) notes.push('GitHub\'s search timed out: these results may be incomplete; narrow the query.');
+  if (incomplete) notes.push("GitHub's search timed out: these results may be incomplete; narrow the query.");
   if (capped) {
     notes.push(
       `GitHub reports ${total.toLocaleString('en-US')} matches but returns only the first ${SEARCH_CAP.toLocaleString('en-US')}; narrow the query (qualifiers like repo:, language:, created:) to see the rest.`,

@@ -106,7 +106,10 @@ export class Contract {
   }
 
   /** Finds the operation for a request; `undefined` when the spec has no such path and method. */
-  match(method: string, pathname: string): { operation: Operation; params: Record<string, string> } | undefined {
+  match(
+    method: string,
+    pathname: string,
+  ): { operation: Operation; params: Record<string, string> } | undefined {
     for (const operation of this.operations) {
       if (operation.method !== method.toUpperCase()) continue;
       const m = operation.regex.exec(pathname);
@@ -128,7 +131,8 @@ export class Contract {
     const { operation, params } = found;
     const out: string[] = [];
     for (const p of operation.params) {
-      const raw = p.in === 'path' ? params[p.name] : p.in === 'query' ? url.searchParams.get(p.name) : undefined;
+      const raw =
+        p.in === 'path' ? params[p.name] : p.in === 'query' ? url.searchParams.get(p.name) : undefined;
       if (p.in !== 'path' && p.in !== 'query') continue;
       if (raw === null || raw === undefined) {
         if (p.required) out.push(`${where}: required ${p.in} parameter "${p.name}" missing`);

@@ -1,9 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seedWorld } from './seed.js';
+import type { Base } from './shapes.js';
 import * as S from './shapes.js';
-import { type Base } from './shapes.js';
-import { type Commit, commitsBetween, gitSha, netChanges, nextId, type Repo, unifiedDiff, type World } from './world.js';
+import {
+  type Commit,
+  commitsBetween,
+  gitSha,
+  netChanges,
+  nextId,
+  type Repo,
+  unifiedDiff,
+  type World,
+} from './world.js';
 
 /**
  * A stateful GitHub REST stand-in on 127.0.0.1: the endpoints the server calls, with GitHub's
@@ -50,7 +59,8 @@ class HttpError extends Error {
 const notFound = () => new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
 const validationFailed = (errors: unknown[], message = 'Validation Failed') =>
   new HttpError(422, { message, errors, documentation_url: DOCS, status: '422' });
-const missing = (resource: string, field: string) => validationFailed([{ resource, code: 'missing_field', field }]);
+const missing = (resource: string, field: string) =>
+  validationFailed([{ resource, code: 'missing_field', field }]);
 
 interface Ctx {
   req: IncomingMessage;
@@ -63,7 +73,13 @@ interface Ctx {
   accept: string;
 }
 
-type Reply = { status?: number; json?: unknown; text?: string | Buffer; type?: string; headers?: Record<string, string> };
+type Reply = {
+  status?: number;
+  json?: unknown;
+  text?: string | Buffer;
+  type?: string;
+  headers?: Record<string, string>;
+};
 type Handler = (ctx: Ctx) => Reply;
 
 export class GitHubStandin {
@@ -157,7 +173,11 @@ export class GitHubStandin {
         try {
           record.requestBody = JSON.parse(raw);
         } catch {
-          throw new HttpError(400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' });
+          throw new HttpError(400, {
+            message: 'Problems parsing JSON',
+            documentation_url: DOCS,
+            status: '400',
+          });
         }
       }
       reply = this.dispatch(req, url, record.requestBody, headers);
@@ -181,7 +201,12 @@ export class GitHubStandin {
     record.responseType = type;
     record.responseBytes = Buffer.byteLength(payload);
     this.exchanges.push(record);
-    res.writeHead(status, { ...headers, ...reply.headers, 'content-type': type, 'content-length': String(record.responseBytes) });
+    res.writeHead(status, {
+      ...headers,
+      ...reply.headers,
+      'content-type': type,
+      'content-length': String(record.responseBytes),
+    });
     res.end(payload);
   }
 
@@ -207,7 +232,8 @@ export class GitHubStandin {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     if (auth) {
       const token = this.world.tokens.get(tokenValue);
-      if (!token) throw new HttpError(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
+      if (!token)
+        throw new HttpError(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
       ctx.login = token.login;
       ctx.scopes = token.scopes;
       if (token.scopes) {
@@ -238,7 +264,8 @@ export class GitHubStandin {
       throw new HttpError(
         403,
         {
-          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
           documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
           status: '403',
         },
@@ -274,20 +301,32 @@ export class GitHubStandin {
     if (repo.private && ctx.scopes && !ctx.scopes.includes('repo')) throw notFound();
     if (write) {
       if (!ctx.login || !this.world.canPush(repo, ctx.login)) throw notFound();
-      if (ctx.scopes && !ctx.scopes.includes('repo') && !(ctx.scopes.includes('public_repo') && !repo.private)) {
+      if (
+        ctx.scopes &&
+        !ctx.scopes.includes('repo') &&
+        !(ctx.scopes.includes('public_repo') && !repo.private)
+      ) {
         throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
       }
     }
     return repo;
   }
 
-  private commitFor(ctx: Ctx, repo: Repo, ref: string | null | undefined): Commit {
+  private commitFor(repo: Repo, ref: string | null | undefined): Commit {
     if (repo.commits.size === 0) {
-      throw new HttpError(409, { message: 'Git Repository is empty.', documentation_url: DOCS, status: '409' });
+      throw new HttpError(409, {
+        message: 'Git Repository is empty.',
+        documentation_url: DOCS,
+        status: '409',
+      });
     }
     const c = this.world.resolve(repo, ref);
     if (!c) {
-      throw new HttpError(404, { message: `No commit found for the ref ${ref}`, documentation_url: DOCS, status: '404' });
+      throw new HttpError(404, {
+        message: `No commit found for the ref ${ref}`,
+        documentation_url: DOCS,
+        status: '404',
+      });
     }
     return c;
   }
@@ -328,17 +367,24 @@ export class GitHubStandin {
     const w = this.world;
 
     this.route('GET', '/user', (ctx) => {
-      if (!ctx.login) throw new HttpError(401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
+      if (!ctx.login)
+        throw new HttpError(401, {
+          message: 'Requires authentication',
+          documentation_url: DOCS,
+          status: '401',
+        });
       return { json: S.fullUser(ctx.base, w.user(ctx.login), true) };
     });
 
-    this.route('GET', '/rate_limit', (ctx) => {
+    this.route('GET', '/rate_limit', () => {
       const now = Math.floor(Date.now() / 1000) + 3600;
       const core = { limit: RATE_LIMIT, remaining: RATE_LIMIT, reset: now, used: 0 };
       return { json: { resources: { core, search: { ...core, limit: 30, remaining: 30 } }, rate: core } };
     });
 
-    this.route('GET', '/repos/:owner/:repo', (ctx) => ({ json: S.fullRepo(ctx.base, w, this.repoFor(ctx), ctx.login) }));
+    this.route('GET', '/repos/:owner/:repo', (ctx) => ({
+      json: S.fullRepo(ctx.base, w, this.repoFor(ctx), ctx.login),
+    }));
 
     this.route('GET', '/repos/:owner/:repo/contents/*path', (ctx) => this.getContents(ctx));
     this.route('GET', '/repos/:owner/:repo/contents', (ctx) => this.getContents(ctx));
@@ -346,24 +392,45 @@ export class GitHubStandin {
 
     this.route('GET', '/repos/:owner/:repo/git/trees/*sha', (ctx) => {
       const repo = this.repoFor(ctx);
-      const c = this.commitFor(ctx, repo, ctx.params[2] === undefined ? null : treeRef(repo, ctx.params[2]));
+      const c = this.commitFor(repo, ctx.params[2] === undefined ? null : treeRef(repo, ctx.params[2]));
       const recursive = !!this.q(ctx, 'recursive');
-      const entries: { path: string; mode: string; type: string; sha: string; size?: number; url: string }[] = [];
+      const entries: { path: string; mode: string; type: string; sha: string; size?: number; url: string }[] =
+        [];
       const dirs = new Set<string>();
       for (const [path, b] of c.tree) {
         const parts = path.split('/');
         for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
         if (!recursive && parts.length > 1) continue;
-        entries.push({ path, mode: '100644', type: 'blob', sha: b.sha, size: b.content.length, url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/blobs/${b.sha}` });
+        entries.push({
+          path,
+          mode: '100644',
+          type: 'blob',
+          sha: b.sha,
+          size: b.content.length,
+          url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/blobs/${b.sha}`,
+        });
       }
       for (const d of dirs) {
         if (!recursive && d.includes('/')) continue;
         const sha = gitSha('tree', `${c.sha}:${d}`);
-        entries.push({ path: d, mode: '040000', type: 'tree', sha, url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}` });
+        entries.push({
+          path: d,
+          mode: '040000',
+          type: 'tree',
+          sha,
+          url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}`,
+        });
       }
       entries.sort((a, b) => (a.path < b.path ? -1 : 1));
       const sha = S.treeSha(c);
-      return { json: { sha, url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}`, tree: entries, truncated: false } };
+      return {
+        json: {
+          sha,
+          url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}`,
+          tree: entries,
+          truncated: false,
+        },
+      };
     });
 
     this.route('POST', '/repos/:owner/:repo/git/refs', (ctx) => {
@@ -384,7 +451,11 @@ export class GitHubStandin {
           ref,
           node_id: Buffer.from(`Ref:${ref}`).toString('base64'),
           url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/${ref}`,
-          object: { type: 'commit', sha, url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/commits/${sha}` },
+          object: {
+            type: 'commit',
+            sha,
+            url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/commits/${sha}`,
+          },
         },
       };
     });
@@ -400,20 +471,26 @@ export class GitHubStandin {
       const repo = this.repoFor(ctx);
       const name = ctx.params[2]!;
       const sha = repo.branches.get(name);
-      if (!sha) throw new HttpError(404, { message: 'Branch not found', documentation_url: DOCS, status: '404' });
+      if (!sha)
+        throw new HttpError(404, { message: 'Branch not found', documentation_url: DOCS, status: '404' });
       return { json: S.branchWithProtection(ctx.base, w, repo, name, repo.commits.get(sha)!) };
     });
 
     this.route('GET', '/repos/:owner/:repo/commits', (ctx) => {
       const repo = this.repoFor(ctx);
-      const head = this.commitFor(ctx, repo, this.q(ctx, 'sha'));
+      const head = this.commitFor(repo, this.q(ctx, 'sha'));
       const path = this.q(ctx, 'path');
       const author = this.q(ctx, 'author');
       const since = this.q(ctx, 'since');
       const until = this.q(ctx, 'until');
       const history: Commit[] = [];
-      for (let c: Commit | undefined = head; c; c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined) {
-        if (path && !c.changes.some((f) => f.filename === path || f.filename.startsWith(`${path}/`))) continue;
+      for (
+        let c: Commit | undefined = head;
+        c;
+        c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined
+      ) {
+        if (path && !c.changes.some((f) => f.filename === path || f.filename.startsWith(`${path}/`)))
+          continue;
         if (author && c.author.toLowerCase() !== author.toLowerCase()) continue;
         if (since && c.date < since) continue;
         if (until && c.date > until) continue;
@@ -425,21 +502,27 @@ export class GitHubStandin {
 
     this.route('GET', '/repos/:owner/:repo/commits/*ref/status', (ctx) => {
       const repo = this.repoFor(ctx);
-      const c = this.commitFor(ctx, repo, ctx.params[2]);
+      const c = this.commitFor(repo, ctx.params[2]);
       return { json: S.combinedStatus(ctx.base, w, repo, c.sha, repo.statuses.get(c.sha) ?? []) };
     });
 
     this.route('GET', '/repos/:owner/:repo/commits/*ref/check-runs', (ctx) => {
       const repo = this.repoFor(ctx);
-      const c = this.commitFor(ctx, repo, ctx.params[2]);
+      const c = this.commitFor(repo, ctx.params[2]);
       const runs = repo.checkRuns.get(c.sha) ?? [];
       const { items, headers } = this.page(ctx, runs);
-      return { json: { total_count: runs.length, check_runs: items.map((r) => S.checkRun(ctx.base, repo, c.sha, r)) }, headers };
+      return {
+        json: {
+          total_count: runs.length,
+          check_runs: items.map((r) => S.checkRun(ctx.base, repo, c.sha, r)),
+        },
+        headers,
+      };
     });
 
     this.route('GET', '/repos/:owner/:repo/commits/*ref', (ctx) => {
       const repo = this.repoFor(ctx);
-      const c = this.commitFor(ctx, repo, ctx.params[2]);
+      const c = this.commitFor(repo, ctx.params[2]);
       if (/vnd\.github(\.v3)?\.diff/.test(ctx.accept)) {
         return { text: unifiedDiff(c.changes), type: 'application/vnd.github.diff; charset=utf-8' };
       }
@@ -453,11 +536,20 @@ export class GitHubStandin {
     this.route('GET', '/repos/:owner/:repo/collaborators/:username/permission', (ctx) => {
       const repo = this.repoFor(ctx);
       if (!ctx.login || !w.canPush(repo, ctx.login)) {
-        throw new HttpError(403, { message: 'Must have push access to view repository collaborators.', documentation_url: DOCS, status: '403' });
+        throw new HttpError(403, {
+          message: 'Must have push access to view repository collaborators.',
+          documentation_url: DOCS,
+          status: '403',
+        });
       }
       const login = ctx.params[2]!;
       const u = w.users.get(login.toLowerCase());
-      if (!u) throw new HttpError(404, { message: `${login} is not a user`, documentation_url: DOCS, status: '404' });
+      if (!u)
+        throw new HttpError(404, {
+          message: `${login} is not a user`,
+          documentation_url: DOCS,
+          status: '404',
+        });
       const perm = w.permission(repo, login);
       const permission = perm === 'none' ? (repo.private ? 'none' : 'read') : perm;
       return {
@@ -466,7 +558,13 @@ export class GitHubStandin {
           role_name: permission,
           user: {
             ...S.user(ctx.base, u),
-            permissions: { admin: perm === 'admin', maintain: perm === 'admin', push: perm === 'admin' || perm === 'write', triage: perm !== 'none', pull: true },
+            permissions: {
+              admin: perm === 'admin',
+              maintain: perm === 'admin',
+              push: perm === 'admin' || perm === 'write',
+              triage: perm !== 'none',
+              pull: true,
+            },
             role_name: permission,
           },
         },
@@ -491,7 +589,12 @@ export class GitHubStandin {
           labels.every((l) => i.labels.includes(l)) &&
           (!since || i.updatedAt >= since) &&
           (!creator || i.author.toLowerCase() === creator.toLowerCase()) &&
-          (!assignee || (assignee === 'none' ? i.assignees.length === 0 : assignee === '*' ? i.assignees.length > 0 : i.assignees.includes(assignee))),
+          (!assignee ||
+            (assignee === 'none'
+              ? i.assignees.length === 0
+              : assignee === '*'
+                ? i.assignees.length > 0
+                : i.assignees.includes(assignee))),
       );
       const key = sort === 'updated' ? 'updatedAt' : 'createdAt';
       list.sort((a, b) => (a[key] === b[key] ? b.number - a.number : a[key] < b[key] ? 1 : -1));
@@ -520,7 +623,8 @@ export class GitHubStandin {
         closedAt: null,
       };
       for (const a of issue.assignees) {
-        if (!w.users.has(a.toLowerCase())) throw validationFailed([{ resource: 'Issue', code: 'invalid', field: 'assignees', value: a }]);
+        if (!w.users.has(a.toLowerCase()))
+          throw validationFailed([{ resource: 'Issue', code: 'invalid', field: 'assignees', value: a }]);
       }
       repo.issues.set(number, issue);
       return { status: 201, json: S.issue(ctx.base, w, repo, issue) };
@@ -568,7 +672,13 @@ export class GitHubStandin {
       const n = Number(ctx.params[2]);
       if (!repo.issues.has(n)) throw notFound();
       if (typeof ctx.body?.body !== 'string') throw missing('IssueComment', 'body');
-      const c = { id: nextId(), issue: n, author: ctx.login!, body: ctx.body.body, createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+      const c = {
+        id: nextId(),
+        issue: n,
+        author: ctx.login!,
+        body: ctx.body.body,
+        createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      };
       repo.comments.push(c);
       return { status: 201, json: S.comment(ctx.base, w, repo, c) };
     });
@@ -581,11 +691,18 @@ export class GitHubStandin {
       const list = [...repo.pulls.values()]
         .filter((p) => {
           const i = repo.issues.get(p.number)!;
-          return (state === 'all' || i.state === state) && (!base || p.base === base) && (!head || `${repo.owner}:${p.head}` === head || p.head === head);
+          return (
+            (state === 'all' || i.state === state) &&
+            (!base || p.base === base) &&
+            (!head || `${repo.owner}:${p.head}` === head || p.head === head)
+          );
         })
         .sort((a, b) => b.number - a.number);
       const { items, headers } = this.page(ctx, list);
-      return { json: items.map((p) => S.pull(ctx.base, w, repo, p, repo.issues.get(p.number)!, false, ctx.login)), headers };
+      return {
+        json: items.map((p) => S.pull(ctx.base, w, repo, p, repo.issues.get(p.number)!, false, ctx.login)),
+        headers,
+      };
     });
 
     this.route('POST', '/repos/:owner/:repo/pulls', (ctx) => {
@@ -598,13 +715,41 @@ export class GitHubStandin {
       const baseSha = repo.branches.get(b.base);
       if (!headSha) throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
       if (!baseSha) throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
-      if (headSha === baseSha) throw validationFailed([{ resource: 'PullRequest', code: 'custom', message: `No commits between ${b.base} and ${head}` }]);
+      if (headSha === baseSha)
+        throw validationFailed([
+          { resource: 'PullRequest', code: 'custom', message: `No commits between ${b.base} and ${head}` },
+        ]);
       if (typeof b.title !== 'string') throw missing('PullRequest', 'title');
       const number = repo.nextNumber++;
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const issue = { number, id: nextId(), title: b.title, body: b.body ?? null, author: ctx.login!, state: 'open' as const, labels: [], assignees: [], createdAt: now, updatedAt: now, closedAt: null, pull: true };
+      const issue = {
+        number,
+        id: nextId(),
+        title: b.title,
+        body: b.body ?? null,
+        author: ctx.login!,
+        state: 'open' as const,
+        labels: [],
+        assignees: [],
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+        pull: true,
+      };
       repo.issues.set(number, issue);
-      const p = { number, id: nextId(), head, headSha, base: b.base, baseSha, merged: false, mergeSha: null, mergedAt: null, mergedBy: null, draft: !!b.draft };
+      const p = {
+        number,
+        id: nextId(),
+        head,
+        headSha,
+        base: b.base,
+        baseSha,
+        merged: false,
+        mergeSha: null,
+        mergedAt: null,
+        mergedBy: null,
+        draft: !!b.draft,
+      };
       repo.pulls.set(number, p);
       return { status: 201, json: this.pullJson(ctx, repo, p.number) };
     });
@@ -614,7 +759,10 @@ export class GitHubStandin {
       const p = repo.pulls.get(Number(ctx.params[2]));
       if (!p) throw notFound();
       if (/vnd\.github(\.v3)?\.diff/.test(ctx.accept)) {
-        return { text: unifiedDiff(netChanges(repo, p.baseSha, p.headSha)), type: 'application/vnd.github.diff; charset=utf-8' };
+        return {
+          text: unifiedDiff(netChanges(repo, p.baseSha, p.headSha)),
+          type: 'application/vnd.github.diff; charset=utf-8',
+        };
       }
       return { json: this.pullJson(ctx, repo, p.number) };
     });
@@ -650,14 +798,22 @@ export class GitHubStandin {
       const files = netChanges(repo, p.baseSha, p.headSha);
       const head = repo.commits.get(p.headSha)!;
       const { items, headers } = this.page(ctx, files);
-      return { json: items.map((f) => S.diffEntry(ctx.base, repo, p.headSha, head.tree.get(f.filename)?.sha ?? null, f)), headers };
+      return {
+        json: items.map((f) =>
+          S.diffEntry(ctx.base, repo, p.headSha, head.tree.get(f.filename)?.sha ?? null, f),
+        ),
+        headers,
+      };
     });
 
     this.route('GET', '/repos/:owner/:repo/pulls/:number/reviews', (ctx) => {
       const repo = this.repoFor(ctx);
       const n = Number(ctx.params[2]);
       if (!repo.pulls.has(n)) throw notFound();
-      const { items, headers } = this.page(ctx, repo.reviews.filter((r) => r.pull === n));
+      const { items, headers } = this.page(
+        ctx,
+        repo.reviews.filter((r) => r.pull === n),
+      );
       return { json: items.map((r) => S.review(ctx.base, w, repo, r)), headers };
     });
 
@@ -673,10 +829,30 @@ export class GitHubStandin {
         throw validationFailed([{ resource: 'PullRequestReview', code: 'invalid', field: 'event' }]);
       }
       if ((event === 'REQUEST_CHANGES' || event === 'COMMENT') && !b.body) {
-        throw new HttpError(422, { message: 'Unprocessable Entity', errors: [`Review body is required for ${event}.`], documentation_url: DOCS, status: '422' });
+        throw new HttpError(422, {
+          message: 'Unprocessable Entity',
+          errors: [`Review body is required for ${event}.`],
+          documentation_url: DOCS,
+          status: '422',
+        });
       }
-      const state = event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : event === 'COMMENT' ? 'COMMENTED' : 'PENDING';
-      const review = { id: nextId(), pull: n, author: ctx.login, state, body: b.body ?? '', commitId: b.commit_id ?? p.headSha, submittedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } as const;
+      const state =
+        event === 'APPROVE'
+          ? 'APPROVED'
+          : event === 'REQUEST_CHANGES'
+            ? 'CHANGES_REQUESTED'
+            : event === 'COMMENT'
+              ? 'COMMENTED'
+              : 'PENDING';
+      const review = {
+        id: nextId(),
+        pull: n,
+        author: ctx.login,
+        state,
+        body: b.body ?? '',
+        commitId: b.commit_id ?? p.headSha,
+        submittedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      } as const;
       repo.reviews.push({ ...review });
       return { json: S.review(ctx.base, w, repo, { ...review }) };
     });
@@ -685,7 +861,10 @@ export class GitHubStandin {
       const repo = this.repoFor(ctx);
       const n = Number(ctx.params[2]);
       if (!repo.pulls.has(n)) throw notFound();
-      const { items, headers } = this.page(ctx, repo.reviewComments.filter((c) => c.pull === n));
+      const { items, headers } = this.page(
+        ctx,
+        repo.reviewComments.filter((c) => c.pull === n),
+      );
       return { json: items.map((c) => S.reviewComment(ctx.base, w, repo, c)), headers };
     });
 
@@ -696,15 +875,31 @@ export class GitHubStandin {
       const issue = repo.issues.get(p.number)!;
       const b = ctx.body ?? {};
       if (p.merged || issue.state === 'closed') {
-        throw new HttpError(405, { message: 'Pull Request is not mergeable', documentation_url: DOCS, status: '405' });
+        throw new HttpError(405, {
+          message: 'Pull Request is not mergeable',
+          documentation_url: DOCS,
+          status: '405',
+        });
       }
       if (b.sha && b.sha !== p.headSha) {
-        throw new HttpError(409, { message: 'Head branch was modified. Review and try the merge again.', documentation_url: DOCS, status: '409' });
+        throw new HttpError(409, {
+          message: 'Head branch was modified. Review and try the merge again.',
+          documentation_url: DOCS,
+          status: '409',
+        });
       }
       const head = repo.commits.get(p.headSha)!;
       const edits: Record<string, Buffer | null> = {};
-      for (const f of netChanges(repo, p.baseSha, p.headSha)) edits[f.filename] = head.tree.get(f.filename)?.content ?? null;
-      const merge = w.commit(repo, p.base, b.commit_title ?? `Merge pull request #${p.number}`, ctx.login!, edits, 10_000);
+      for (const f of netChanges(repo, p.baseSha, p.headSha))
+        edits[f.filename] = head.tree.get(f.filename)?.content ?? null;
+      const merge = w.commit(
+        repo,
+        p.base,
+        b.commit_title ?? `Merge pull request #${p.number}`,
+        ctx.login!,
+        edits,
+        10_000,
+      );
       p.merged = true;
       p.mergeSha = merge.sha;
       p.mergedAt = merge.date;
@@ -721,7 +916,8 @@ export class GitHubStandin {
         if (!w.canRead(r, ctx.login)) return false;
         if (q.quals.user && r.owner.toLowerCase() !== q.quals.user.toLowerCase()) return false;
         if (q.quals.org && r.owner.toLowerCase() !== q.quals.org.toLowerCase()) return false;
-        if (q.quals.language && (r.language ?? '').toLowerCase() !== q.quals.language.toLowerCase()) return false;
+        if (q.quals.language && (r.language ?? '').toLowerCase() !== q.quals.language.toLowerCase())
+          return false;
         if (q.quals.is === 'private' && !r.private) return false;
         if (q.quals.is === 'public' && r.private) return false;
         const hay = `${r.owner}/${r.name} ${r.description ?? ''} ${r.topics.join(' ')}`.toLowerCase();
@@ -733,13 +929,22 @@ export class GitHubStandin {
       if (this.q(ctx, 'order') === 'asc' && sort) list.reverse();
       const { items, headers } = this.page(ctx, list, 1000);
       return {
-        json: { total_count: list.length, incomplete_results: false, items: items.map((r) => ({ ...S.repo(ctx.base, w, r), score: 1 })) },
+        json: {
+          total_count: list.length,
+          incomplete_results: false,
+          items: items.map((r) => ({ ...S.repo(ctx.base, w, r), score: 1 })),
+        },
         headers,
       };
     });
 
     this.route('GET', '/search/code', (ctx) => {
-      if (!ctx.login) throw new HttpError(401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
+      if (!ctx.login)
+        throw new HttpError(401, {
+          message: 'Requires authentication',
+          documentation_url: DOCS,
+          status: '401',
+        });
       const q = parseQuery(this.q(ctx, 'q'));
       if (q.text.length === 0) {
         throw validationFailed([{ resource: 'Search', field: 'q', code: 'missing' }]);
@@ -756,12 +961,17 @@ export class GitHubStandin {
           if (q.quals.path && !path.startsWith(q.quals.path)) continue;
           if (q.quals.filename && path.split('/').pop() !== q.quals.filename) continue;
           const text = b.content.toString('utf8').toLowerCase();
-          if (q.text.every((t) => text.includes(t.toLowerCase()))) hits.push({ repo: r, path, sha: b.sha, ref: c.sha });
+          if (q.text.every((t) => text.includes(t.toLowerCase())))
+            hits.push({ repo: r, path, sha: b.sha, ref: c.sha });
         }
       }
       const { items, headers } = this.page(ctx, hits, 1000);
       return {
-        json: { total_count: hits.length, incomplete_results: false, items: items.map((h) => S.codeItem(ctx.base, w, h.repo, h.path, h.sha, h.ref)) },
+        json: {
+          total_count: hits.length,
+          incomplete_results: false,
+          items: items.map((h) => S.codeItem(ctx.base, w, h.repo, h.path, h.sha, h.ref)),
+        },
         headers,
       };
     });
@@ -797,7 +1007,10 @@ export class GitHubStandin {
           total_count: hits.length,
           incomplete_results: false,
           search_type: 'lexical',
-          items: items.map((h) => ({ ...S.issue(ctx.base, w, h.repo, h.repo.issues.get(h.number)!), score: 1 })),
+          items: items.map((h) => ({
+            ...S.issue(ctx.base, w, h.repo, h.repo.issues.get(h.number)!),
+            score: 1,
+          })),
         },
         headers,
       };
@@ -811,7 +1024,14 @@ export class GitHubStandin {
         return q.text.every((t) => hay.includes(t.toLowerCase()));
       });
       const { items, headers } = this.page(ctx, list, 1000);
-      return { json: { total_count: list.length, incomplete_results: false, items: items.map((u) => ({ ...S.user(ctx.base, u), score: 1 })) }, headers };
+      return {
+        json: {
+          total_count: list.length,
+          incomplete_results: false,
+          items: items.map((u) => ({ ...S.user(ctx.base, u), score: 1 })),
+        },
+        headers,
+      };
     });
 
     // Only for the recorded-fixture comparison (labels are otherwise out of scope).
@@ -829,19 +1049,32 @@ export class GitHubStandin {
   private pullJson(ctx: Ctx, repo: Repo, number: number) {
     const p = repo.pulls.get(number)!;
     const files = netChanges(repo, p.baseSha, p.headSha);
-    return S.pullFull(ctx.base, this.world, repo, p, repo.issues.get(number)!, {
-      commits: commitsBetween(repo, p.baseSha, p.headSha).length,
-      additions: files.reduce((n, f) => n + f.additions, 0),
-      deletions: files.reduce((n, f) => n + f.deletions, 0),
-      files: files.length,
-    }, ctx.login);
+    return S.pullFull(
+      ctx.base,
+      this.world,
+      repo,
+      p,
+      repo.issues.get(number)!,
+      {
+        commits: commitsBetween(repo, p.baseSha, p.headSha).length,
+        additions: files.reduce((n, f) => n + f.additions, 0),
+        deletions: files.reduce((n, f) => n + f.deletions, 0),
+        files: files.length,
+      },
+      ctx.login,
+    );
   }
 
   private getContents(ctx: Ctx): Reply {
     const repo = this.repoFor(ctx);
-    if (repo.commits.size === 0) throw new HttpError(404, { message: 'This repository is empty.', documentation_url: DOCS, status: '404' });
+    if (repo.commits.size === 0)
+      throw new HttpError(404, {
+        message: 'This repository is empty.',
+        documentation_url: DOCS,
+        status: '404',
+      });
     const ref = this.q(ctx, 'ref');
-    const c = this.commitFor(ctx, repo, ref);
+    const c = this.commitFor(repo, ref);
     const refName = ref ?? repo.defaultBranch;
     const path = (ctx.params[2] ?? '').replace(/\/+$/, '');
     const file = path ? c.tree.get(path) : undefined;
@@ -873,7 +1106,8 @@ export class GitHubStandin {
       const rest = p.slice(prefix.length);
       const [head, ...tail] = rest.split('/');
       if (tail.length === 0) children.set(head!, { type: 'file', sha: b.sha, size: b.content.length });
-      else if (!children.has(head!)) children.set(head!, { type: 'dir', sha: gitSha('tree', `${c.sha}:${prefix}${head}`), size: 0 });
+      else if (!children.has(head!))
+        children.set(head!, { type: 'dir', sha: gitSha('tree', `${c.sha}:${prefix}${head}`), size: 0 });
     }
     if (children.size === 0) throw notFound();
     const entries = [...children.entries()]
@@ -894,12 +1128,20 @@ export class GitHubStandin {
     if (typeof b.content !== 'string') throw missing('Commit', 'content');
     const branch = b.branch ?? repo.defaultBranch;
     if (!repo.branches.has(branch)) {
-      throw new HttpError(404, { message: `Branch ${branch} not found`, documentation_url: DOCS, status: '404' });
+      throw new HttpError(404, {
+        message: `Branch ${branch} not found`,
+        documentation_url: DOCS,
+        status: '404',
+      });
     }
     const current = repo.commits.get(repo.branches.get(branch)!)!.tree.get(path);
     if (current && !b.sha) throw validationFailed([], 'Invalid request.\n\n"sha" wasn\'t supplied.');
     if (current && b.sha !== current.sha) {
-      throw new HttpError(409, { message: `${path} does not match ${b.sha}`, documentation_url: DOCS, status: '409' });
+      throw new HttpError(409, {
+        message: `${path} does not match ${b.sha}`,
+        documentation_url: DOCS,
+        status: '409',
+      });
     }
     const content = Buffer.from(b.content, 'base64');
     const c = this.world.commit(repo, branch, b.message, ctx.login!, { [path]: content }, 20_000);
@@ -917,13 +1159,22 @@ export class GitHubStandin {
           author: { name: ctx.login, email: `${ctx.login}@users.noreply.github.com`, date: c.date },
           committer: { name: ctx.login, email: `${ctx.login}@users.noreply.github.com`, date: c.date },
           message: c.message,
-          tree: { url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/trees/${S.treeSha(c)}`, sha: S.treeSha(c) },
+          tree: {
+            url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/trees/${S.treeSha(c)}`,
+            sha: S.treeSha(c),
+          },
           parents: c.parents.map((p) => ({
             url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/commits/${p}`,
             html_url: `${ctx.base.web}/${repo.owner}/${repo.name}/commit/${p}`,
             sha: p,
           })),
-          verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+          verification: {
+            verified: false,
+            reason: 'unsigned',
+            signature: null,
+            payload: null,
+            verified_at: null,
+          },
         },
       },
     };
@@ -937,7 +1188,11 @@ function treeRef(repo: Repo, ref: string): string {
 }
 
 /** Search syntax: `key:value` qualifiers (quotes allowed) and free-text terms. */
-export function parseQuery(q: string | null): { text: string[]; quals: Record<string, string>; all: Record<string, string[]> } {
+export function parseQuery(q: string | null): {
+  text: string[];
+  quals: Record<string, string>;
+  all: Record<string, string[]>;
+} {
   if (q === null) throw missing('Search', 'q');
   const text: string[] = [];
   const quals: Record<string, string> = {};
@@ -946,7 +1201,8 @@ export function parseQuery(q: string | null): { text: string[]; quals: Record<st
     if (m[1]) {
       const value = m[2]!.replace(/^"|"$/g, '');
       quals[m[1].toLowerCase()] = value;
-      (all[m[1].toLowerCase()] ??= []).push(value.toLowerCase());
+      const key = m[1].toLowerCase();
+      all[key] = [...(all[key] ?? []), value.toLowerCase()];
     } else {
       text.push(m[3] ?? m[4]!);
     }

@@ -1,4 +1,16 @@
-import type { CheckRun, Comment, Commit, FileChange, Issue, Pull, Repo, Review, ReviewComment, User, World } from './world.js';
+import type {
+  CheckRun,
+  Comment,
+  Commit,
+  FileChange,
+  Issue,
+  Pull,
+  Repo,
+  Review,
+  ReviewComment,
+  User,
+  World,
+} from './world.js';
 
 /**
  * GitHub's JSON shapes, field for field as the REST API returns them (URL templates and nested
@@ -285,7 +297,13 @@ export function commit(b: Base, w: World, r: Repo, c: Commit, withFiles: boolean
       message: c.message,
       comment_count: 0,
       tree: { sha: treeSha(c), url: `${b.api}/repos/${r.owner}/${r.name}/git/trees/${treeSha(c)}` },
-      verification: { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
+      verification: {
+        verified: false,
+        reason: 'unsigned',
+        payload: null,
+        signature: null,
+        verified_at: null,
+      },
     },
     author: user(b, w.user(c.author)),
     committer: user(b, w.user(c.author)),
@@ -339,12 +357,23 @@ export function branchWithProtection(b: Base, w: World, r: Repo, name: string, c
     commit: commit(b, w, r, c, false),
     _links: { self: url, html: `${b.web}/${r.owner}/${r.name}/tree/${enc(name)}` },
     protected: name === r.defaultBranch,
-    protection: { enabled: name === r.defaultBranch, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+    protection: {
+      enabled: name === r.defaultBranch,
+      required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+    },
     protection_url: `${url}/protection`,
   };
 }
 
-export function contentItem(b: Base, r: Repo, ref: string, path: string, type: 'file' | 'dir', sha: string, size: number) {
+export function contentItem(
+  b: Base,
+  r: Repo,
+  ref: string,
+  path: string,
+  type: 'file' | 'dir',
+  sha: string,
+  size: number,
+) {
   const url = `${b.api}/repos/${r.owner}/${r.name}/contents/${enc(path)}?ref=${encodeURIComponent(ref)}`;
   const git = `${b.api}/repos/${r.owner}/${r.name}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`;
   const html = `${b.web}/${r.owner}/${r.name}/${type === 'dir' ? 'tree' : 'blob'}/${enc(ref)}/${enc(path)}`;
@@ -357,7 +386,10 @@ export function contentItem(b: Base, r: Repo, ref: string, path: string, type: '
     url,
     git_url: git,
     html_url: html,
-    download_url: type === 'file' ? `https://raw.githubusercontent.com/${r.owner}/${r.name}/${enc(ref)}/${enc(path)}` : null,
+    download_url:
+      type === 'file'
+        ? `https://raw.githubusercontent.com/${r.owner}/${r.name}/${enc(ref)}/${enc(path)}`
+        : null,
     _links: { self: url, git, html },
   };
 }
@@ -496,7 +528,13 @@ export function reviewComment(b: Base, w: World, r: Repo, c: ReviewComment) {
   };
 }
 
-export function combinedStatus(b: Base, w: World, r: Repo, sha: string, statuses: { id: number; context: string; state: string; description: string; createdAt: string }[]) {
+export function combinedStatus(
+  b: Base,
+  w: World,
+  r: Repo,
+  sha: string,
+  statuses: { id: number; context: string; state: string; description: string; createdAt: string }[],
+) {
   const state = statuses.some((s) => s.state === 'failure' || s.state === 'error')
     ? 'failure'
     : statuses.some((s) => s.state === 'pending') || statuses.length === 0
@@ -527,13 +565,52 @@ export function combinedStatus(b: Base, w: World, r: Repo, sha: string, statuses
 function minimalRepo(b: Base, w: World, r: Repo) {
   const full = repo(b, w, r);
   const keep = [
-    'id', 'node_id', 'name', 'full_name', 'owner', 'private', 'html_url', 'description', 'fork', 'url',
-    'archive_url', 'assignees_url', 'blobs_url', 'branches_url', 'collaborators_url', 'comments_url',
-    'commits_url', 'compare_url', 'contents_url', 'contributors_url', 'deployments_url', 'downloads_url',
-    'events_url', 'forks_url', 'git_commits_url', 'git_refs_url', 'git_tags_url', 'hooks_url',
-    'issue_comment_url', 'issue_events_url', 'issues_url', 'keys_url', 'labels_url', 'languages_url',
-    'merges_url', 'milestones_url', 'notifications_url', 'pulls_url', 'releases_url', 'stargazers_url',
-    'statuses_url', 'subscribers_url', 'subscription_url', 'tags_url', 'teams_url', 'trees_url',
+    'id',
+    'node_id',
+    'name',
+    'full_name',
+    'owner',
+    'private',
+    'html_url',
+    'description',
+    'fork',
+    'url',
+    'archive_url',
+    'assignees_url',
+    'blobs_url',
+    'branches_url',
+    'collaborators_url',
+    'comments_url',
+    'commits_url',
+    'compare_url',
+    'contents_url',
+    'contributors_url',
+    'deployments_url',
+    'downloads_url',
+    'events_url',
+    'forks_url',
+    'git_commits_url',
+    'git_refs_url',
+    'git_tags_url',
+    'hooks_url',
+    'issue_comment_url',
+    'issue_events_url',
+    'issues_url',
+    'keys_url',
+    'labels_url',
+    'languages_url',
+    'merges_url',
+    'milestones_url',
+    'notifications_url',
+    'pulls_url',
+    'releases_url',
+    'stargazers_url',
+    'statuses_url',
+    'subscribers_url',
+    'subscription_url',
+    'tags_url',
+    'teams_url',
+    'trees_url',
   ] as const;
   return Object.fromEntries(keep.map((k) => [k, full[k]]));
 }

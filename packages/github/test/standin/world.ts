@@ -150,10 +150,7 @@ export interface Token {
 
 export function gitSha(kind: string, content: Buffer | string): string {
   const body = Buffer.isBuffer(content) ? content : Buffer.from(content);
-  return createHash('sha1')
-    .update(`${kind} ${body.length}\0`)
-    .update(body)
-    .digest('hex');
+  return createHash('sha1').update(`${kind} ${body.length}\0`).update(body).digest('hex');
 }
 
 export function blob(content: Buffer | string): Blob {
@@ -250,7 +247,15 @@ export class World {
     }
     const date = at(minutes);
     const sha = gitSha('commit', `${parentSha ?? ''}\n${message}\n${author}\n${date}\n${changes.length}`);
-    const commit: Commit = { sha, message, author, date, parents: parentSha ? [parentSha] : [], tree, changes };
+    const commit: Commit = {
+      sha,
+      message,
+      author,
+      date,
+      parents: parentSha ? [parentSha] : [],
+      tree,
+      changes,
+    };
     repo.commits.set(sha, commit);
     repo.branches.set(branch, sha);
     return commit;
@@ -298,7 +303,8 @@ function isBinary(buf: Buffer | null): boolean {
 /** A unified-diff patch of one file (whole-file hunks: enough for the stand-in's seeded edits). */
 function change(path: string, before: Buffer | null, after: Buffer | null): FileChange {
   const status = before === null ? 'added' : after === null ? 'removed' : 'modified';
-  if (isBinary(before) || isBinary(after)) return { filename: path, status, additions: 0, deletions: 0, patch: '' };
+  if (isBinary(before) || isBinary(after))
+    return { filename: path, status, additions: 0, deletions: 0, patch: '' };
   const a = lines(before);
   const b = lines(after);
   let prefix = 0;
@@ -328,7 +334,12 @@ export function unifiedDiff(changes: FileChange[]): string {
     .map((c) => {
       const a = c.status === 'added' ? '/dev/null' : `a/${c.filename}`;
       const b = c.status === 'removed' ? '/dev/null' : `b/${c.filename}`;
-      const mode = c.status === 'added' ? 'new file mode 100644\n' : c.status === 'removed' ? 'deleted file mode 100644\n' : '';
+      const mode =
+        c.status === 'added'
+          ? 'new file mode 100644\n'
+          : c.status === 'removed'
+            ? 'deleted file mode 100644\n'
+            : '';
       const body = c.patch ? `--- ${a}\n+++ ${b}\n${c.patch}\n` : 'Binary files differ\n';
       return `diff --git a/${c.filename} b/${c.filename}\n${mode}${body}`;
     })

@@ -1,10 +1,9 @@
-import { type ServerModule } from '@mcpkit/core';
+import type { Era, ServerModule } from '@mcpkit/core';
 import { connect, type TestClient } from '@mcpkit/core/testing';
-import type { Era } from '@mcpkit/core';
+import { createGithubServer, type GithubServerOptions } from '../../src/server.js';
 import { Contract } from '../contract/validator.js';
 import { TOKENS } from '../standin/seed.js';
-import { type GitHubStandin, type Recorded, startStandin, type StandinOptions } from '../standin/server.js';
-import { createGithubServer, type GithubServerOptions } from '../../src/server.js';
+import { type GitHubStandin, type Recorded, type StandinOptions, startStandin } from '../standin/server.js';
 
 /** One contract for the whole run (compiling GitHub's schemas once). */
 export const contract = new Contract();
@@ -33,6 +32,9 @@ export async function openWorld(
     ...rest,
   });
   const client = await connect(module, { era });
+  // With writes and a token the server checks the token's scopes in the background (GET /user):
+  // wait until that request has arrived, so tests that count or limit requests start after it.
+  if ((options.writes ?? true) && token) await until(() => standin.exchanges.some((e) => e.url === '/user'));
   return {
     standin,
     module,
@@ -44,13 +46,26 @@ export async function openWorld(
   };
 }
 
+/** Polls a condition (every 10 ms, at most 10 s): waiting for a state, never for a fixed time. */
+export async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 export interface CallResult {
   isError?: boolean;
   content: { type: string; text?: string }[];
   structuredContent?: any;
 }
 
-export async function call(client: TestClient, name: string, args: Record<string, unknown> = {}): Promise<CallResult> {
+export async function call(
+  client: TestClient,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<CallResult> {
   return (await client.callTool({ name, arguments: args })) as CallResult;
 }
 
@@ -60,7 +75,9 @@ export function textOf(result: CallResult): string {
 
 /** Characters a model reads from a result: its text plus its structured content as JSON. */
 export function resultChars(result: CallResult): number {
-  return textOf(result).length + (result.structuredContent ? JSON.stringify(result.structuredContent).length : 0);
+  return (
+    textOf(result).length + (result.structuredContent ? JSON.stringify(result.structuredContent).length : 0)
+  );
 }
 
 /** Every contract violation in the exchanges the stand-in recorded (requests and responses). */

@@ -6,6 +6,7 @@ export { DriveApi, type DriveApiOptions, type DriveFile, FILE_FIELDS } from './a
 export { DriveApiError } from './api/errors.js';
 export { buildQuery, checkQuery, literal, type SearchFilter } from './api/query.js';
 export { FileReader, type ReadResult } from './api/read.js';
+export { type GdriveAuthCommandOptions, openInBrowser, runGdriveAuth } from './auth/command.js';
 export { DriveAuthError, DriveConfigError, REAUTH_HINT } from './auth/errors.js';
 export { type ConsentFlowOptions, type ConsentResult, runConsentFlow } from './auth/flow.js';
 export { createDriveAuth, type DriveAuth } from './auth/provider.js';

@@ -7,6 +7,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DriveApiError } from '../src/api/errors.js';
+import { runGdriveAuth } from '../src/auth/command.js';
 import { DriveAuthError, DriveConfigError } from '../src/auth/errors.js';
 import { runConsentFlow } from '../src/auth/flow.js';
 import { resolveAuthSettings, SCOPES } from '../src/auth/settings.js';
@@ -230,6 +231,40 @@ describe('consent flow (`mcpkit auth gdrive`)', () => {
     const saved = JSON.parse(readFileSync(tokenFile, 'utf8'));
     expect(saved).toMatchObject({ client_id: CLIENT_ID, refresh_token: expect.stringMatching(/^1\/\//) });
     expect((await listNotes(w.client({ tokenFile }).api)).items).toHaveLength(1);
+  });
+
+  it('`mcpkit auth gdrive --allow-writes` grants drive.file, and the server can then write', async () => {
+    const tokenFile = path.join(w.dir, 'command', 'token.json');
+    const env = {
+      GDRIVE_CLIENT_ID: CLIENT_ID,
+      GDRIVE_CLIENT_SECRET: CLIENT_SECRET,
+      GDRIVE_TOKEN_URL: w.standin.tokenUrl,
+      GDRIVE_AUTH_URL: w.standin.authUrl,
+      GDRIVE_TOKEN_FILE: tokenFile,
+    };
+    const printed: string[] = [];
+    const result = await runGdriveAuth({
+      env,
+      allowWrites: true,
+      openBrowser: browser,
+      print: (l) => printed.push(l),
+    });
+    expect(result.scopes.sort()).toEqual([SCOPES.file, SCOPES.readonly].sort());
+    expect(printed.join('\n')).toContain(w.standin.authUrl);
+    expect(printed.at(-1)).toContain('mode 0600');
+    const { api } = w.client({ tokenFile, allowWrites: true });
+    const created = await api.createFile({ name: 'from-auth.txt', mimeType: 'text/plain', content: 'ok' });
+    expect(w.standin.world.files.get(created.id!)?.name).toBe('from-auth.txt');
+
+    const key = path.join(w.dir, 'sa-cmd.json');
+    writeFileSync(key, JSON.stringify(serviceAccountKey(w.standin)));
+    await expect(
+      runGdriveAuth({
+        env: { ...env, GOOGLE_APPLICATION_CREDENTIALS: key },
+        openBrowser: browser,
+        print: () => {},
+      }),
+    ).rejects.toThrow(/needs no `mcpkit auth gdrive`/);
   });
 
   it('reports a denied consent and ignores a redirect with a foreign state', async () => {

@@ -188,6 +188,11 @@ describe.each(ERAS)('%s era', (era) => {
     expect(sheet.text).toContain('Item,Amount,Note');
     expect(sheet.text).toMatch(/Only the first sheet/);
     expect(sheet.structured.format).toBe('csv');
+    const viaShortcut = await call(c, 'read_file', { file_id: IDS.shortcut });
+    expect(viaShortcut.text.startsWith(DESIGN_MARKDOWN)).toBe(true);
+    expect(viaShortcut.structured.file.id).toBe(IDS.designDoc);
+    const shortcut = await call(c, 'get_file', { file_id: IDS.shortcut });
+    expect(shortcut.structured).toMatchObject({ kind: 'shortcut', shortcut_target_id: IDS.designDoc });
   });
 
   it('read_file reads a 1 MB file to the end, window by window, byte for byte', async () => {
@@ -216,6 +221,8 @@ describe.each(ERAS)('%s era', (era) => {
     expect(r.raw.length).toBeLessThan(2_000);
     expect(r.raw).not.toMatch(/[A-Za-z0-9+/]{200,}/);
     expect(standin.requests.slice(from).some((q) => q.query.alt === 'media')).toBe(false);
+    const folder = await call(c, 'read_file', { file_id: IDS.projects });
+    expect(folder.text).toMatch(/is not read as text: it is a folder\.\nList it with list_folder\./);
     const huge = await call(c, 'read_file', { file_id: IDS.hugeDoc });
     expect(huge.isError).toBe(true);
     expect(huge.text).toMatch(/export API stops at 10 MB/);

@@ -65,7 +65,7 @@ export function planRead(file: DriveFile, requested?: ReadFormat): ReadPlan {
       ? { how: 'export', exportMime, format, note }
       : { how: 'none', reason: `Drive offers no ${exportMime} export of this file` };
 
-  if (mime === MIME.folder) return { how: 'none', reason: 'it is a folder: list it with list_folder' };
+  if (mime === MIME.folder) return { how: 'none', reason: 'it is a folder' };
   if (mime === MIME.doc) {
     const format = requested ?? 'markdown';
     if (format === 'markdown') {

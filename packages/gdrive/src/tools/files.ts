@@ -29,6 +29,7 @@ export function renderRead(r: ReadResult, ctx: HandlerContext) {
     const link = r.file.webViewLink ?? r.file.webContentLink;
     const text = [
       `${row.name} (${row.kind}) is not read as text: ${r.reason}.`,
+      ...(r.file.mimeType === MIME.folder ? [`List it with ${ctx.servedName('list_folder')}.`] : []),
       fileLine(row),
       ...(r.exportFormats.length ? [`Drive exports it as: ${r.exportFormats.join(', ')}.`] : []),
       ...(link ? [`Open or download it at ${link}`] : []),
@@ -103,8 +104,10 @@ export function fileTools(dx: DriveToolContext) {
         readable.length
           ? `read_file gives: ${readable.join(', ')}`
           : f.mimeType === MIME.folder
-            ? 'a folder: list it with list_folder'
-            : 'read_file gives no text for it (binary): use the links',
+            ? `a folder: list it with ${ctx.servedName('list_folder')}`
+            : f.mimeType === MIME.shortcut
+              ? `a shortcut to ${f.shortcutDetails?.targetId ?? 'a file'}: ${ctx.servedName('read_file')} follows it`
+              : 'read_file gives no text for it (binary): use the links',
         ...(formats.length ? [`Drive exports: ${formats.join(', ')}`] : []),
         ...(value.download_link ? [`download: ${value.download_link}`] : []),
       ];

@@ -76,7 +76,7 @@ export function writeTools(dx: DriveToolContext) {
       if (isGoogleType(current.mimeType) || !isTextMime(current.mimeType ?? ''))
         throw new ToolError(
           `${current.name} is a ${current.mimeType}: update_text_file only replaces stored text files. ` +
-            'Create a new text file with create_text_file instead.',
+            `Create a new text file with ${ctx.servedName('create_text_file')} instead.`,
         );
       if (input.expected_modified_time && input.expected_modified_time !== current.modifiedTime)
         throw new ToolError(

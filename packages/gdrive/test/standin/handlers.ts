@@ -155,6 +155,10 @@ function fileResource(ctx: HandlerContext, f: StandinFile): Record<string, unkno
     }
     if (f.content.kind === 'bytes') res.md5Checksum = createHash('md5').update(f.content.data).digest('hex');
   }
+  if (f.shortcutTarget) {
+    const target = ctx.world.files.get(f.shortcutTarget);
+    res.shortcutDetails = { targetId: f.shortcutTarget, targetMimeType: target?.mimeType ?? '' };
+  }
   const links = exportLinks(f, ctx.options.markdownExport);
   if (links) res.exportLinks = links;
   return res;

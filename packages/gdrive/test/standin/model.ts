@@ -6,6 +6,7 @@ export const DOC = 'application/vnd.google-apps.document';
 export const SHEET = 'application/vnd.google-apps.spreadsheet';
 export const SLIDES = 'application/vnd.google-apps.presentation';
 export const DRAWING = 'application/vnd.google-apps.drawing';
+export const SHORTCUT = 'application/vnd.google-apps.shortcut';
 
 export interface User {
   email: string;
@@ -55,6 +56,8 @@ export interface StandinFile {
   version: number;
   permissions: Permission[];
   content: Content;
+  /** For shortcuts: the file it points at. */
+  shortcutTarget?: string;
 }
 
 export function contentSize(c: Content): number | undefined {

@@ -1,5 +1,5 @@
 /** The seeded world every test starts from: fixed ids and times so tests can name what they expect. */
-import { DOC, FOLDER, SHEET, SLIDES, World } from './model.js';
+import { DOC, FOLDER, SHEET, SHORTCUT, SLIDES, World } from './model.js';
 
 export const ADA = 'ada@example.com';
 export const BOB = 'bob@example.com';
@@ -30,6 +30,7 @@ export const IDS = {
   apiSpec: 'json-api-spec',
   launch: 'doc-launch',
   salaries: 'csv-salaries',
+  shortcut: 'short-design',
 } as const;
 
 /** A name with a quote and a backslash, to prove search text reaches the parser as literals. */
@@ -238,6 +239,15 @@ export function seedWorld(): World {
     modifiedTime: t(13),
     ...mine,
     permissions: [{ id: '10003', type: 'user', role: 'reader', emailAddress: SA_EMAIL }],
+  });
+  w.add({
+    id: IDS.shortcut,
+    name: 'Design notes (shortcut)',
+    mimeType: SHORTCUT,
+    content: { kind: 'none' },
+    shortcutTarget: IDS.designDoc,
+    modifiedTime: t(0),
+    ...mine,
   });
   for (let n = 1; n <= 1000; n++) {
     const label = String(n).padStart(4, '0');

@@ -2,6 +2,7 @@ import type { Logger } from '@mcpkit/core';
 import type { PinStore } from '../pinning/pins.js';
 import type { PoolOptions } from '../upstream/pool.js';
 import { parseEntry } from './entry.js';
+import { preferLocalPackage } from './local-package.js';
 import { namespaceFor } from './names.js';
 import { createUpstreamModule, type GatewayUpstream } from './upstream-module.js';
 
@@ -16,6 +17,11 @@ export interface EntryModuleOptions {
   /** Overrides the entry's `start` (e.g. eager everywhere for `mcpkit tools --config`). */
   start?: 'lazy' | 'eager';
   version?: string;
+  /**
+   * Runs `npx <package>` entries from the package installed here, resolved from this folder
+   * (default: the current directory); `false` keeps them as written.
+   */
+  preferLocalPackages?: string | false;
 }
 
 /**
@@ -29,10 +35,15 @@ export function upstreamFromEntry(
   options: EntryModuleOptions = {},
 ): GatewayUpstream {
   const parsed = parseEntry(key, entry);
+  const from = options.preferLocalPackages ?? process.cwd();
+  const target =
+    parsed.target.kind === 'stdio' && from !== false
+      ? preferLocalPackage(parsed.target, from)
+      : parsed.target;
   return createUpstreamModule({
     name: key,
     namespace: options.namespace ?? namespaceFor(key),
-    target: parsed.target,
+    target,
     lifecycle: { ...parsed.lifecycle, ...(options.start ? { start: options.start } : {}) },
     scope: parsed.scope,
     policy: parsed.policy,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeCursor, requestKey } from '@mcpkit/core';
 import { checkToolSnapshots, ERAS, type TestClient } from '@mcpkit/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackStandin, startSlackStandin, TOKENS } from './standin/server.js';
@@ -328,6 +329,18 @@ describe.each(ERAS)('%s era', (era) => {
     // Slack saw each of its 3 pages of 20 more than once: the cursor resumed inside them.
     const pages = standin.requests('search.messages').filter((e) => e.params.query === 'in:#long-messages');
     expect(new Set(pages.map((e) => e.params.page))).toEqual(new Set(['1', '2', '3']));
+  });
+
+  it('search_messages stops at Slack’s 100th page and says so', async () => {
+    const query = 'in:#history-1000';
+    const first = await call(client, 'search_messages', { query, limit: 1 });
+    expect(first.structured.total).toBe(1000);
+    // The cursor a model would hold after 99 pages of one match each.
+    const cursor = encodeCursor({ p: 100, n: 1, k: 0 }, requestKey('search_messages', query, 'timestamp'));
+    const last = await call(client, 'search_messages', { query, limit: 1, cursor });
+    expect(last.structured.matches).toHaveLength(1);
+    expect(last.structured.next_cursor).toBeUndefined();
+    expect(last.text).toMatch(/only the first 100 pages of a search; narrow the query/);
   });
 
   it('search_messages pages Slack page numbers behind the cursor, each match once', async () => {

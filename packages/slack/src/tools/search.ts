@@ -12,6 +12,9 @@ import { tsToIso } from '../api/timestamps.js';
 import { MAX_CHARS_SHOWN, MAX_MESSAGE_CHARS, RESULT_TEXT_BUDGET, readableText } from '../format/messages.js';
 import { moreLine, type SlackToolContext, slack } from './context.js';
 
+/** Slack serves search pages 1 to 100 only. */
+const MAX_SEARCH_PAGE = 100;
+
 /** Slack pages search by number; the cursor holds the page, its size and how far into it we got. */
 interface SearchState extends Record<string, unknown> {
   p: number;
@@ -74,9 +77,10 @@ export function searchTools(sx: SlackToolContext) {
       const next: SearchState | undefined =
         k < page.matches.length
           ? { p: state.p, n: state.n, k }
-          : state.p < page.pages
+          : state.p < Math.min(page.pages, MAX_SEARCH_PAGE)
             ? { p: state.p + 1, n: state.n, k: 0 }
             : undefined;
+      const capped = !next && page.pages > MAX_SEARCH_PAGE;
       const cursor = next ? encodeCursor(next, key) : undefined;
       const first = (state.p - 1) * state.n + state.k + 1;
       const lines = [
@@ -92,6 +96,9 @@ export function searchTools(sx: SlackToolContext) {
               .join('\n')}${r.permalink ? `\n  ${r.permalink}` : ''}`,
         ),
         ...moreLine(ctx, 'search_messages', cursor),
+        ...(capped
+          ? [`Slack shows only the first ${MAX_SEARCH_PAGE} pages of a search; narrow the query.`]
+          : []),
       ];
       return structured(
         { total: page.total, matches: rows, ...(cursor ? { next_cursor: cursor } : {}) },

@@ -86,6 +86,47 @@ describe('listing and search', () => {
     expect(checkQuery("name = 'a\\b'")).toMatch(/backslash/);
   });
 
+  it('retries a 500 from Drive once, briefly, and gets the answer', async () => {
+    w.standin.failNext(
+      'drive.files.get',
+      new GoogleError(500, { reason: 'backendError', message: 'Backend Error' }),
+    );
+    const from = w.standin.requests.length;
+    const f = await api.getFile(IDS.notes);
+    expect(f.name).toBe('notes.txt');
+    expect(wire(w.standin, from)).toEqual(['drive.files.get 500', 'drive.files.get 200']);
+  });
+
+  it('reads Google errors from binary responses too (a Doc asked for as media)', async () => {
+    const err = await api.download(IDS.designDoc, 0, 10).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 403, reason: 'fileNotDownloadable' });
+  });
+
+  it('pages on when Drive returns fewer files than asked', async () => {
+    const capped = await makeWorld({ pageSizeCap: 37 });
+    try {
+      const { api: capi } = capped.client();
+      const ids = new Set<string>();
+      let pageToken: string | undefined;
+      let pages = 0;
+      do {
+        const page = await capi.listFiles({
+          q: buildQuery({ folderId: IDS.thousand }),
+          pageSize: 100,
+          pageToken,
+        });
+        expect(page.items.length).toBeLessThanOrEqual(37);
+        for (const f of page.items) ids.add(f.id!);
+        pageToken = page.nextPageToken;
+        pages++;
+      } while (pageToken);
+      expect(ids.size).toBe(1000);
+      expect(pages).toBe(Math.ceil(1000 / 37));
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('reports a rate limit with when to retry', async () => {
     w.standin.failNext(
       'drive.files.list',

@@ -134,7 +134,7 @@ describe('files.list', () => {
       includeItemsFromAllDrives: true,
       supportsAllDrives: true,
     });
-    expect(names(eng)).toEqual(['Runbook', 'Specs', 'api-spec.json', 'oncall.md']);
+    expect(names(eng)).toEqual(['Runbook', 'Specs', 'api-spec.json', 'architecture.pdf', 'oncall.md']);
     expect((await driveGet(standin, token, `files/${IDS.runbook}`)).status).toBe(404);
     expect((await driveGet(standin, token, `files/${IDS.runbook}`, { supportsAllDrives: true })).status).toBe(
       200,

@@ -31,6 +31,7 @@ export const IDS = {
   launch: 'doc-launch',
   salaries: 'csv-salaries',
   shortcut: 'short-design',
+  architecture: 'pdf-architecture',
 } as const;
 
 /** A name with a quote and a backslash, to prove search text reaches the parser as literals. */
@@ -301,6 +302,14 @@ export function seedWorld(): World {
     mimeType: 'application/json',
     content: text('{"openapi": "3.1.0"}\n'),
     modifiedTime: t(22),
+    ...inDrive(IDS.engDrive, IDS.specs),
+  });
+  w.add({
+    id: IDS.architecture,
+    name: 'architecture.pdf',
+    mimeType: 'application/pdf',
+    content: { kind: 'bytes', data: PDF_BYTES },
+    modifiedTime: t(24),
     ...inDrive(IDS.engDrive, IDS.specs),
   });
   w.add({

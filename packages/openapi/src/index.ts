@@ -33,5 +33,6 @@ export { SchemaConverter } from './schema/convert.js';
 export { SchemaValidator } from './schema/validator.js';
 export { compileRule, globToRegExp, makeSelector, type SelectionOptions } from './select/filter.js';
 export { assignNames, MAX_NAME_LENGTH, snakeCase } from './select/names.js';
-export { type LoadSpecOptions, loadSpec } from './spec/load.js';
+export { checkStructure } from './spec/check.js';
+export { FULL_VALIDATION_MAX_BYTES, type LoadSpecOptions, loadSpec } from './spec/load.js';
 export { type JsonObject, type LoadedSpec, SpecError } from './spec/types.js';

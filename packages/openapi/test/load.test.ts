@@ -156,4 +156,37 @@ describe('loadSpec', () => {
     const missingInfo = await failure(await write('noinfo.yaml', 'openapi: 3.0.3\npaths: {}\n'));
     expect(missingInfo).toMatch(/info/);
   });
+
+  it('checks large specs structurally, naming what is wrong', async () => {
+    const broken = {
+      openapi: '3.0.3',
+      info: { title: 'x', version: '1' },
+      security: [{ nowhere: [] }],
+      paths: {
+        '/a/{id}': {
+          get: {
+            operationId: 'dup',
+            parameters: [{ name: 'id', in: 'path', schema: { type: 'string' } }],
+            responses: {
+              '200': {
+                description: 'ok',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Nope' } } },
+              },
+            },
+          },
+        },
+        '/b/{other}': { get: { operationId: 'dup', responses: { '200': { description: 'ok' } } } },
+      },
+    };
+    const error = await loadSpec(broken, { validate: 'structural' }).catch((e: Error) => e.message);
+    expect(error).toContain(
+      '$ref #/components/schemas/Nope points at nothing (at #/paths/~1a~1{id}/get/responses/200',
+    );
+    expect(error).toContain('GET /a/{id}: path parameter "id" must have "required: true"');
+    expect(error).toContain('GET /b/{other}: operationId "dup" is also used by GET /a/{id}');
+    expect(error).toContain('GET /b/{other}: path parameter "other" is not declared');
+    expect(error).toContain('security: security scheme "nowhere" is not defined');
+    const fine = await loadSpec(example('3.0/json/petstore.json'), { validate: 'structural' });
+    expect(fine.title).toBe('Swagger Petstore');
+  });
 });

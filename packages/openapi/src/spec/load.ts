@@ -1,9 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { bundle, compileErrors, validate } from '@readme/openapi-parser';
-import { upgrade } from '@scalar/openapi-parser';
 import { parse as parseYaml } from 'yaml';
+import { checkStructure } from './check.js';
 import { type JsonObject, type LoadedSpec, type SourceDialect, SpecError } from './types.js';
 
 export interface LoadSpecOptions {
@@ -11,9 +10,17 @@ export interface LoadSpecOptions {
   maxBytes?: number;
   /** Time allowed to download a spec from a URL. Default 30 s. */
   timeoutMs?: number;
-  /** Check the spec against the OpenAPI/Swagger schema and its rules. Default true. */
-  validate?: boolean;
+  /**
+   * `full`: the OpenAPI/Swagger schema and its rules (@readme/openapi-parser); `structural`: a linear check
+   * of what the server relies on (references resolve, path parameters, operationIds, security names);
+   * `auto` (default): full up to 4 MB, structural past it (full validation of GitHub's 13 MB spec takes
+   * 2-3 s and ~100 MB more); `off`: none.
+   */
+  validate?: 'auto' | 'full' | 'structural' | 'off';
 }
+
+/** Past this size `auto` validation is structural: start-up stays within seconds for the largest specs. */
+export const FULL_VALIDATION_MAX_BYTES = 4 * 1024 * 1024;
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const MAX_ERROR_CHARS = 4000;
@@ -50,6 +57,7 @@ export async function loadSpec(
   if (text !== undefined && hasExternalRef(text)) {
     // Only external references need the bundler; it inlines them as internal `#/...` references.
     try {
+      const { bundle } = await import('@readme/openapi-parser');
       document = (await bundle((filePath ?? sourceUrl)!, {
         resolve: { file: Boolean(filePath) },
       })) as JsonObject;
@@ -60,10 +68,15 @@ export async function loadSpec(
   }
 
   const warnings: string[] = [];
-  if (options.validate !== false) {
+  const mode = options.validate ?? 'auto';
+  const size = text !== undefined ? text.length : 0;
+  const full = mode === 'full' || (mode === 'auto' && size <= FULL_VALIDATION_MAX_BYTES);
+  if (full) {
     // The validator dereferences what it is given in place: give it its own copy, and let that copy go
     // before the kept one is made (a second parse of the text costs less memory than a clone beside it).
     const forValidation = text === undefined ? structuredClone(document) : document;
+    // Loaded on use: the parsers cost 0.2-0.4 s each to import, which a large spec's start-up cannot spare.
+    const { compileErrors, validate } = await import('@readme/openapi-parser');
     let result: Awaited<ReturnType<typeof validate>>;
     try {
       result = await validate(forValidation as any);
@@ -75,12 +88,18 @@ export async function loadSpec(
     }
     for (const warning of result.warnings) warnings.push(clean(warning.message, filePath));
     if (text !== undefined) document = parseOnce();
+  } else if (mode !== 'off') {
+    const problems = checkStructure(document);
+    if (problems.length > 0) {
+      throw new SpecError(`${label} is not a valid API description:\n- ${problems.join('\n- ')}`);
+    }
   }
 
   let sourceDialect: SourceDialect;
   if (version.startsWith('2.')) {
     sourceDialect = 'swagger-2.0';
     try {
+      const { upgrade } = await import('@scalar/openapi-parser');
       document = upgrade(document as any).specification as JsonObject;
     } catch (error) {
       throw new SpecError(`${label}: could not upgrade Swagger 2.0 to OpenAPI 3.1: ${errorMessage(error)}`);

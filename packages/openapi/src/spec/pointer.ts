@@ -9,9 +9,23 @@ export function encodeSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** The value a local `#/...` reference points at, or undefined. */
+const cache = new WeakMap<JsonObject, Map<string, unknown>>();
+
+/** The value a local `#/...` reference points at, or undefined (memoised per document: specs reuse refs). */
 export function resolvePointer(document: JsonObject, ref: string): unknown {
   if (!ref.startsWith('#')) return undefined;
+  let known = cache.get(document);
+  if (!known) {
+    known = new Map();
+    cache.set(document, known);
+  }
+  if (known.has(ref)) return known.get(ref);
+  const value = walk(document, ref);
+  known.set(ref, value);
+  return value;
+}
+
+function walk(document: JsonObject, ref: string): unknown {
   const path = ref.slice(1);
   if (path === '') return document;
   if (!path.startsWith('/')) return undefined;

@@ -94,6 +94,8 @@ export class GitHubStandin {
   secondaryLimit = 0;
   /** Number of upcoming requests to answer with an exhausted primary limit (remaining 0 + reset). */
   primaryLimit = 0;
+  /** Answer searches with incomplete_results: true (as GitHub does when a search times out). */
+  incompleteSearch = false;
   /** Seconds GitHub asks the client to wait on a secondary limit. */
   retryAfterSeconds = 60;
   /** When set, responses pass through this hook before they are sent (tests break the contract with it). */
@@ -931,7 +933,7 @@ export class GitHubStandin {
       return {
         json: {
           total_count: list.length,
-          incomplete_results: false,
+          incomplete_results: this.incompleteSearch,
           items: items.map((r) => ({ ...S.repo(ctx.base, w, r), score: 1 })),
         },
         headers,
@@ -969,7 +971,7 @@ export class GitHubStandin {
       return {
         json: {
           total_count: hits.length,
-          incomplete_results: false,
+          incomplete_results: this.incompleteSearch,
           items: items.map((h) => S.codeItem(ctx.base, w, h.repo, h.path, h.sha, h.ref)),
         },
         headers,
@@ -1005,7 +1007,7 @@ export class GitHubStandin {
       return {
         json: {
           total_count: hits.length,
-          incomplete_results: false,
+          incomplete_results: this.incompleteSearch,
           search_type: 'lexical',
           items: items.map((h) => ({
             ...S.issue(ctx.base, w, h.repo, h.repo.issues.get(h.number)!),
@@ -1027,7 +1029,7 @@ export class GitHubStandin {
       return {
         json: {
           total_count: list.length,
-          incomplete_results: false,
+          incomplete_results: this.incompleteSearch,
           items: items.map((u) => ({ ...S.user(ctx.base, u), score: 1 })),
         },
         headers,

@@ -165,12 +165,14 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
     expect(seen).toBe(1000);
   });
 
-  it('says when GitHub\'s search timed out and the results may be incomplete', async () => {
+  it("says when GitHub's search timed out and the results may be incomplete", async () => {
     w.standin.incompleteSearch = true;
     try {
       const res = await call(w.client, 'search_issues', { query: 'repo:octo/hello widget', limit: 5 });
       expect(res.structuredContent.incompleteResults).toBe(true);
-      expect(textOf(res)).toContain('GitHub\'s search timed out: these results may be incomplete; narrow the query.');
+      expect(textOf(res)).toContain(
+        "GitHub's search timed out: these results may be incomplete; narrow the query.",
+      );
     } finally {
       w.standin.incompleteSearch = false;
     }

@@ -59,6 +59,8 @@ export interface UpstreamModuleOptions {
   pins?: PinStore;
   /** Waits this long for more list changes before reloading (ms). Default 100. */
   listDebounceMs?: number;
+  /** Ping the upstream this often; no answer counts as a crash. Default 30 s for remote, off for stdio. */
+  pingIntervalMs?: number;
   /** Variables stdio upstreams inherit (default: the gateway's allow-list). */
   inheritEnv?: readonly string[];
   logger?: Logger;
@@ -140,6 +142,8 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
       target: options.target,
       ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
       ...(options.inheritEnv ? { inheritEnv: options.inheritEnv } : {}),
+      // A dead stdio child is seen at once (exit); a remote server that went away only by asking.
+      pingIntervalMs: options.pingIntervalMs ?? (options.target.kind === 'remote' ? 30_000 : 0),
       clientInfo: { name: 'mcpkit-gateway', version: options.version ?? '0.1.0' },
       ...(logger ? { onStderrLine: (line: string) => logger.debug({ upstream: server, key }, line) } : {}),
     });

@@ -78,6 +78,24 @@ describe('remote upstreams', () => {
   });
 });
 
+describe('remote health', () => {
+  it('counts a remote server that stopped answering pings as a crash', async () => {
+    const http = await startHttpFixture();
+    const supervisor = new UpstreamSupervisor({
+      name: 'web',
+      target: { kind: 'remote', url: http.url, headers: {} },
+      lifecycle: { restart: { backoffMs: [5000, 5000] } },
+      pingIntervalMs: 100,
+    });
+    cleanup.push(() => supervisor.stop());
+    await supervisor.client();
+    await http.close();
+    expect(await waitFor(() => supervisor.state === 'backoff', 5000)).toBe(true);
+    expect(supervisor.status().lastError).toMatch(/^no answer to a ping/);
+    await expect(supervisor.client()).rejects.toThrow(/^Upstream server "web" crashed/);
+  });
+});
+
 describe('isolation', () => {
   it('gives each session its own remote connection, and shares one when shared', async () => {
     const sse = await fixture(startSseFixture);

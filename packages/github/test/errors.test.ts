@@ -112,6 +112,22 @@ describe.each(ERAS)('errors, encoding and rate limits (%s era)', (era) => {
     w.standin.retryAfterSeconds = 60;
   });
 
+  it('retries a read once after a server error; never retries a write', async () => {
+    w.standin.serverErrors = 1;
+    let from = w.standin.exchanges.length;
+    const read = await run('get_repository', { owner: o, repo: r });
+    expect(read.isError).toBeFalsy();
+    expect(w.standin.since(from).map((e) => e.status)).toEqual([502, 200]);
+    w.standin.serverErrors = 2;
+    const twice = await run('get_repository', { owner: o, repo: r });
+    expect(textOf(twice)).toBe('GitHub API error 502: Server Error; GitHub had a problem; retry shortly');
+    w.standin.serverErrors = 1;
+    from = w.standin.exchanges.length;
+    const write = await run('add_issue_comment', { owner: o, repo: r, issue_number: 4, body: 'once' });
+    expect(write.isError).toBe(true);
+    expect(w.standin.since(from).map((e) => e.status)).toEqual([502]);
+  });
+
   it('never shows a stack trace or the token', () => {
     expect(results.length).toBeGreaterThan(15);
     for (const res of results) {

@@ -139,9 +139,10 @@ describe('recorded GitHub responses', () => {
 
     const standin = await startStandin();
     open.push(standin);
-    const ours = await new Octokit({ baseUrl: standin.url, auth: TOKENS.classic, log: quiet }).issues
+    type Failed = { status: number; response: { data: Record<string, unknown> } };
+    const ours = (await new Octokit({ baseUrl: standin.url, auth: TOKENS.classic, log: quiet }).issues
       .createLabel({ owner: 'octo', repo: 'hello', name: 'foo', color: 'invalid' })
-      .catch((e: unknown) => e as { status: number; response: { data: Record<string, unknown> } });
+      .catch((e: unknown) => e)) as Failed;
     expect(ours.status).toBe(422);
     const recordedBody = (real as { response: { data: Record<string, unknown> } }).response.data;
     expect(ours.response.data).toMatchObject({ message: recordedBody.message, errors: recordedBody.errors });

@@ -188,7 +188,12 @@ export class GitHubApi {
       const res = await this.client.request(`${method} ${url}`, {
         ...clean,
         headers: { accept: opts.accept ?? MEDIA.json, 'x-github-api-version': '2022-11-28' },
-        request: { signal, ...(opts.stream ? { parseSuccessResponseBody: false } : {}) },
+        // A failed write may still have happened: only reads are retried (once, on a 5xx).
+        request: {
+          signal,
+          ...(method === 'GET' ? {} : { retries: 0 }),
+          ...(opts.stream ? { parseSuccessResponseBody: false } : {}),
+        },
       });
       return { data: res.data, headers: res.headers as Record<string, any>, status: res.status };
     } catch (error) {

@@ -94,6 +94,8 @@ export class GitHubStandin {
   secondaryLimit = 0;
   /** Number of upcoming requests to answer with an exhausted primary limit (remaining 0 + reset). */
   primaryLimit = 0;
+  /** Number of upcoming requests to answer with 502 (GitHub's occasional server error). */
+  serverErrors = 0;
   /** Answer searches with incomplete_results: true (as GitHub does when a search times out). */
   incompleteSearch = false;
   /** Seconds GitHub asks the client to wait on a secondary limit. */
@@ -242,6 +244,10 @@ export class GitHubStandin {
         headers['x-oauth-scopes'] = token.scopes.join(', ');
         headers['x-accepted-oauth-scopes'] = 'repo';
       }
+    }
+    if (this.serverErrors > 0) {
+      this.serverErrors--;
+      throw new HttpError(502, { message: 'Server Error', documentation_url: DOCS, status: '502' });
     }
     if (this.primaryLimit > 0) {
       this.primaryLimit--;

@@ -170,7 +170,7 @@ function slim(spec) {
         file: SOURCE_FILE,
         generator: 'packages/github/scripts/slim-spec.mjs',
         operations: OPERATIONS.length,
-        components: refs.size,
+        components: Object.values(components).reduce((n, kind) => n + Object.keys(kind).length, 0),
         nullableRewritten: counts,
       },
     },

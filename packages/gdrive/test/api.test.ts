@@ -10,7 +10,15 @@ import { htmlToMarkdown } from '../src/api/html-markdown.js';
 import { buildQuery, checkQuery, literal } from '../src/api/query.js';
 import { FileReader, type FileWindow } from '../src/api/read.js';
 import { GoogleError } from './standin/errors.js';
-import { BUDGET_SHEETS, bigText, DESIGN_MARKDOWN, IDS, QUOTED_NAME, REVIEW_SLIDES } from './standin/seed.js';
+import {
+  BUDGET_SHEETS,
+  bigText,
+  DESIGN_MARKDOWN,
+  IDS,
+  QUOTED_NAME,
+  REVIEW_SLIDES,
+  videoChunk,
+} from './standin/seed.js';
 import { makeWorld, type TestWorld, wire } from './support/world.js';
 
 let w: TestWorld;
@@ -175,6 +183,21 @@ describe('reading files', () => {
     for (const d of downloads) {
       const [, a, b] = /^bytes=(\d+)-(\d+)$/.exec(d.range ?? '')!;
       expect(Number(b) - Number(a) + 1).toBeLessThanOrEqual(KIB64 + 4); // the window plus a character's overlap
+    }
+  });
+
+  it('reads the right window when a server ignores Range, without holding the file', async () => {
+    const whole = await makeWorld({ ignoreRange: true });
+    try {
+      const r = await new FileReader(whole.client().api).read(IDS.big, { offset: 70_000, maxBytes: 4096 });
+      expect(r.kind).toBe('text');
+      if (r.kind !== 'text') return;
+      expect(Buffer.from(r.text).equals(bigText().subarray(r.offset, r.nextOffset))).toBe(true);
+      expect(r.offset).toBeGreaterThanOrEqual(70_000 - 3);
+      const video = await whole.client().api.download(IDS.video, 0, 100);
+      expect(video.equals(videoChunk(0, 100))).toBe(true);
+    } finally {
+      await whole.close();
     }
   });
 

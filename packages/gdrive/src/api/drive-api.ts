@@ -57,10 +57,30 @@ export interface Page<T> {
   incompleteSearch?: boolean;
 }
 
+/** Drive's documented cap on exported content. */
+export const EXPORT_LIMIT = 10 * 1024 * 1024;
+
+/** At most `limit` bytes of a response body, then the stream is cancelled; `more` says it was cut. */
+async function readAtMost(
+  body: AsyncIterable<Uint8Array> | string | undefined,
+  limit: number,
+): Promise<{ bytes: Buffer; more: boolean }> {
+  if (body === undefined) return { bytes: Buffer.alloc(0), more: false };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of typeof body === 'string' ? [Buffer.from(body)] : body) {
+    chunks.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size > limit) break; // leaving the loop cancels the stream
+  }
+  const bytes = Buffer.concat(chunks);
+  return { bytes: bytes.subarray(0, limit), more: bytes.length > limit };
+}
+
 type Call<T> = (
   api: drive_v3.Drive,
   options: { signal?: AbortSignal; rootUrl?: string },
-) => Promise<{ data: T }>;
+) => Promise<{ data: T; status?: number }>;
 
 export class DriveApi {
   private built?: { client: OAuth2Client; api: drive_v3.Drive };
@@ -93,15 +113,17 @@ export class DriveApi {
     return this.built.api;
   }
 
-  /** Runs one request; after a 401, refreshes the token once and tries once more. */
   private async call<T>(run: Call<T>, signal?: AbortSignal): Promise<T> {
+    return (await this.request(run, signal)).data;
+  }
+
+  /** Runs one request; after a 401, refreshes the token once and tries once more. */
+  private async request<T>(run: Call<T>, signal?: AbortSignal): Promise<{ data: T; status?: number }> {
     for (let attempt = 0; ; attempt++) {
       try {
         const api = await this.api();
         // Per call too: the library builds upload URLs from the call's rootUrl only, never the global one.
-        return (
-          await run(api, { signal, ...(this.options.rootUrl ? { rootUrl: this.options.rootUrl } : {}) })
-        ).data;
+        return await run(api, { signal, ...(this.options.rootUrl ? { rootUrl: this.options.rootUrl } : {}) });
       } catch (e) {
         const auth = this.options.auth.classify(e);
         if (auth !== e) throw auth;
@@ -154,32 +176,38 @@ export class DriveApi {
     return this.call((api, o) => api.files.get({ fileId, supportsAllDrives: true, fields }, o), signal);
   }
 
-  /** Bytes [start, end) of a stored file, by an HTTP range (Drive's partial download). */
+  /**
+   * Bytes [start, end) of a stored file, by an HTTP range (Drive's partial download). Read as a
+   * stream and cut at the window, so a server that ignores Range cannot make us hold the file.
+   */
   async download(fileId: string, start: number, end: number, signal?: AbortSignal): Promise<Buffer> {
     if (end <= start) return Buffer.alloc(0);
-    const data = await this.call(
+    const res = await this.request(
       (api, o) =>
         api.files.get(
           { fileId, alt: 'media', supportsAllDrives: true },
-          { ...o, responseType: 'arraybuffer', headers: { Range: `bytes=${start}-${end - 1}` } },
-        ) as unknown as Promise<{ data: ArrayBuffer }>,
+          { ...o, responseType: 'stream', headers: { Range: `bytes=${start}-${end - 1}` } },
+        ) as unknown as Promise<{ data: AsyncIterable<Uint8Array>; status: number }>,
       signal,
     );
-    const buf = Buffer.from(data);
-    // A server that ignores Range sends the whole file: keep only the window.
-    return buf.length > end - start ? buf.subarray(start, end) : buf;
+    // 206: the window itself. 200: the server ignored Range and sends the file from its start.
+    if (res.status === 206) return (await readAtMost(res.data, end - start)).bytes;
+    return (await readAtMost(res.data, end)).bytes.subarray(start, end);
   }
 
-  /** A Docs Editors file converted by Drive (at most 10 MB, Drive's limit). */
+  /** A Docs Editors file converted by Drive (at most 10 MB, Drive's limit; more is refused here too). */
   async exportFile(fileId: string, mimeType: string, signal?: AbortSignal): Promise<Buffer> {
-    const data = await this.call(
+    const body = await this.call(
       (api, o) =>
-        api.files.export({ fileId, mimeType }, { ...o, responseType: 'arraybuffer' }) as unknown as Promise<{
-          data: ArrayBuffer;
+        api.files.export({ fileId, mimeType }, { ...o, responseType: 'stream' }) as unknown as Promise<{
+          data: AsyncIterable<Uint8Array>;
         }>,
       signal,
     );
-    return Buffer.from(data);
+    const { bytes, more } = await readAtMost(body, EXPORT_LIMIT);
+    if (more)
+      throw new DriveApiError(403, 'exportSizeLimitExceeded', 'This file is too large to be exported.');
+    return bytes;
   }
 
   async listPermissions(

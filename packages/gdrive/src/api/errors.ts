@@ -54,7 +54,8 @@ export function toDriveApiError(e: unknown): DriveApiError | undefined {
   const http = asHttpError(e);
   const res = http?.response;
   if (!res?.status) return undefined;
-  const body = decode(res.data) as
+  // With responseType 'stream' gaxios leaves data empty and puts the body in the message.
+  const body = (decode(res.data) ?? decode((e as Error).message)) as
     | { error?: { message?: string; errors?: { reason?: string; message?: string }[] } }
     | undefined;
   const err = typeof body?.error === 'object' ? body.error : undefined;

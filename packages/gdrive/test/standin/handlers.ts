@@ -21,7 +21,7 @@ import type { LoggedRequest } from './server.js';
 
 export interface HandlerContext {
   world: World;
-  options: { markdownExport: boolean; pageSizeCap?: number };
+  options: { markdownExport: boolean; pageSizeCap?: number; ignoreRange?: boolean };
   principal: string;
   path: Record<string, string>;
   query: URLSearchParams;
@@ -347,7 +347,7 @@ function filesGet(ctx: HandlerContext): HandlerResult {
     'accept-ranges': 'bytes',
   };
   const range = /^bytes=(\d*)-(\d*)$/.exec(ctx.range ?? '');
-  if (ctx.range && range) {
+  if (ctx.range && range && !ctx.options.ignoreRange) {
     let start = range[1] ? Number(range[1]) : Math.max(0, total - Number(range[2]));
     let end = range[1] && range[2] ? Number(range[2]) + 1 : total;
     end = Math.min(end, total);

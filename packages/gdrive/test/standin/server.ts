@@ -28,6 +28,8 @@ export interface StandinOptions {
   markdownExport?: boolean;
   /** Return at most this many files a page, whatever pageSize asks (Drive may return fewer). */
   pageSizeCap?: number;
+  /** Answer downloads whole, as a proxy that drops Range would. */
+  ignoreRange?: boolean;
 }
 
 export interface LoggedRequest {
@@ -58,7 +60,8 @@ export interface Standin {
   requests: LoggedRequest[];
   /** Contract violations the stand-in caught in its own answers; tests expect none. */
   violations: string[];
-  options: Required<Omit<StandinOptions, 'now' | 'pageSizeCap'>> & Pick<StandinOptions, 'pageSizeCap'>;
+  options: Required<Omit<StandinOptions, 'now' | 'pageSizeCap' | 'ignoreRange'>> &
+    Pick<StandinOptions, 'pageSizeCap' | 'ignoreRange'>;
   /** Rewrite a JSON answer before it is checked and sent (to prove the check bites). */
   corrupt?: (methodId: string, body: unknown) => unknown;
   /** Answer the next calls of a method with this error instead. */
@@ -154,6 +157,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     rotateRefreshTokens: opts.rotateRefreshTokens ?? false,
     markdownExport: opts.markdownExport ?? true,
     pageSizeCap: opts.pageSizeCap,
+    ignoreRange: opts.ignoreRange,
   };
   const auth = new TokenAuthority(now, {
     lifetimeSeconds: () => options.tokenLifetimeSeconds,

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compose, createRuntime, type Runtime } from '@mcpkit/core';
 import { connect, ERAS, type TestClient } from '@mcpkit/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayUpstream, upstreamFromEntry } from '../src/index.js';
+import { CatalogCache, type GatewayUpstream, upstreamFromEntry } from '../src/index.js';
 import { type RemoteFixture, startHttpFixture, startSseFixture } from './fixtures/remote.js';
 import { FIXTURE_SERVER } from './support/paths.js';
 import { waitFor } from './support/procfs.js';
@@ -92,6 +95,37 @@ describe('lazy start', () => {
     } finally {
       await client.close();
       await runtime.close();
+    }
+  });
+
+  it('with a catalog, lists a lazy upstream without starting it; the first call starts it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpkit-gateway-catalog-'));
+    const entry = { command: process.execPath, args: [FIXTURE_SERVER], start: 'lazy' };
+    try {
+      // A first run learns the lists.
+      const first = upstreamFromEntry('fx', entry, { catalogCache: new CatalogCache(dir) });
+      const firstRuntime = await createRuntime(compose({ name: 'g', version: '1' }, { fx: first.module }));
+      expect(await waitFor(() => first.status().state === 'ready', 5000)).toBe(true);
+      expect(await waitFor(() => first.module.tools.length > 0, 3000)).toBe(true);
+      await firstRuntime.close();
+
+      // The next run serves them at once, with no process until a call needs one.
+      const next = upstreamFromEntry('fx', entry, { catalogCache: new CatalogCache(dir) });
+      const runtime = await createRuntime(compose({ name: 'g', version: '1' }, { fx: next.module }));
+      const client = await connect(runtime);
+      try {
+        const names = (await client.listTools()).tools.map((t) => t.name);
+        expect(names).toContain('fx_echo');
+        expect(next.status().state).toBe('idle');
+        expect(next.status().pid).toBeUndefined();
+        expect(textOf(await client.callTool({ name: 'fx_echo', arguments: { text: 'woke' } }))).toBe('woke');
+        expect(next.status().state).toBe('ready');
+      } finally {
+        await client.close();
+        await runtime.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from '@mcpkit/core';
+import type { CatalogCache } from '../pinning/catalog.js';
 import type { PinStore } from '../pinning/pins.js';
 import type { PoolOptions } from '../upstream/pool.js';
 import { parseEntry } from './entry.js';
@@ -10,6 +11,8 @@ export interface EntryModuleOptions {
   /** The namespace it is composed under; default: made from the key (see `namespaceFor`). */
   namespace?: string;
   pins?: PinStore;
+  /** Last-seen lists: a lazy upstream is listed from here at start, and started by its first call. */
+  catalogCache?: CatalogCache;
   pool?: PoolOptions;
   /** Variables stdio upstreams inherit from the gateway (default: the allow-list). */
   inheritEnv?: readonly string[];
@@ -49,6 +52,7 @@ export function upstreamFromEntry(
     policy: parsed.policy,
     ...(parsed.timeoutMs ? { timeoutMs: parsed.timeoutMs } : {}),
     ...(options.pins ? { pins: options.pins } : {}),
+    ...(options.catalogCache ? { catalogCache: options.catalogCache } : {}),
     ...(options.pool ? { pool: options.pool } : {}),
     ...(options.inheritEnv ? { inheritEnv: options.inheritEnv } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

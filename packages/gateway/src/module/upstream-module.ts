@@ -30,6 +30,7 @@ import type {
   Tool,
 } from '@modelcontextprotocol/client';
 import * as z from 'zod';
+import type { CatalogCache } from '../pinning/catalog.js';
 import { type PinStore, toolFingerprint } from '../pinning/pins.js';
 import { type PoolOptions, UpstreamPool, type UpstreamScope } from '../upstream/pool.js';
 import type { LifecycleInput, UpstreamTarget } from '../upstream/spec.js';
@@ -55,6 +56,8 @@ export interface UpstreamModuleOptions {
   policy?: Pick<PolicyOptions, 'readOnly' | 'allow' | 'deny'>;
   /** Per-call time limit for this server's tools (ms); the runtime's default otherwise. */
   timeoutMs?: number;
+  /** Last-seen lists, so a lazy upstream is listed at start without being started. */
+  catalogCache?: CatalogCache;
   /** Tool-description pinning; without it, descriptions are not pinned. */
   pins?: PinStore;
   /** Waits this long for more list changes before reloading (ms). Default 100. */
@@ -264,6 +267,12 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
 
   async function refreshLists(): Promise<void> {
     if (catalog.state === 'idle') {
+      const cached = catalog.lifecycle.start === 'lazy' ? options.catalogCache?.get(server) : undefined;
+      if (cached) {
+        // Lazy with a catalog: listed from it; the first call starts the upstream, which lists again.
+        listed = cached as unknown as Listed;
+        return;
+      }
       const starting = catalog.start();
       // Lazy: serving does not wait; the lists arrive with the upstream's first list change.
       if (catalog.lifecycle.start === 'eager') await starting;
@@ -311,6 +320,7 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
         : [],
     ]);
     listed = { tools, resources, templates, prompts };
+    options.catalogCache?.set(server, listed);
   }
 
   function contents(): ContentsSpec {
@@ -322,10 +332,11 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
   }
 
   function build(): ContentsSpec {
-    const up = catalog.state === 'ready';
+    // Not yet started (lazy) counts as up: a call starts it.
+    const up = ['ready', 'idle', 'starting'].includes(catalog.state);
     const tools: ToolDefinition[] = [];
     for (const tool of listed.tools) {
-      if (options.pins && up) {
+      if (options.pins) {
         const verdict = options.pins.check(server, tool);
         if (verdict.status === 'changed') {
           if (!hidden.has(tool.name)) {

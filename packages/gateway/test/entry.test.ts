@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namespaceFor, parseEntry, preferLocalPackage, servedName } from '../src/index.js';
+import { gatewayModules, namespaceFor, parseEntry, preferLocalPackage, servedName } from '../src/index.js';
 import { FILESYSTEM_SERVER } from './support/paths.js';
 
 describe('config entries', () => {
@@ -44,6 +44,33 @@ describe('config entries', () => {
     expect(() => parseEntry('broken', { args: ['x'] })).toThrow(/^mcpServers\.broken: /);
     expect(() => parseEntry('web', { url: 'ftp://example.com' })).toThrow(/mcpServers\.web: .*url/);
     expect(() => parseEntry('typo', { command: 'x', evn: {} })).toThrow(/mcpServers\.typo: /);
+  });
+});
+
+describe('a whole mcpServers object', () => {
+  it('makes one module per entry plus the status view, skipping disabled and own entries', async () => {
+    const gateway = gatewayModules(
+      {
+        'my-tool': { command: 'x' },
+        off: { command: 'y', disabled: true },
+        builtin: { command: 'npx', args: ['mcpkit', 'serve', 'filesystem'] },
+        web: { url: 'http://127.0.0.1:1/mcp' },
+      },
+      { skip: (key) => key === 'builtin' },
+    );
+    expect(gateway.upstreams.map((u) => [u.name, u.namespace])).toEqual([
+      ['my-tool', 'mytool'],
+      ['web', 'web'],
+    ]);
+    expect(Object.keys(gateway.mounts)).toEqual(['mytool', 'web', 'gateway']);
+    await gateway.close();
+  });
+
+  it('refuses two keys that make one namespace', () => {
+    expect(() => gatewayModules({ 'my-tool': { command: 'x' }, mytool: { command: 'y' } })).toThrow(
+      'mcpServers.mytool: its namespace "mytool" is also that of mcpServers.my-tool; rename one',
+    );
+    expect(() => gatewayModules({ gateway: { command: 'x' } })).toThrow(/status view/);
   });
 });
 

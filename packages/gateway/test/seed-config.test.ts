@@ -16,12 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 // The postgres package's private test cluster (initdb on 127.0.0.1), reused rather than copied.
 import { startCluster } from '../../postgres/test/support/cluster.mjs';
-import {
-  createStatusModule,
-  type GatewayUpstream,
-  INHERITED_ENV_VARS,
-  upstreamFromEntry,
-} from '../src/index.js';
+import { type GatewayUpstream, gatewayModules, INHERITED_ENV_VARS } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 type Result = { content?: Array<{ text?: string }>; isError?: boolean };
@@ -72,11 +67,9 @@ describe('the seed’s example config, served as one endpoint', () => {
     documents = mkdtempSync(join(tmpdir(), 'mcpkit-gateway-docs-'));
     writeFileSync(join(documents, 'hello.txt'), 'hello from the documents folder\n');
     const config = seedConfig(documents, cluster.readerUrl);
-    upstreams = Object.entries(config.mcpServers).map(([key, entry]) =>
-      upstreamFromEntry(key, entry, { start: 'eager' }),
-    );
-    const mounts: Record<string, ServerModule> = { calc: builtIn, gateway: createStatusModule(upstreams) };
-    for (const upstream of upstreams) mounts[upstream.namespace] = upstream.module;
+    const gateway = gatewayModules(config.mcpServers, { start: 'eager' });
+    upstreams = gateway.upstreams;
+    const mounts: Record<string, ServerModule> = { calc: builtIn, ...gateway.mounts };
     // One runtime for both eras' clients (a client that owns its runtime closes the module with it).
     runtime = await createRuntime(compose({ name: 'gateway', version: '1.0.0' }, mounts));
   }, 120_000);

@@ -301,6 +301,23 @@ describe.each(ERAS)('%s era', (era) => {
     expect(sentNotify.query.sendNotificationEmail).toBe('true');
   });
 
+  it('with drive.file, changes only files it created; --write-scope full changes any file', async () => {
+    const c = await client({ era, options: { allowWrites: true } });
+    const denied = await call(c, 'update_text_file', { file_id: IDS.config, content: '{}\n' });
+    expect(denied.isError).toBe(true);
+    expect(denied.text).toMatch(/403: .*\(appNotAuthorizedToFile\); with --write-scope file/);
+    const { SCOPES } = await import('../src/auth/settings.js');
+    const full = await client({
+      era,
+      options: { allowWrites: true, writeScope: 'full' },
+      scopes: [SCOPES.full],
+    });
+    const ok = await call(full, 'update_text_file', { file_id: IDS.config, content: `{"era": "${era}"}\n` });
+    expect(ok.isError).toBe(false);
+    const stored = standin.world.files.get(IDS.config)!.content;
+    expect(stored.kind === 'bytes' && stored.data.toString()).toBe(`{"era": "${era}"}\n`);
+  });
+
   it('a read-only grant cannot write: the error says to re-authenticate with writes on', async () => {
     const { SCOPES } = await import('../src/auth/settings.js');
     const c = await client({ era, options: { allowWrites: true }, scopes: [SCOPES.readonly] });

@@ -31,6 +31,9 @@ const HINTS: Record<string, string> = {
   authError: `the access token was refused even after a refresh; ${REAUTH_HINT}`,
   cannotShareTeamDriveTopFolderWithAnyoneOrDomains: 'a shared drive itself cannot be shared this way',
   teamDriveMembershipRequired: 'the account must be a member of the shared drive',
+  appNotAuthorizedToFile:
+    'with --write-scope file this server may change only files it created or was given; to change any ' +
+    'file, serve with --write-scope full and run `mcpkit auth gdrive --allow-writes --write-scope full`',
 };
 
 /** A Drive failure as an isError result: status, Google's reason and message, what to do, when to retry. */

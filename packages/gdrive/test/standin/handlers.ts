@@ -23,6 +23,8 @@ export interface HandlerContext {
   world: World;
   options: { markdownExport: boolean; pageSizeCap?: number; ignoreRange?: boolean };
   principal: string;
+  /** The bearer token's scopes and the app it was issued to. */
+  token: { scopes: string[]; app: string };
   path: Record<string, string>;
   query: URLSearchParams;
   body?: Buffer;
@@ -45,6 +47,21 @@ const atLeast = (role: string | undefined, min: string) =>
   role !== undefined && ROLE_RANK.indexOf(role) >= ROLE_RANK.indexOf(min);
 
 const flag = (q: URLSearchParams, name: string) => q.get(name) === 'true';
+
+const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive';
+const DRIVE_FILE_SCOPE = 'https://www.googleapis.com/auth/drive.file';
+
+/** With drive.file (and not drive), an app may change only the files it created. */
+function checkAppMayChange(ctx: HandlerContext, file: StandinFile): void {
+  const { scopes, app } = ctx.token;
+  if (scopes.includes(DRIVE_SCOPE) || !scopes.includes(DRIVE_FILE_SCOPE) || file.createdByApp === app) return;
+  throw new GoogleError(403, {
+    reason: 'appNotAuthorizedToFile',
+    message: `The user has not granted the app ${app} write access to the file ${file.id}.`,
+    location: 'fileId',
+    locationType: 'parameter',
+  });
+}
 
 const insufficientFilePermissions = () =>
   new GoogleError(403, {
@@ -483,6 +500,7 @@ function filesCreate(ctx: HandlerContext): HandlerResult {
     createdTime: now(),
     modifiedTime: now(),
     content: media ? { kind: 'bytes', data: media } : { kind: 'none' },
+    createdByApp: ctx.token.app,
   });
   return { kind: 'json', body: select(ctx, 'File', 'kind,id,name,mimeType', fileResource(ctx, file)) };
 }
@@ -490,6 +508,7 @@ function filesCreate(ctx: HandlerContext): HandlerResult {
 function filesUpdate(ctx: HandlerContext): HandlerResult {
   const file = visibleFile(ctx, ctx.path.fileId!, flag(ctx.query, 'supportsAllDrives'));
   if (!atLeast(ctx.world.roleOf(file, ctx.principal), 'writer')) throw insufficientFilePermissions();
+  checkAppMayChange(ctx, file);
   const { metadata, media } = uploadParts(ctx);
   checkBody('File', metadata);
   if (media) {
@@ -555,6 +574,7 @@ function permissionsList(ctx: HandlerContext): HandlerResult {
 function permissionsCreate(ctx: HandlerContext): HandlerResult {
   const file = visibleFile(ctx, ctx.path.fileId!, flag(ctx.query, 'supportsAllDrives'));
   if (!atLeast(ctx.world.roleOf(file, ctx.principal), 'writer')) throw insufficientFilePermissions();
+  checkAppMayChange(ctx, file);
   const body = JSON.parse((ctx.body ?? Buffer.from('{}')).toString()) as Partial<Permission>;
   checkBody('Permission', body);
   if (!body.type || !body.role)

@@ -56,6 +56,8 @@ export interface StandinFile {
   version: number;
   permissions: Permission[];
   content: Content;
+  /** The app (OAuth client or service account) that created it through the API. */
+  createdByApp?: string;
   /** For shortcuts: the file it points at. */
   shortcutTarget?: string;
 }

@@ -260,6 +260,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
         world,
         options,
         principal: token.principal,
+        token: { scopes: token.scopes, app: token.app },
         path,
         query: url.searchParams,
         body,

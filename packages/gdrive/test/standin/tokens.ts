@@ -13,6 +13,8 @@ export interface AccessToken {
   scopes: string[];
   expiresAt: number;
   via: 'refresh_token' | 'jwt_bearer' | 'authorization_code';
+  /** The app the token was issued to: an OAuth client id, or the service account. */
+  app: string;
 }
 
 interface RefreshToken {
@@ -68,10 +70,10 @@ export class TokenAuthority {
     return token;
   }
 
-  private issueAccess(principal: string, scopes: string[], via: AccessToken['via']) {
+  private issueAccess(principal: string, scopes: string[], via: AccessToken['via'], app: string) {
     const token = `ya29.${randomBytes(16).toString('hex')}`;
     const lifetime = this.options.lifetimeSeconds();
-    this.accessTokens.set(token, { principal, scopes, expiresAt: this.now() + lifetime * 1000, via });
+    this.accessTokens.set(token, { principal, scopes, expiresAt: this.now() + lifetime * 1000, via, app });
     return { access_token: token, expires_in: lifetime, token_type: 'Bearer', scope: scopes.join(' ') };
   }
 
@@ -98,7 +100,12 @@ export class TokenAuthority {
       if (!rt || rt.revoked || rt.clientId !== clientId)
         return err(400, 'invalid_grant', 'Token has been expired or revoked.');
       this.grants.refresh_token++;
-      const body: Record<string, unknown> = this.issueAccess(rt.principal, rt.scopes, 'refresh_token');
+      const body: Record<string, unknown> = this.issueAccess(
+        rt.principal,
+        rt.scopes,
+        'refresh_token',
+        rt.clientId,
+      );
       if (this.options.rotate()) {
         rt.revoked = true;
         body.refresh_token = this.issueRefreshToken(rt.principal, rt.clientId, rt.scopes);
@@ -126,6 +133,7 @@ export class TokenAuthority {
         code.principal,
         code.scopes,
         'authorization_code',
+        clientId!,
       );
       // Google hands out a refresh token only for access_type=offline.
       if (code.offline) body.refresh_token = this.issueRefreshToken(code.principal, clientId!, code.scopes);
@@ -178,6 +186,7 @@ export class TokenAuthority {
       claims.sub ?? sa.email,
       claims.scope.split(' '),
       'jwt_bearer',
+      sa.email,
     );
     return { status: 200, body };
   }

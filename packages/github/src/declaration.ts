@@ -8,6 +8,13 @@ export const githubOptions = z
       .url()
       .optional()
       .describe('GitHub API root (GHES: https://HOST/api/v3; GHE.com: https://api.SUBDOMAIN.ghe.com)'),
+    host: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        'GitHub host as github-mcp-server takes it (GITHUB_HOST): https://HOST means https://HOST/api/v3',
+      ),
     toolsets: option
       .list()
       .optional()
@@ -38,11 +45,19 @@ export const servers = [
     description:
       'GitHub: repositories, files, issues, pull requests, branches and commits (read-only unless --allow-writes)',
     options: githubOptions,
-    env: { apiUrl: 'GITHUB_API_URL' },
+    // github-mcp-server's variable names, so an existing environment carries over.
+    env: {
+      apiUrl: 'GITHUB_API_URL',
+      host: 'GITHUB_HOST',
+      toolsets: 'GITHUB_TOOLSETS',
+      tools: 'GITHUB_TOOLS',
+      excludeTools: 'GITHUB_EXCLUDE_TOOLS',
+      lockdown: 'GITHUB_LOCKDOWN_MODE',
+    },
     writes: 'off',
-    async create(options, { logger, env }) {
-      const { createGithubServer } = await import('./server.js');
-      return createGithubServer({ ...options, env, logger });
+    async create({ host, ...options }, { logger, env }) {
+      const { apiUrlForHost, createGithubServer } = await import('./server.js');
+      return createGithubServer({ ...options, apiUrl: options.apiUrl ?? apiUrlForHost(host), env, logger });
     },
   }),
 ];

@@ -45,6 +45,20 @@ export interface GithubServerOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The API root for a GitHub host given as github-mcp-server's GITHUB_HOST: github.com itself,
+ * GHE.com (`https://SUB.ghe.com` -> `https://api.SUB.ghe.com`), or a GHES host (`/api/v3`).
+ */
+export function apiUrlForHost(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const url = new URL(host);
+  if (url.hostname === 'github.com' || url.hostname === 'api.github.com') return 'https://api.github.com';
+  if (url.hostname.endsWith('.ghe.com')) {
+    return `${url.protocol}//${url.hostname.startsWith('api.') ? '' : 'api.'}${url.hostname}`;
+  }
+  return `${url.origin}/api/v3`;
+}
+
 export function tokenFrom(env: NodeJS.ProcessEnv): string | undefined {
   return env.GITHUB_TOKEN?.trim() || env.GITHUB_PERSONAL_ACCESS_TOKEN?.trim() || undefined;
 }

@@ -102,6 +102,12 @@ describe('write policy', () => {
       'get_pull_request_status',
       'search_users',
     ]);
+    // github-mcp-server's environment variables carry over.
+    expect(
+      (await listed({}, { GITHUB_TOOLSETS: 'issues', GITHUB_EXCLUDE_TOOLS: 'search_issues' }))
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['get_issue', 'list_issues']);
     await expect(serve({ toolsets: 'gists' })).rejects.toThrow(
       /Unknown GitHub toolset "gists"; known toolsets: context, repos/,
     );
@@ -225,6 +231,25 @@ describe.each(ERAS)('lockdown (%s era)', (era) => {
   it('trusts everyone in a private repository', async () => {
     const res = await call(client, 'get_issue', { owner: o, repo: SEED.privateRepo, issue_number: 1 });
     expect(res.structuredContent.body).toBe('Private body 1.');
+  });
+});
+
+describe('GITHUB_HOST and GITHUB_LOCKDOWN_MODE', () => {
+  it('reach a GHES host under /api/v3 and turn lockdown on', async () => {
+    const ghes = await startStandin({ ghes: true });
+    const host = ghes.url.replace(/\/api\/v3$/, '');
+    const client = await connect(
+      await serve({}, { GITHUB_API_URL: '', GITHUB_HOST: host, GITHUB_LOCKDOWN_MODE: 'true' }),
+    );
+    try {
+      const res = await call(client, 'get_issue', { owner: o, repo: r, issue_number: SEED.strangerIssue });
+      expect(res.structuredContent.bodyWithheld).toBe(true);
+      expect(ghes.exchanges.length).toBeGreaterThan(0);
+      expect(ghes.exchanges.every((e) => e.rawPath.startsWith('/api/v3/'))).toBe(true);
+    } finally {
+      await client.close();
+      await ghes.stop();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeApiUrl } from '../src/api/client.js';
 import { checkPath, checkRef, pathSegs, repoPath } from '../src/api/paths.js';
 import { sanitizeText } from '../src/api/sanitize.js';
+import { apiUrlForHost } from '../src/server.js';
 import { selectedNames, TOOLSETS } from '../src/toolsets.js';
 
 describe('sanitizeText', () => {
@@ -26,6 +27,13 @@ describe('paths', () => {
     for (const bad of ['a..b', 'a b', 'x~1', 'x^', 'a:b', '/x', 'x/', 'x.lock', '.x', 'a/.b']) {
       expect(() => checkRef(bad)).toThrow(/Invalid ref/);
     }
+  });
+
+  it('derives the API root from a GITHUB_HOST value', () => {
+    expect(apiUrlForHost('https://github.com')).toBe('https://api.github.com');
+    expect(apiUrlForHost('https://octo.ghe.com')).toBe('https://api.octo.ghe.com');
+    expect(apiUrlForHost('https://ghe.example.com/')).toBe('https://ghe.example.com/api/v3');
+    expect(apiUrlForHost(undefined)).toBeUndefined();
   });
 
   it('normalises the API URL and refuses what cannot be one', () => {

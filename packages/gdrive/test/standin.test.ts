@@ -73,6 +73,15 @@ describe('files.list', () => {
     expect(names(await list({ q: "fullText contains 'kickoff' and trashed = false" }))).toEqual([
       'notes.txt',
     ]);
+    // Drive's token rules: name matches word prefixes, fullText whole words.
+    expect(names(await list({ q: "name contains 'otes'" }))).toEqual([]);
+    expect(names(await list({ q: "name contains 'not' and trashed = false" }))).toEqual([
+      'Design notes',
+      'Design notes (shortcut)',
+      QUOTED_NAME,
+      'notes.txt',
+    ]);
+    expect(names(await list({ q: "fullText contains 'kick'" }))).toEqual([]);
     const q = `'${IDS.projects}' in parents and not (mimeType = 'application/vnd.google-apps.document' or name contains 'budget')`;
     expect(names(await list({ q }))).toEqual(['Quarterly review']);
     const recent = await list({

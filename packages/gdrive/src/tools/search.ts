@@ -55,9 +55,19 @@ export function searchTools(dx: DriveToolContext) {
       'types), folder_id, drive_id, modified_after. Trashed files only with include_trashed. Every row has ' +
       'the file id to pass to read_file/get_file. Paged: pass next_cursor back as cursor.',
     input: z.object({
-      query: z.string().min(1).max(500).optional().describe('Free text to find in names and content'),
+      query: z
+        .string()
+        .min(1)
+        .max(500)
+        .optional()
+        .describe('Words to find in names and content (Drive matches whole words)'),
       q: z.string().min(1).max(2_000).optional().describe('A raw Drive query (advanced)'),
-      name: z.string().min(1).max(200).optional().describe('Only files whose name contains this'),
+      name: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('Only files with a word in their name starting with this (Drive matches name prefixes)'),
       types: z
         .array(z.string().min(1).max(120))
         .max(10)

@@ -24,8 +24,9 @@ export const servers = [
       'Slack: channels, history, threads, users, search (with a user token); posting only to --post-channels',
     options: slackOptionsSchema,
     env: { apiUrl: 'SLACK_API_URL', teamId: 'SLACK_TEAM_ID' },
-    // Posts reach other people: off unless --allow-writes, and then only to --post-channels.
-    writes: 'off',
+    // Posts reach other people: the write tools exist only when --post-channels names where they
+    // may go (the server's own gate); --read-only (core's policy) removes them whatever else is set.
+    writes: 'on',
     async create(options, { env, logger }) {
       const { createSlackServer } = await import('./server.js');
       const { writes, readOnly: _r, allowWrites: _a, marketplaceApp, ...rest } = options;

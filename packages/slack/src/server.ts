@@ -63,14 +63,8 @@ export function createSlackServer(options: SlackServerOptions): ServerModule {
   });
   const post = new PostPolicy(options.postChannels ?? []);
   const writes = options.writes === true && post.enabled;
-  if (options.writes && !post.enabled) {
-    options.logger?.warn(
-      'slack: writes are allowed but --post-channels names no channel, so posting stays off',
-    );
-  } else if (!options.writes && post.enabled) {
-    options.logger?.warn(
-      'slack: --post-channels is set but writes are off (--allow-writes), so posting stays off',
-    );
+  if (!options.writes && post.enabled) {
+    options.logger?.warn('slack: --post-channels is set but --read-only wins, so posting stays off');
   }
   const sx: SlackToolContext = { api, post, secrets: [botToken, userToken].filter((t): t is string => !!t) };
   const tools = [
@@ -90,7 +84,7 @@ export function createSlackServer(options: SlackServerOptions): ServerModule {
       userToken ? '' : 'search_messages is not available (it needs SLACK_USER_TOKEN).',
       writes
         ? `Posting and reactions are allowed in ${post.describe()} only.`
-        : 'This server does not post (start it with --allow-writes --post-channels <ids> to allow that).',
+        : 'This server does not post (start it with --post-channels <ids> to allow that).',
     ]
       .filter(Boolean)
       .join(' '),

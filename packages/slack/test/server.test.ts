@@ -50,12 +50,14 @@ describe('tools follow the configuration', () => {
     checkToolSnapshots(tools, path.join(here, '__toolsnaps__'));
   });
 
-  it('lists no write tool without --post-channels, even with --allow-writes', async () => {
+  it('lists no write tool without --post-channels (even with --allow-writes), and none with --read-only', async () => {
     const plain = await slackClient(standin);
     const allowOnly = await slackClient(standin, { options: { allowWrites: true } });
     const channelsOnly = await slackClient(standin, { options: { postChannels: '*' } });
     clients.push(plain, allowOnly, channelsOnly);
-    for (const c of [plain, allowOnly, channelsOnly]) expect(await toolNames(c)).toEqual(READ_TOOLS);
+    for (const c of [plain, allowOnly]) expect(await toolNames(c)).toEqual(READ_TOOLS);
+    // --post-channels alone turns posting on, to those channels only.
+    expect(await toolNames(channelsOnly)).toEqual([...READ_TOOLS, 'add_reaction', 'post_message'].sort());
     const readOnly = await slackClient(standin, { options: { ...WRITE_OPTIONS, readOnly: true } });
     clients.push(readOnly);
     expect(await toolNames(readOnly)).toEqual(READ_TOOLS);

@@ -1,3 +1,4 @@
+import { annotations } from '@mcpkit/core';
 import type { ValidateFunction } from 'ajv';
 import { Authenticator, type Env } from './auth/credentials.js';
 import { type AuthScheme, describeNeed, readSchemes } from './auth/schemes.js';
@@ -26,6 +27,8 @@ export interface OpenApiOptions extends SelectionOptions, LoadSpecOptions, BaseU
   maxTools?: number;
   /** `auto` (default) picks by maxTools; `static` one tool per operation; `dynamic` three meta-tools. */
   mode?: 'auto' | 'static' | 'dynamic';
+  /** The API's name in messages. Default: the spec's title. */
+  service?: string;
 }
 
 export interface ToolAnnotations {
@@ -47,14 +50,25 @@ export const DEFAULT_MAX_TOOLS = 40;
 const MAX_VALIDATORS = 256;
 const DESCRIPTION_MAX = 1000;
 
+/**
+ * Annotations from the method: GET and HEAD read-only, PUT and DELETE idempotent, DELETE destructive,
+ * all open-world (the API is someone else's). Core's presets where they say exactly this.
+ */
 export function annotationsFor(op: Operation): ToolAnnotations {
   const method: HttpMethod = op.method;
-  const read = method === 'get' || method === 'head';
+  const base =
+    method === 'get' || method === 'head'
+      ? annotations.readOnlyOpen
+      : method === 'delete'
+        ? annotations.update(true) // destructive and idempotent
+        : method === 'put'
+          ? { ...annotations.write(true), idempotentHint: true }
+          : annotations.write(true);
   return {
     ...(op.summary ? { title: op.summary.slice(0, 120) } : {}),
-    readOnlyHint: read,
-    destructiveHint: method === 'delete',
-    idempotentHint: read || method === 'put' || method === 'delete',
+    readOnlyHint: base.readOnlyHint === true,
+    destructiveHint: base.destructiveHint === true,
+    idempotentHint: base.idempotentHint === true,
     openWorldHint: true,
   };
 }
@@ -270,6 +284,7 @@ export class OpenApiCatalog {
       }
     }
     return execute(entry.op, this.input(entry), (args ?? {}) as Record<string, unknown>, {
+      service: this.options.service ?? this.spec.title,
       baseUrl: this.baseUrl,
       operationBaseUrl,
       authenticator: this.authenticator,

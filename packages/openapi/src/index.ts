@@ -14,14 +14,13 @@ export {
   type ToolAnnotations,
 } from './catalog.js';
 export {
-  type CursorCodec,
   callOperation,
   DESCRIBE_MAX_BYTES,
   describeOperationResult,
   LIST_PAGE_SIZE,
   listOperations,
   META_TOOL_SCHEMAS,
-  plainCursor,
+  type ServedName,
 } from './dynamic/meta.js';
 export { BaseUrlError, resolveBaseUrl } from './http/base-url.js';
 export { execute, type HttpOptions, prepareRequest } from './http/execute.js';
@@ -33,6 +32,12 @@ export { SchemaConverter } from './schema/convert.js';
 export { SchemaValidator } from './schema/validator.js';
 export { compileRule, globToRegExp, makeSelector, type SelectionOptions } from './select/filter.js';
 export { assignNames, MAX_NAME_LENGTH, snakeCase } from './select/names.js';
+export {
+  createOpenApiServer,
+  type OpenApiServer,
+  type OpenApiServerOptions,
+  type OpenApiSummary,
+} from './server.js';
 export { checkStructure } from './spec/check.js';
 export { FULL_VALIDATION_MAX_BYTES, type LoadSpecOptions, loadSpec } from './spec/load.js';
 export { type JsonObject, type LoadedSpec, SpecError } from './spec/types.js';

@@ -74,7 +74,7 @@ describe("GitHub's full spec in dynamic mode", () => {
     expect(Buffer.byteLength(text(all))).toBeLessThan(16 * 1024);
     const misuse = listOperations(catalog, { cursor, query: 'pulls' });
     expect(misuse.isError).toBe(true);
-    expect(text(misuse)).toContain('cursor is not valid for this query');
+    expect(text(misuse)).toContain('Invalid cursor: pass back the cursor');
     expect(text(listOperations(catalog, { query: 'zzzz-nothing' }))).toContain('No operation matches');
   });
 
@@ -143,7 +143,7 @@ describe("GitHub's full spec in dynamic mode", () => {
     expect(api.requests[0]!.url).toBe('/repos/octo/hello/issues?state=open&labels=bug%2Cui&per_page=5');
     const notFound = await callOperation(catalog, 'repos/get', { owner: 'octo', repo: 'gone' });
     expect(notFound.isError).toBe(true);
-    expect(text(notFound)).toContain('HTTP 404');
+    expect(text(notFound)).toContain('API error 404');
     expect(text(notFound)).toContain('Not Found');
     expect((await callOperation(catalog, 'repos_delete', {})).isError).toBe(true);
   });

@@ -107,7 +107,7 @@ for (const { spec, all, skip, prismAnswers = {} } of CASES) {
         const declared = Object.keys(entry.op.responses);
         const success = declared.some((s) => /^2/.test(s) || s === 'default');
         const expected = prismAnswers[entry.name] ?? (success ? undefined : Number(declared[0]));
-        const got = result.isError ? Number(/^HTTP (\d{3})/.exec(first)?.[1] ?? Number.NaN) : undefined;
+        const got = result.isError ? Number(/API error (\d{3})/.exec(first)?.[1] ?? Number.NaN) : undefined;
         if (got !== expected) unexpected.push(`${entry.name}: expected ${expected ?? '2xx'}, got ${first}`);
         answered++;
       }

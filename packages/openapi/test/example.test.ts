@@ -40,7 +40,7 @@ describe('the seed example: users and posts against the stateful stand-in', () =
     expect(user.structuredContent).toEqual(upstream.state.users[2]);
     const missing = await catalog.call(catalog.find('fetch_user')!, { id: 999 });
     expect(missing.isError).toBe(true);
-    expect(text(missing)).toContain('HTTP 404');
+    expect(text(missing)).toContain('API error 404');
     expect(text(missing)).toContain('no user 999');
     const page = await catalog.call(catalog.find('list_user_posts')!, { id: 2, _limit: 3 });
     expect(page.structuredContent?.items).toHaveLength(3);
@@ -66,7 +66,7 @@ describe('the seed example: users and posts against the stateful stand-in', () =
     const catalog = await load({ allowWrites: true });
     const result = await catalog.call(catalog.find('create_post')!, { userId: 99, title: 'x', body: 'y' });
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain('HTTP 400');
+    expect(text(result)).toContain('API error 400');
     expect(text(result)).toContain('userId 99 does not exist');
   });
 
@@ -74,7 +74,7 @@ describe('the seed example: users and posts against the stateful stand-in', () =
     const catalog = await load({ allowWrites: true, env: {} });
     const result = await catalog.call(catalog.find('create_post')!, { userId: 1, title: 'x', body: 'y' });
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain('HTTP 401');
+    expect(text(result)).toContain('API error 401');
     expect(text(result)).toContain('OPENAPI_PLACEHOLDER_TOKEN');
   });
 

@@ -187,7 +187,7 @@ describe('credentials and redirects', () => {
     );
     const anonymous = await load(basicSpec, { baseUrl: api.url });
     const refused = await anonymous.call(anonymous.find('get_thing')!, {});
-    expect(text(refused)).toContain('Set OPENAPI_LOGIN_USER and OPENAPI_LOGIN_PASSWORD');
+    expect(text(refused)).toContain('set OPENAPI_LOGIN_USER and OPENAPI_LOGIN_PASSWORD');
     const catalog = await load(basicSpec, {
       baseUrl: api.url,
       env: { OPENAPI_LOGIN_USER: 'ann', OPENAPI_LOGIN_PASSWORD: 'pw-secret' },
@@ -380,8 +380,8 @@ describe('responses', () => {
     const catalog = await load(s, { baseUrl: api.url, timeoutMs: 300 });
     expect(text(await catalog.call(catalog.find('slow')!, {}))).toContain('did not answer within');
     const busy = await catalog.call(catalog.find('busy')!, {});
-    expect(text(busy)).toContain('HTTP 429');
-    expect(text(busy)).toContain('Retry after 7 s');
+    expect(text(busy)).toContain('API error 429');
+    expect(text(busy)).toContain('rate limited: retry after 7 s');
     const closed = await load(s, { baseUrl: 'http://127.0.0.1:9' });
     const refused = await closed.call(closed.find('busy')!, {});
     expect(refused.isError).toBe(true);

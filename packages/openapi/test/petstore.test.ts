@@ -46,7 +46,7 @@ describe('petstore through Prism', () => {
     const catalog = await OpenApiCatalog.load({ spec: SPEC, baseUrl: prism.url, env: {} });
     const result = await catalog.call(catalog.find('get_pet_by_id')!, { petId: 1 });
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain('HTTP 401');
+    expect(text(result)).toContain('API error 401');
     expect(text(result)).toContain('OPENAPI_API_KEY_KEY');
   });
 
@@ -128,7 +128,7 @@ describe('petstore through Prism', () => {
     // addPet declares only a 405 answer, so Prism gives that: an error result with the status.
     const added = await catalog.call(add, { name: 'rex', photoUrls: ['https://example.com/rex.png'] });
     expect(added.isError).toBe(true);
-    expect(text(added)).toContain('HTTP 405');
+    expect(text(added)).toContain('API error 405');
     // Prism checks the body; an unauthenticated POST (no token) is refused upstream with 401.
     const anonymous = await OpenApiCatalog.load({
       spec: SPEC,
@@ -138,7 +138,7 @@ describe('petstore through Prism', () => {
     });
     const refused = await anonymous.call(anonymous.find('add_pet')!, { name: 'rex', photoUrls: [] });
     expect(refused.isError).toBe(true);
-    expect(text(refused)).toContain('HTTP 401');
+    expect(text(refused)).toContain('API error 401');
     expect(text(refused)).toContain('OPENAPI_PETSTORE_AUTH_TOKEN');
   });
 });

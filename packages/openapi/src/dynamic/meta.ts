@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { decodeCursor, encodeCursor, InvalidCursorError, requestKey } from '@mcpkit/core';
 import type { OpenApiCatalog, OperationEntry } from '../catalog.js';
 import { errorResult, type ToolResult } from '../http/result.js';
 import type { JsonObject } from '../spec/types.js';
@@ -15,30 +15,9 @@ export interface ListArguments {
   cursor?: string;
 }
 
-export interface CursorCodec {
-  encode(state: JsonObject): string;
-  decode(cursor: string): JsonObject | undefined;
-}
-
-/** A plain opaque cursor: base64url JSON. Servers on the kit pass core's codec instead. */
-export const plainCursor: CursorCodec = {
-  encode: (state) => Buffer.from(JSON.stringify(state)).toString('base64url'),
-  decode: (cursor) => {
-    try {
-      const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-      return value && typeof value === 'object' ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-};
-
-function queryKey(args: ListArguments): string {
-  return createHash('sha256')
-    .update(`${args.query ?? ''}\u0000${args.tag ?? ''}`)
-    .digest('base64url')
-    .slice(0, 10);
-}
+/** The name another meta-tool is served under (a namespace may prefix it): `ctx.servedName`. */
+export type ServedName = (tool: string) => string;
+const asIs: ServedName = (tool) => tool;
 
 function matches(entry: OperationEntry, words: string[], tag: string | undefined): boolean {
   if (tag && !entry.op.tags.some((t) => t.toLowerCase() === tag)) return false;
@@ -59,26 +38,27 @@ function matches(entry: OperationEntry, words: string[], tag: string | undefined
 export function listOperations(
   catalog: OpenApiCatalog,
   args: ListArguments,
-  cursors: CursorCodec = plainCursor,
+  served: ServedName = asIs,
 ): ToolResult {
   const words = (args.query ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 20);
   const tag = args.tag?.trim().toLowerCase() || undefined;
+  // The cursor carries the offset and a fingerprint of the query: it resumes only its own listing.
+  const request = requestKey('list_operations', words, tag ?? '');
   let offset = 0;
   if (args.cursor) {
-    const state = cursors.decode(args.cursor);
-    if (!state || typeof state.o !== 'number' || state.q !== queryKey(args)) {
-      return errorResult(
-        'The cursor is not valid for this query; call list_operations again without a cursor.',
-      );
+    try {
+      const state = decodeCursor<{ o: number }>(args.cursor, request);
+      if (typeof state.o !== 'number' || state.o < 0) throw new InvalidCursorError();
+      offset = state.o;
+    } catch (error) {
+      if (error instanceof InvalidCursorError) return errorResult(error.message);
+      throw error;
     }
-    offset = state.o;
   }
   const found = catalog.entries.filter((e) => matches(e, words, tag));
   const page = found.slice(offset, offset + LIST_PAGE_SIZE);
   const next =
-    offset + page.length < found.length
-      ? cursors.encode({ o: offset + page.length, q: queryKey(args) })
-      : undefined;
+    offset + page.length < found.length ? encodeCursor({ o: offset + page.length }, request) : undefined;
   const operations = page.map((e) => ({
     id: e.name,
     method: e.op.method.toUpperCase(),
@@ -93,10 +73,12 @@ export function listOperations(
   }
   const hidden = catalog.excluded.write + catalog.excluded.delete;
   const tail: string[] = [];
-  if (next) tail.push(`More: call list_operations with cursor "${next}".`);
+  if (next) tail.push(`More: call ${served('list_operations')} with cursor "${next}".`);
   if (hidden > 0)
     tail.push(`${hidden} write operation${hidden === 1 ? ' is' : 's are'} not served (read-only).`);
-  tail.push("describe_operation(id) gives an operation's arguments; call_operation(id, arguments) calls it.");
+  tail.push(
+    `${served('describe_operation')}(id) gives an operation's arguments; ${served('call_operation')}(id, arguments) calls it.`,
+  );
   return {
     content: [{ type: 'text', text: [head, ...lines, ...tail].join('\n') }],
     structuredContent: { total: found.length, operations, ...(next ? { nextCursor: next } : {}) },
@@ -126,9 +108,14 @@ function outline(schema: JsonObject): JsonObject {
 }
 
 /** An operation's description and input schema, at most 8 KB; detail is dropped step by step to fit. */
-export function describeOperationResult(catalog: OpenApiCatalog, id: string): ToolResult {
+export function describeOperationResult(
+  catalog: OpenApiCatalog,
+  id: string,
+  served: ServedName = asIs,
+): ToolResult {
   const entry = catalog.find(id);
-  if (!entry) return errorResult(`No operation "${id.slice(0, 100)}"; use list_operations to find ids.`);
+  if (!entry)
+    return errorResult(`No operation "${id.slice(0, 100)}"; use ${served('list_operations')} to find ids.`);
   const { op } = entry;
   const base: JsonObject = {
     id: entry.name,
@@ -192,9 +179,11 @@ export async function callOperation(
   id: string,
   args: unknown,
   signal?: AbortSignal,
+  served: ServedName = asIs,
 ): Promise<ToolResult> {
   const entry = catalog.find(id);
-  if (!entry) return errorResult(`No operation "${id.slice(0, 100)}"; use list_operations to find ids.`);
+  if (!entry)
+    return errorResult(`No operation "${id.slice(0, 100)}"; use ${served('list_operations')} to find ids.`);
   return catalog.call(entry, args ?? {}, signal);
 }
 

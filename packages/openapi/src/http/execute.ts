@@ -32,6 +32,8 @@ export interface HttpOptions {
 }
 
 export interface CallContext {
+  /** The API's name in error messages. */
+  service: string;
   /** The configured origin's base URL: the only place credentials go. */
   baseUrl: URL;
   /** Where this operation is served from (its own `servers`, else baseUrl). */
@@ -218,6 +220,7 @@ export async function execute(
   }
 
   return shapeResponse(response, {
+    service: ctx.service,
     op,
     url,
     method,

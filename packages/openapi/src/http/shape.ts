@@ -1,9 +1,12 @@
+import { ApiError } from '@mcpkit/core';
 import type { Operation } from '../operations/types.js';
 import type { JsonObject } from '../spec/types.js';
 import { cutUtf8, type ReadBody } from './body.js';
 import { errorResult, type ResultContent, type ToolResult } from './result.js';
 
 export interface ShapeOptions {
+  /** The API's name in error messages (the spec's title). */
+  service: string;
   op: Operation;
   url: URL;
   method: string;
@@ -56,6 +59,15 @@ function redact(text: string, secrets: string[]): string {
   return out;
 }
 
+/** Retry-After as seconds: a number of seconds or an HTTP date. */
+function retryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : undefined;
+}
+
 function bytesLabel(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -79,24 +91,25 @@ export async function shapeResponse(response: Response, o: ShapeOptions): Promis
 
   if (!ok) {
     const read = await o.read(response, o.maxErrorBytes, o.drainLimit);
-    const lines = [`HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${label}.`];
-    if (read.total > 0) {
-      const text = redact(cutUtf8(read.bytes, o.maxErrorBytes), o.secrets);
-      lines.push(
-        read.total > o.maxErrorBytes ? `${text}\n[cut: ${bytesLabel(read.total)} bytes in all]` : text,
-      );
-    }
+    let body = read.total > 0 ? cutUtf8(read.bytes, o.maxErrorBytes).trim() : '';
+    if (body && read.total > o.maxErrorBytes) body += ` [cut: ${bytesLabel(read.total)} bytes in all]`;
+    let hint: string | undefined;
     if ((status === 401 || status === 403) && o.missingCredentials.length > 0) {
-      lines.push(
-        `The request went without credentials. Set ${o.missingCredentials.join('; or ')} in the server's environment.`,
-      );
-    } else if (status === 401) {
-      lines.push('The API refused the credentials; check the token or key in the environment.');
+      hint = `the request went without credentials: set ${o.missingCredentials.join('; or ')} in the server's environment`;
     }
-    const retry = response.headers.get('retry-after');
-    if (status === 429 || status === 503)
-      lines.push(retry ? `Retry after ${retry.slice(0, 40)} s.` : 'Retry later.');
-    return errorResult(lines.join('\n'));
+    const retry = retryAfter(response.headers.get('retry-after'));
+    // Core's ApiError words every server's API failures the same way and redacts secrets.
+    const failure = new ApiError(
+      {
+        service: o.service,
+        status,
+        message: `${label}: ${body || response.statusText || 'no body'}`,
+        ...(hint ? { hint } : {}),
+        ...(retry !== undefined ? { retryAfterSeconds: retry } : {}),
+      },
+      o.secrets,
+    );
+    return errorResult(redact(failure.message, o.secrets));
   }
 
   if (o.method === 'HEAD' || status === 204 || status === 205) {

@@ -55,8 +55,9 @@ export function createGdriveServer(options: GdriveServerOptions = {}): ServerMod
   const dx: DriveToolContext = {
     api,
     reader: new FileReader(api, { exportCacheBytes: options.exportCacheBytes }),
-    ...(writes ? { writeScope: options.writeScope ?? 'file' } : {}),
   };
+  if (settings.mode === 'oauth' && options.impersonate)
+    options.logger?.warn('gdrive: --impersonate applies to a service account only; it is ignored with OAuth');
   const sharing = writes && options.allowSharing === true;
   if (options.allowSharing && !writes)
     options.logger?.warn(

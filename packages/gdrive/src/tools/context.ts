@@ -16,8 +16,6 @@ import { DriveAuthError, REAUTH_HINT } from '../auth/errors.js';
 export interface DriveToolContext {
   api: DriveApi;
   reader: FileReader;
-  /** Writes are on, and with which scope (for hints when Google refuses one). */
-  writeScope?: 'file' | 'full';
 }
 
 const SERVICE = 'Google Drive';

@@ -166,7 +166,7 @@ export interface Queryable {
   fullText: () => string;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function evaluate(node: Node, f: Queryable, resolveId: (id: string) => string): boolean {
   switch (node.kind) {
@@ -197,9 +197,11 @@ function compare(node: { field: string; op: string; value: string | boolean }, f
   // As Drive documents: fullText matches whole tokens (a phrase of them), name matches at the
   // start of a token ('Hello' finds HelloWorld, 'World' does not).
   if (field === 'fullText')
-    return new RegExp(`(?:^|[^\\p{L}\\p{N}])${escape(value)}(?:$|[^\\p{L}\\p{N}])`, 'iu').test(f.fullText());
+    return new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(value)}(?:$|[^\\p{L}\\p{N}])`, 'iu').test(
+      f.fullText(),
+    );
   if (field === 'name' && op === 'contains')
-    return new RegExp(`(?:^|[^\\p{L}\\p{N}])${escape(value)}`, 'iu').test(f.name);
+    return new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(value)}`, 'iu').test(f.name);
   if (field.endsWith('Time')) {
     const a = Date.parse(f[field as 'modifiedTime']);
     const b = Date.parse(value);

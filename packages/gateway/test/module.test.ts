@@ -181,6 +181,35 @@ describe.each(ERAS)('gateway module, %s era', (era) => {
     expect(textOf(await call(client, 'fx_late'))).toBe('late ran');
   });
 
+  it('forwards resource subscriptions and their updates', async () => {
+    const updates: string[] = [];
+    client.setNotificationHandler('notifications/resources/updated', (n) => {
+      updates.push(n.params.uri);
+    });
+    // 2025 subscribes with resources/subscribe; 2026-07-28 opens a subscriptions/listen stream.
+    const subscription =
+      era === 'legacy'
+        ? await client.subscribeResource({ uri: 'fixture://greeting' })
+        : await client.listen({ resourceSubscriptions: ['fixture://greeting'] });
+    expect(
+      await eventually(
+        async () => textOf(await call(client, 'fx_touch', { uri: 'fixture://greeting' })),
+        (said) => said === 'announced',
+        2000,
+      ),
+    ).toBe('announced');
+    expect(await waitFor(() => updates.includes('fixture://greeting'), 2000)).toBe(true);
+    if ('close' in subscription) await subscription.close();
+    else await client.unsubscribeResource({ uri: 'fixture://greeting' });
+    expect(
+      await eventually(
+        async () => textOf(await call(client, 'fx_touch', { uri: 'fixture://greeting' })),
+        (said) => said === 'nobody subscribed',
+        2000,
+      ),
+    ).toBe('nobody subscribed');
+  });
+
   it('shows every upstream in the status view', async () => {
     const result = await call(client, 'gateway_status', { lines: 5 });
     const servers = (result.structuredContent as { servers: Array<{ name: string; state: string }> }).servers;

@@ -18,6 +18,7 @@ import {
   type ToolDefinition,
   ToolError,
   toolError,
+  type WatchResource,
 } from '@mcpkit/core';
 import type {
   CallToolResult,
@@ -29,6 +30,7 @@ import type {
   ResourceTemplateType,
   Tool,
 } from '@modelcontextprotocol/client';
+import { UriTemplate } from '@modelcontextprotocol/client';
 import * as z from 'zod';
 import type { CatalogCache } from '../pinning/catalog.js';
 import { type PinStore, toolFingerprint } from '../pinning/pins.js';
@@ -469,6 +471,53 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
     });
   }
 
+  // ---- resource subscriptions: one upstream subscription per watched URI, renewed after a restart ----
+
+  const watched = new Map<string, Set<() => void>>();
+  catalog.on('resourceUpdated', (uri) => {
+    for (const onChange of [...(watched.get(uri) ?? [])]) onChange();
+  });
+  catalog.on('state', (status) => {
+    if (status.state === 'ready') for (const uri of watched.keys()) void subscription(uri, true);
+  });
+  async function subscription(uri: string, on: boolean): Promise<void> {
+    try {
+      if (!on && catalog.state !== 'ready') return;
+      const client = await catalog.client();
+      if (!client.getServerCapabilities()?.resources?.subscribe) return;
+      if (on) await client.subscribeResource({ uri });
+      else await client.unsubscribeResource({ uri });
+    } catch (error) {
+      logger?.debug({ upstream: server, uri, err: error }, 'resource subscription not changed');
+    }
+  }
+  const servesUri = (uri: string) =>
+    listed.resources.some((r) => r.uri === uri) ||
+    listed.templates.some((t) => {
+      try {
+        return new UriTemplate(t.uriTemplate).match(uri) !== null;
+      } catch {
+        return false;
+      }
+    });
+  const watch: WatchResource = (uri, onChange) => {
+    if (!servesUri(uri)) return undefined;
+    let listeners = watched.get(uri);
+    if (!listeners) {
+      listeners = new Set();
+      watched.set(uri, listeners);
+      void subscription(uri, true);
+    }
+    listeners.add(onChange);
+    return () => {
+      listeners.delete(onChange);
+      if (listeners.size === 0 && watched.get(uri) === listeners) {
+        watched.delete(uri);
+        void subscription(uri, false);
+      }
+    };
+  };
+
   // ---- the module ----
 
   let announce: (() => void) | undefined;
@@ -500,6 +549,7 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
     name: server,
     version: options.version ?? '0.1.0',
     source,
+    watch,
     close,
     onError: (error) => logger?.warn({ upstream: server, err: error }, 'upstream list problem'),
   });

@@ -5,6 +5,16 @@
  * `@mcpkit/core/stdio`, `/http`, `/config`, `/client` and `/testing`.
  */
 
+export type { RoundTripOptions } from './ask/round-trips.js';
+// Asking the client (elicitation, sampling, roots) from a handler.
+export {
+  type AskKind,
+  ClientCannotAnswerError,
+  type ElicitAnswer,
+  type ElicitSpec,
+  type SampleAnswer,
+  type SampleSpec,
+} from './ask/types.js';
 // Composing, policy and the runtime.
 export { type ComposeSpec, compose } from './compose/compose.js';
 // Defining tools, resources, prompts and server modules.
@@ -102,6 +112,11 @@ export type {
 } from './middleware/types.js';
 export { byteLength, formatBytes, truncateUtf8 } from './output/truncate.js';
 export { applyPolicy, type PolicyOptions } from './policy/policy.js';
+export {
+  type ConfirmOption,
+  type ConfirmPolicy,
+  isDestructiveTool,
+} from './runtime/confirm.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime/runtime.js';
 // Declaring servers for the CLI and config files.
 export { ServerCatalog, UnknownServerError } from './servers/catalog.js';

@@ -1,4 +1,14 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import type {
+  AskKind,
+  ClientRoot,
+  ElicitAnswer,
+  ElicitSpec,
+  SampleAnswer,
+  SampleSpec,
+} from '../ask/types.js';
+
+export type { ClientRoot } from '../ask/types.js';
 
 /** The protocol family a connection speaks: 2025 revisions (`legacy`) or 2026-07-28 (`modern`). */
 export type Era = 'legacy' | 'modern';
@@ -39,12 +49,22 @@ export interface HandlerContext {
    * model reads, so it is never sent to a tool that does not exist.
    */
   servedName(name: string): string;
-}
-
-/** A root the client offers, as roots/list gives it (`file://` URIs). */
-export interface ClientRoot {
-  uri: string;
-  name?: string;
+  /**
+   * Asks the user to fill a form (elicitation) and resolves with the answer. The same in both
+   * eras: a request to a 2025-era client; for 2026-07-28 the call answers `input_required` and
+   * runs again when the client retries with the answer, so code before a question may run
+   * more than once (keep side effects after the questions). Rejects with
+   * `ClientCannotAnswerError` (an `isError` result if uncaught) when the client cannot ask.
+   */
+  elicit<T extends Record<string, unknown> = Record<string, unknown>>(
+    spec: ElicitSpec<T>,
+  ): Promise<ElicitAnswer<T>>;
+  /** Asks the client's model for a completion (sampling); as `elicit` for eras and errors. */
+  sample(spec: SampleSpec): Promise<SampleAnswer>;
+  /** Asks the client for its roots (folders it offers); as `elicit` for eras and errors. */
+  roots(options?: { key?: string }): Promise<ClientRoot[]>;
+  /** Whether the client declared it can answer this kind of question. */
+  canAsk(kind: AskKind): boolean;
 }
 
 /** The principal a call is attributed to: used by rate limits, cache keys and the audit log. */

@@ -1,5 +1,15 @@
 import type { AuthInfo, LoggingLevel, ServerContext } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
+import { NO_ASKING } from '../ask/askers.js';
+import {
+  elicitQuestion,
+  readElicitAnswer,
+  readRoots,
+  readSampleAnswer,
+  rootsQuestion,
+  sampleQuestion,
+} from '../ask/questions.js';
+import type { Asker, AskKind, ElicitAnswer, ElicitSpec, SampleAnswer, SampleSpec } from '../ask/types.js';
 import {
   type ClientRoot,
   type Era,
@@ -42,6 +52,7 @@ class CallContext implements HandlerContext {
     private readonly sdk: ServerContext,
     private readonly source: { readonly signal: AbortSignal },
     private readonly connection: Connection,
+    private readonly asker: Asker = NO_ASKING,
   ) {
     this.era = connection.era;
     this.auth = connection.auth;
@@ -57,6 +68,23 @@ class CallContext implements HandlerContext {
 
   get signal(): AbortSignal {
     return this.source.signal;
+  }
+
+  canAsk(kind: AskKind): boolean {
+    return this.asker.can(kind);
+  }
+
+  async elicit<T extends Record<string, unknown>>(spec: ElicitSpec<T>): Promise<ElicitAnswer<T>> {
+    const question = elicitQuestion(spec);
+    return readElicitAnswer(question, await this.asker.ask(question, spec.key)) as ElicitAnswer<T>;
+  }
+
+  async sample(spec: SampleSpec): Promise<SampleAnswer> {
+    return readSampleAnswer(await this.asker.ask(sampleQuestion(spec), spec.key));
+  }
+
+  async roots(options: { key?: string } = {}): Promise<ClientRoot[]> {
+    return readRoots(await this.asker.ask(rootsQuestion(), options.key));
   }
 
   get log(): HandlerLogger {
@@ -97,6 +125,7 @@ export function handlerContext(
   sdk: ServerContext,
   source: { readonly signal: AbortSignal },
   connection: Connection,
+  asker?: Asker,
 ): HandlerContext {
-  return new CallContext(sdk, source, connection);
+  return new CallContext(sdk, source, connection, asker);
 }

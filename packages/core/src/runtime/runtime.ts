@@ -15,7 +15,10 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import * as z from 'zod';
-import type { Era } from '../define/context.js';
+import { PushAsker, type RoundTripAsker } from '../ask/askers.js';
+import { type RoundTripOptions, RoundTrips } from '../ask/round-trips.js';
+import type { Asker } from '../ask/types.js';
+import type { Era, HandlerContext } from '../define/context.js';
 import type { PromptDefinition } from '../define/prompt.js';
 import type { ResourceDefinition, ResourcePage, ResourceTemplateDefinition } from '../define/resource.js';
 import type { ListKind, ServerModule } from '../define/server.js';
@@ -32,6 +35,7 @@ import { timeout } from '../middleware/timeout.js';
 import type { Call, CallOutcome, Middleware } from '../middleware/types.js';
 import { applyPolicy, type PolicyOptions, scopeFilter } from '../policy/policy.js';
 
+import { type ConfirmOption, type ConfirmPolicy, confirmCall, confirmPolicyOf } from './confirm.js';
 import { type Connection, handlerContext } from './context.js';
 import { clientRoots } from './roots.js';
 import { type CallSeed, RunningCall } from './running-call.js';
@@ -53,6 +57,13 @@ export interface RuntimeOptions {
   middleware?: readonly Middleware[];
   /** Largest number of array elements and object members in one call's arguments. */
   maxInputElements?: number;
+  /**
+   * Ask the user before a destructive tool runs (`'destructive'`), and what to do when the client
+   * cannot ask (`{ tools: 'destructive', withoutElicitation: 'proceed' }`; refused by default).
+   */
+  confirm?: ConfirmOption;
+  /** How 2026-07-28 request state is signed (the key to share across nodes, its lifetime). */
+  requestState?: RoundTripOptions;
 }
 
 /** A module made servable: the policy applied, the middleware compiled, and a server factory. */
@@ -96,6 +107,8 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     return scoped(auth);
   };
   const dynamic = Boolean(module.onListChanged);
+  const roundTrips = new RoundTrips(options.requestState);
+  const confirm = confirmPolicyOf(options.confirm);
   // Instances that outlive one request (stdio connections, 2025 sessions) follow list changes.
   const live = new Set<Registrations>();
   const listeners = new Set<(kinds: readonly ListKind[]) => void>();
@@ -113,10 +126,30 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
         capabilities: capabilitiesOf(module),
         ...(module.instructions ? { instructions: module.instructions } : {}),
         maxToolInputElements: options.maxInputElements ?? 100_000,
+        requestState: { verify: roundTrips.verify },
       },
     );
     const connection = { era, auth, logger, ...(era === 'legacy' ? { listRoots: clientRoots(server) } : {}) };
-    const registrations = new Registrations(server, module, chain, connection, () => toolsFor(auth));
+    const asking: Asking =
+      era === 'legacy'
+        ? (sdk, call, _input, run) =>
+            run(
+              new PushAsker(
+                sdk,
+                () => server.server.getClientCapabilities(),
+                (o) => server.server.listRoots(undefined, o),
+                () => call.signal,
+              ),
+            )
+        : (sdk, call, input, run) => {
+            const round = { principal: call.principal, name: `${call.kind}:${call.name}`, input };
+            const asker: RoundTripAsker = roundTrips.begin(sdk, round);
+            return roundTrips.run(asker, round, () => run(asker)) as Promise<CallOutcome>;
+          };
+    const registrations = new Registrations(server, module, chain, connection, () => toolsFor(auth), {
+      asking,
+      confirm,
+    });
     registrations.sync(['tools', 'prompts', 'resources']);
     if (dynamic) {
       live.add(registrations);
@@ -170,6 +203,14 @@ function capabilitiesOf(module: ServerModule): ServerCapabilities {
 
 type Removable = { remove(): void };
 
+/** How a call asks the client: requests on the connection (2025) or input_required rounds (2026-07-28). */
+type Asking = (
+  sdk: ServerContext,
+  call: Call,
+  input: unknown,
+  run: (asker: Asker) => Promise<CallOutcome>,
+) => Promise<CallOutcome>;
+
 /**
  * What one McpServer instance has registered, kept in step with the module: registering or
  * removing on a connected instance makes the SDK send the list_changed notification itself.
@@ -186,16 +227,23 @@ class Registrations {
     private readonly chain: (call: Call, next: () => Promise<CallOutcome>) => Promise<CallOutcome>,
     private readonly connection: Connection,
     private readonly currentTools: () => readonly ToolDefinition[],
+    private readonly policy: { asking: Asking; confirm: ConfirmPolicy | undefined },
   ) {}
 
-  private run(seed: CallSeed, sdk: ServerContext, handler: (call: Call) => Promise<CallOutcome>) {
+  /** One call through the middleware chain; innermost, the handler with a context that can ask. */
+  private run(
+    seed: CallSeed,
+    sdk: ServerContext,
+    handler: (ctx: HandlerContext) => Promise<CallOutcome> | CallOutcome,
+  ) {
     const { era, auth, logger } = this.connection;
     const call = new RunningCall(seed, era, auth, logger, sdk.mcpReq.signal) as unknown as Call;
-    return this.chain(call, () => handler(call));
-  }
-
-  private contextFor(call: Call, sdk: ServerContext) {
-    return handlerContext(sdk, call, this.connection);
+    const input = seed.kind === 'resource' ? seed.uri : seed.input;
+    return this.chain(call, () =>
+      this.policy.asking(sdk, call, input, async (asker) =>
+        handler(handlerContext(sdk, call, this.connection, asker)),
+      ),
+    );
   }
 
   sync(kinds: readonly ListKind[]): void {
@@ -223,9 +271,11 @@ class Registrations {
         ...(tool.annotations ? { annotations: tool.annotations } : {}),
       },
       ((input: Record<string, unknown>, sdk: ServerContext) =>
-        this.run({ kind: 'tool', name: tool.name, tool, input }, sdk, async (call) =>
-          tool.handler(input, this.contextFor(call, sdk)),
-        ) as Promise<CallToolResult>) as any,
+        this.run({ kind: 'tool', name: tool.name, tool, input }, sdk, async (ctx) => {
+          const confirm = this.policy.confirm;
+          const refused = confirm ? await confirmCall(tool, input, ctx, confirm) : undefined;
+          return refused ?? tool.handler(input, ctx);
+        }) as Promise<CallToolResult>) as any,
     );
   }
 
@@ -239,8 +289,8 @@ class Registrations {
         ...(resource.mimeType ? { mimeType: resource.mimeType } : {}),
       },
       (uri: URL, sdk: ServerContext) =>
-        this.run({ kind: 'resource', name: resource.name, uri: uri.href, resource }, sdk, async (call) =>
-          resource.read(uri, this.contextFor(call, sdk)),
+        this.run({ kind: 'resource', name: resource.name, uri: uri.href, resource }, sdk, (ctx) =>
+          resource.read(uri, ctx),
         ) as Promise<ReadResourceResult>,
     );
   }
@@ -260,10 +310,8 @@ class Registrations {
         ...(template.mimeType ? { mimeType: template.mimeType } : {}),
       },
       (uri: URL, variables: Record<string, string | string[]>, sdk: ServerContext) =>
-        this.run(
-          { kind: 'resource', name: template.name, uri: uri.href, resource: template },
-          sdk,
-          async (call) => template.read(uri, variables, this.contextFor(call, sdk)),
+        this.run({ kind: 'resource', name: template.name, uri: uri.href, resource: template }, sdk, (ctx) =>
+          template.read(uri, variables, ctx),
         ) as Promise<ReadResourceResult>,
     );
   }
@@ -277,8 +325,8 @@ class Registrations {
         argsSchema: prompt.args ?? this.emptyInput,
       },
       (input: Record<string, unknown>, sdk: ServerContext) =>
-        this.run({ kind: 'prompt', name: prompt.name, prompt, input }, sdk, async (call) =>
-          prompt.get(input, this.contextFor(call, sdk)),
+        this.run({ kind: 'prompt', name: prompt.name, prompt, input }, sdk, (ctx) =>
+          prompt.get(input, ctx),
         ) as Promise<GetPromptResult>,
     );
   }

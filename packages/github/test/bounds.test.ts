@@ -27,21 +27,40 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
         owner: o,
         repo: r,
         pull_number: SEED.bigPull,
-        max_bytes: 48 * 1024,
         ...(cursor ? { cursor } : {}),
       });
       expect(res.isError).toBeFalsy();
       const s = res.structuredContent;
       expect(s.bytes).toBeLessThanOrEqual(48 * 1024);
+      expect(resultChars(res)).toBeLessThanOrEqual(25_000);
       expect(s.offset).toBe(Buffer.byteLength(text));
       // The page is the diff's own text (not JSON-escaped), followed by a note line.
       text += Buffer.from(textOf(res)).subarray(0, s.bytes).toString('utf8');
       expect(textOf(res)).toMatch(s.nextCursor ? /\[[\d.]+ [KM]iB more of .*cursor="/ : /\[end of diff/);
       cursor = s.nextCursor;
       pages++;
-    } while (cursor && pages < 200);
+    } while (cursor && pages < 500);
     expect(text).toBe(expected);
-    expect(pages).toBe(Math.ceil(Buffer.byteLength(expected) / (48 * 1024)));
+    expect(pages).toBeGreaterThan(2_000_000 / (48 * 1024));
+  });
+
+  it('gives diff pages of up to 48 KiB when asked, never more', async () => {
+    const big = await call(w.client, 'get_pull_request_diff', {
+      owner: o,
+      repo: r,
+      pull_number: SEED.bigPull,
+      max_bytes: 48 * 1024,
+    });
+    expect(big.structuredContent.bytes).toBeGreaterThan(47 * 1024);
+    expect(big.structuredContent.bytes).toBeLessThanOrEqual(48 * 1024);
+    const over = await call(w.client, 'get_pull_request_diff', {
+      owner: o,
+      repo: r,
+      pull_number: SEED.bigPull,
+      max_bytes: 48 * 1024 + 1,
+    });
+    expect(over.isError).toBe(true);
+    expect(textOf(over)).toMatch(/max_bytes/);
   });
 
   it('narrows a diff to one file and refuses a file that is not in it', async () => {
@@ -175,6 +194,32 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
       );
     } finally {
       w.standin.incompleteSearch = false;
+    }
+  });
+
+  it('pages a repository tree and says when GitHub truncated it', async () => {
+    const all: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await call(w.client, 'get_repository_tree', {
+        owner: o,
+        repo: r,
+        limit: 5,
+        ...(cursor ? { cursor } : {}),
+      });
+      all.push(...res.structuredContent.entries.map((e: { path: string }) => e.path));
+      cursor = res.structuredContent.nextCursor;
+    } while (cursor);
+    const files = [...w.standin.world.resolve(w.standin.world.repo(o, r)!, 'main')!.tree.keys()];
+    expect(all.filter((p) => files.includes(p)).sort()).toEqual(files.sort());
+    expect(new Set(all).size).toBe(all.length);
+    w.standin.treeLimit = 3;
+    try {
+      const res = await call(w.client, 'get_repository_tree', { owner: o, repo: r });
+      expect(res.structuredContent).toMatchObject({ truncated: true, total: 3 });
+      expect(textOf(res)).toContain('GitHub truncated this tree');
+    } finally {
+      w.standin.treeLimit = 100_000;
     }
   });
 

@@ -96,6 +96,8 @@ export class GitHubStandin {
   primaryLimit = 0;
   /** Number of upcoming requests to answer with 502 (GitHub's occasional server error). */
   serverErrors = 0;
+  /** Most entries a recursive tree returns before GitHub sets `truncated` (100,000 on GitHub). */
+  treeLimit = 100_000;
   /** Answer searches with incomplete_results: true (as GitHub does when a search times out). */
   incompleteSearch = false;
   /** Seconds GitHub asks the client to wait on a secondary limit. */
@@ -430,13 +432,15 @@ export class GitHubStandin {
         });
       }
       entries.sort((a, b) => (a.path < b.path ? -1 : 1));
+      const truncated = entries.length > this.treeLimit;
+      if (truncated) entries.length = this.treeLimit;
       const sha = S.treeSha(c);
       return {
         json: {
           sha,
           url: `${ctx.base.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}`,
           tree: entries,
-          truncated: false,
+          truncated,
         },
       };
     });

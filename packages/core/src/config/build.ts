@@ -73,6 +73,7 @@ export async function buildFromConfig(
       rateLimit: config.rateLimit,
       cache: config.cache,
       audit: config.log.audit,
+      confirm: config.confirm,
     },
   };
 }

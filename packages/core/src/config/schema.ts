@@ -129,6 +129,21 @@ export const ConfigSchema = z
       )
       .refine((servers) => Object.keys(servers).length > 0, 'at least one server is needed'),
     readOnly: z.boolean().default(false),
+    /**
+     * Ask the user before a destructive tool runs: `destructive`, or
+     * `{ tools: destructive, withoutElicitation: refuse | proceed }` (refuse by default).
+     */
+    confirm: z
+      .union([
+        z.enum(['off', 'destructive']),
+        z
+          .object({
+            tools: z.literal('destructive'),
+            withoutElicitation: z.enum(['refuse', 'proceed']).default('refuse'),
+          })
+          .strict(),
+      ])
+      .default('off'),
     tools: ToolFilter.default({}),
     limits: z
       .object({

@@ -54,6 +54,8 @@ export async function serve(parsed: ParsedArgs): Promise<void> {
     },
     timeoutMs: takeInt(parsed, 'timeout'),
     maxOutputBytes: takeInt(parsed, 'max-output'),
+    // Ask the user (elicitation) before a destructive tool runs; refused where the client cannot ask.
+    ...(takeFlag(parsed, 'confirm-writes') ? { confirm: 'destructive' as const } : {}),
   };
   const maxMessageBytes = takeInt(parsed, 'max-message');
   const http = takeHttpFlags(parsed, configFile !== undefined);
@@ -124,6 +126,7 @@ function mergeRuntime(fromConfig: RuntimeOptions, cli: RuntimeOptions): RuntimeO
     },
     timeoutMs: cli.timeoutMs ?? fromConfig.timeoutMs,
     maxOutputBytes: cli.maxOutputBytes ?? fromConfig.maxOutputBytes,
+    confirm: cli.confirm ?? fromConfig.confirm,
   };
 }
 

@@ -31,7 +31,7 @@ function text(result: { content: { type: string; text?: string }[] }): string {
 }
 
 describe("GitHub's full spec in dynamic mode", () => {
-  it('starts in dynamic mode within 3 s and 250 MB, in a process of its own', async () => {
+  it('starts in dynamic mode within 3 s and 250 MB, served through core in a process of its own', async () => {
     const probe = await bundle(new URL('./support/startup-probe.ts', import.meta.url).pathname);
     const started = performance.now();
     const child = spawn(process.execPath, [probe, GITHUB], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -43,8 +43,7 @@ describe("GitHub's full spec in dynamic mode", () => {
     const wallMs = performance.now() - started;
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(report.mode).toBe('dynamic');
-    expect(report.served).toBeGreaterThan(500);
+    expect(report.tools).toEqual(['list_operations', 'describe_operation', 'call_operation']);
     expect(report.readyMs).toBeLessThan(3000);
     expect(wallMs).toBeLessThan(3000 + 1500); // node's own start and the bundle's import on a shared machine
     expect(report.maxRss).toBeLessThan(250 * 1024 * 1024);

@@ -1,23 +1,32 @@
 /**
- * Run in a child process (bundled by esbuild): loads a spec the way a server starts, then prints timing
- * and memory as one JSON line. Kept apart from the test process so its memory is the server's alone.
+ * Run in a child process (bundled by esbuild): starts the server the way `mcpkit serve openapi` does
+ * (the declaration, core's runtime, an MCP client in memory), lists its tools and describes one
+ * operation, then prints timing and memory as one JSON line. A process of its own, so the memory is
+ * the server's alone.
  */
-import { describeOperationResult, listOperations, OpenApiCatalog } from '../../src/index.js';
+import { createDeclaredServer, silentLogger } from '@mcpkit/core';
+import { connect, resultText } from '@mcpkit/core/testing';
+import { servers } from '../../src/declaration.js';
 
 const started = performance.now();
-const catalog = await OpenApiCatalog.load({ spec: process.argv[2]!, env: {} });
-const loadedMs = performance.now() - started;
-const page = listOperations(catalog, { query: 'issues' });
-const described = describeOperationResult(catalog, 'issues/list-for-repo');
+const module = await createDeclaredServer(
+  servers[0]!,
+  { args: [process.argv[2]!] },
+  { logger: silentLogger(), cwd: process.cwd(), env: {} },
+);
+const client = await connect(module, { era: 'modern' });
+const { tools } = await client.listTools();
 const readyMs = performance.now() - started;
+const described = await client.callTool({
+  name: 'describe_operation',
+  arguments: { id: 'issues/list-for-repo' },
+});
+await client.close();
 process.stdout.write(
   `${JSON.stringify({
-    loadedMs,
     readyMs,
-    mode: catalog.mode,
-    served: catalog.entries.length,
-    listed: page.structuredContent?.total,
-    describedBytes: Buffer.byteLength(JSON.stringify(described.structuredContent)),
+    tools: tools.map((t) => t.name),
+    describedBytes: Buffer.byteLength(resultText(described)),
     rss: process.memoryUsage().rss,
     maxRss: process.resourceUsage().maxRSS * 1024,
   })}\n`,

@@ -376,5 +376,11 @@ describe('isolation', () => {
         .instances?.map((i) => i.key)
         .sort(),
     ).toEqual(['principal:alice', 'principal:bob']);
+    // The status view shows a caller its own instance only (keys name principals).
+    const seen = (await call(alice, 'gateway_status')).structuredContent as {
+      servers: Array<{ instanceCount: number; instances: Array<{ key: string }> }>;
+    };
+    expect(seen.servers[0]!.instanceCount).toBe(2);
+    expect(seen.servers[0]!.instances.map((i) => i.key)).toEqual(['principal:alice']);
   });
 });

@@ -18,8 +18,9 @@ export interface StatusModuleOptions {
 export function gatewayStatus(
   upstreams: readonly GatewayUpstream[],
   stderrLines = 20,
+  principal?: string,
 ): GatewayUpstreamStatus[] {
-  return upstreams.map((upstream) => upstream.status(stderrLines));
+  return upstreams.map((upstream) => upstream.status(stderrLines, principal));
 }
 
 /**
@@ -44,7 +45,7 @@ export function createStatusModule(
     }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     cache: false,
-    handler: async ({ server, lines }) => {
+    handler: async ({ server, lines }, ctx) => {
       const picked = server ? upstreams.filter((u) => u.name === server) : upstreams;
       if (server && picked.length === 0) {
         const known = upstreams.map((u) => u.name).join(', ') || 'none';
@@ -53,7 +54,7 @@ export function createStatusModule(
           isError: true,
         };
       }
-      const servers = gatewayStatus(picked, lines ?? 20);
+      const servers = gatewayStatus(picked, lines ?? 20, ctx.principal);
       const summary = servers
         .map(
           (s) =>
@@ -69,8 +70,12 @@ export function createStatusModule(
     title: 'Gateway status',
     description: 'Every upstream server: state, restarts, last error, stderr tail, hidden tools (JSON).',
     mimeType: 'application/json',
-    read: (uri) =>
-      textContents(uri, JSON.stringify({ servers: gatewayStatus(upstreams) }, null, 2), 'application/json'),
+    read: (uri, ctx) =>
+      textContents(
+        uri,
+        JSON.stringify({ servers: gatewayStatus(upstreams, 20, ctx.principal) }, null, 2),
+        'application/json',
+      ),
   });
   return defineServer({
     name: options.name ?? 'gateway',

@@ -86,7 +86,8 @@ export interface GatewayUpstreamStatus extends UpstreamStatus {
   tools: number;
   /** Tools hidden because their description or schema changed since they were pinned. */
   hiddenTools: HiddenTool[];
-  /** Per-principal or per-session instances (isolated scopes only). */
+  /** Isolated scopes only: how many instances run, and the ones the asking principal may see. */
+  instanceCount?: number;
   instances?: Array<{ key: string; state: UpstreamState; pid?: number; restarts: number }>;
 }
 
@@ -95,7 +96,8 @@ export interface GatewayUpstream {
   readonly name: string;
   readonly namespace: string;
   readonly module: ServerModule;
-  status(stderrLines?: number): GatewayUpstreamStatus;
+  /** The status; with `principal`, only that principal's isolated instances are listed. */
+  status(stderrLines?: number, principal?: string): GatewayUpstreamStatus;
   /** Approves changed tools (one, or all of this server) and serves them again; returns their names. */
   approve(tool?: string): string[];
   /** Starts the upstream again (after it was parked as failed). */
@@ -161,12 +163,18 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
   };
   const catalog = makeSupervisor('catalog');
   const pool = scope === 'shared' ? undefined : new UpstreamPool(scope, makeSupervisor, options.pool);
-  const instanceFor = (ctx: HandlerContext): UpstreamSupervisor => {
-    if (!pool) return catalog;
+  /** Runs `use` on the caller's instance: the shared one, or its own (kept from eviction meanwhile). */
+  const onInstance = <T>(
+    ctx: HandlerContext,
+    use: (supervisor: UpstreamSupervisor) => Promise<T>,
+  ): Promise<T> => {
+    if (!pool) return use(catalog);
     const sessionId = (ctx as { sessionId?: unknown }).sessionId;
-    return pool.get(
-      pool.keyFor({ principal: ctx.principal, ...(typeof sessionId === 'string' ? { sessionId } : {}) }),
-    );
+    const key = pool.keyFor({
+      principal: ctx.principal,
+      ...(typeof sessionId === 'string' ? { sessionId } : {}),
+    });
+    return pool.use(key, use);
   };
 
   /**
@@ -192,19 +200,21 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
     calls.at(-1)!.log[level](message);
   }
 
-  async function withClient<T>(ctx: HandlerContext, use: (client: Client) => Promise<T>): Promise<T> {
-    const supervisor = instanceFor(ctx);
-    const client = await supervisor.client(); // throws UpstreamUnavailableError naming the server
-    const calls = inflight.get(supervisor) ?? new Set<HandlerContext>();
-    inflight.set(supervisor, calls);
-    calls.add(ctx);
-    try {
-      return await use(client);
-    } catch (error) {
-      throw callError(error, supervisor);
-    } finally {
-      calls.delete(ctx);
-    }
+  function withClient<T>(ctx: HandlerContext, use: (client: Client) => Promise<T>): Promise<T> {
+    return onInstance(ctx, async (supervisor) => {
+      const client = await supervisor.client(); // throws UpstreamUnavailableError naming the server
+      const calls = inflight.get(supervisor) ?? new Set<HandlerContext>();
+      inflight.set(supervisor, calls);
+      calls.add(ctx);
+      try {
+        return await use(client);
+      } catch (error) {
+        throw callError(error, supervisor);
+      } finally {
+        calls.delete(ctx);
+        if (calls.size === 0) inflight.delete(supervisor);
+      }
+    });
   }
 
   /** What a failed call says: the server's name, what happened, what to do; no secrets. */
@@ -559,7 +569,10 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
     name: server,
     namespace,
     module,
-    status(stderrLines = 20) {
+    status(stderrLines = 20, principal) {
+      // A caller sees its own isolated instances only (keys name principals), and how many there are.
+      const mine = (key: string) =>
+        principal === undefined || key === `principal:${principal}` || key === `session:${principal}`;
       return {
         ...catalog.status(stderrLines),
         namespace,
@@ -568,12 +581,16 @@ export function createUpstreamModule(options: UpstreamModuleOptions): GatewayUps
         hiddenTools: [...hidden.values()],
         ...(pool
           ? {
-              instances: pool.statuses().map((s) => ({
-                key: s.key,
-                state: s.state,
-                ...(s.pid ? { pid: s.pid } : {}),
-                restarts: s.restarts,
-              })),
+              instanceCount: pool.keys().length,
+              instances: pool
+                .statuses()
+                .filter((s) => mine(s.key))
+                .map((s) => ({
+                  key: s.key,
+                  state: s.state,
+                  ...(s.pid ? { pid: s.pid } : {}),
+                  restarts: s.restarts,
+                })),
             }
           : {}),
       };

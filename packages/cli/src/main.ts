@@ -1,5 +1,6 @@
 import { OptionsError, packageVersion, UnknownServerError } from '@mcpkit/core';
 import { ConfigError } from '@mcpkit/core/config';
+import { auth } from './commands/auth.js';
 import { configClaude } from './commands/config-claude.js';
 import { call, INSPECT_VALUED, tools } from './commands/inspect.js';
 import { SERVE_VALUED, serve } from './commands/serve/index.js';
@@ -39,6 +40,12 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
         const parsed = parseArgv(rest, INSPECT_VALUED);
         if (parsed.options.has('help')) return help();
         return await call(parsed);
+      }
+      case 'auth': {
+        const parsed = parseArgv(rest, new Set());
+        if (parsed.options.has('help')) return help();
+        await auth(parsed);
+        return 0;
       }
       case 'config': {
         const parsed = parseArgv(rest, new Set());

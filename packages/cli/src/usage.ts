@@ -14,6 +14,7 @@ Usage:
   mcpkit tools <target>                       list a server's tools
   mcpkit call <target> <tool> [json-args]     call one tool and print its result
   mcpkit config claude <server> [args...]     print the Claude Desktop entry for a server
+  mcpkit auth <server> [options]              a server's one-time authorization (gdrive: OAuth consent)
 
 A <target> is a built-in server name with its arguments, --config <file>, an http(s) URL of a
 running server (a bearer token from MCPKIT_TOKEN), or a command after "--" (for tools/call the

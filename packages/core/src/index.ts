@@ -121,6 +121,7 @@ export { createRuntime, type Runtime, type RuntimeOptions } from './runtime/runt
 // Declaring servers for the CLI and config files.
 export { ServerCatalog, UnknownServerError } from './servers/catalog.js';
 export {
+  type AuthorizeContext,
   declareServer,
   type PositionalArgs,
   type ServerCreateContext,

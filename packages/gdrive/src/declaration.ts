@@ -20,6 +20,20 @@ export const servers = [
     paths: ['credentialsFile', 'oauthClientFile', 'tokenFile'],
     // Writes reach other people's files: off unless --allow-writes; sharing needs --allow-sharing too.
     writes: 'off',
+    // `mcpkit auth gdrive [--allow-writes] [--write-scope full]`: the loopback OAuth consent.
+    async authorize(options, { env, print }) {
+      const { runGdriveAuth, openInBrowser } = await import('./auth/index.js');
+      await runGdriveAuth({
+        env,
+        allowWrites: options.writes,
+        writeScope: options.writeScope,
+        ...(options.oauthClientFile ? { oauthClientFile: options.oauthClientFile } : {}),
+        ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
+        ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}),
+        print,
+        openBrowser: openInBrowser,
+      });
+    },
     async create(options, { env, logger }) {
       const { createGdriveServer } = await import('./server.js');
       const { readOnly: _r, allowWrites: _a, ...rest } = options;

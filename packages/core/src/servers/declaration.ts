@@ -56,11 +56,27 @@ export interface ServerDeclarationSpec<S extends z.ZodRawShape> {
   paths?: readonly (keyof S & string)[];
   /** Whether the server's writing tools are served unless a flag says otherwise. */
   writes: WritesDefault;
+  /**
+   * `mcpkit auth <name>`: a one-time, interactive authorization (an OAuth consent in the browser)
+   * that stores what `create` later reads. Gets the same options as `create`.
+   */
+  authorize?(
+    options: z.output<z.ZodObject<S & WriteFlagShape>> & { writes: boolean },
+    context: AuthorizeContext,
+  ): Promise<void>;
   /** Builds the module. Called once per serve; load the server's code lazily in here. */
   create(
     options: z.output<z.ZodObject<S & WriteFlagShape>> & { writes: boolean },
     context: ServerCreateContext,
   ): Promise<ServerModule>;
+}
+
+/** What `authorize` gets: where to read credentials from and where to talk to the user. */
+export interface AuthorizeContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** One line for the user (stderr of the CLI). */
+  print(line: string): void;
 }
 
 /** A declared server, as the CLI, config validation, help text and the bundler read it. */
@@ -75,6 +91,7 @@ export interface ServerDeclaration {
   readonly paths: readonly string[];
   readonly writes: WritesDefault;
   readonly create: (options: any, context: ServerCreateContext) => Promise<ServerModule>;
+  readonly authorize?: (options: any, context: AuthorizeContext) => Promise<void>;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
@@ -107,6 +124,7 @@ export function declareServer<S extends z.ZodRawShape>(spec: ServerDeclarationSp
     paths: Object.freeze([...(spec.paths ?? [])]),
     writes: spec.writes,
     create: spec.create as ServerDeclaration['create'],
+    ...(spec.authorize ? { authorize: spec.authorize as ServerDeclaration['authorize'] } : {}),
   });
 }
 

@@ -137,9 +137,17 @@ describe.each(ERAS)('%s era: asking the client', (era) => {
   it('an elicitation the client cannot answer is a clear error', async () => {
     const client = await connect(module, { era, capabilities: {} });
     try {
-      const result = await client.callTool({ name: 'greet', arguments: {} });
-      expect(result.isError).toBe(true);
-      expect(resultText(result)).toMatch(/cannot answer questions to the user \(elicitation\)/);
+      if (era === 'legacy') {
+        const result = await client.callTool({ name: 'greet', arguments: {} });
+        expect(result.isError).toBe(true);
+        expect(resultText(result)).toMatch(/cannot answer questions to the user \(elicitation\)/);
+      } else {
+        // 2026-07-28 has a wire error for it: MissingRequiredClientCapability, naming what is missing.
+        await expect(client.callTool({ name: 'greet', arguments: {} })).rejects.toMatchObject({
+          code: -32021,
+          data: { requiredCapabilities: { elicitation: {} } },
+        });
+      }
     } finally {
       await client.close();
     }
@@ -180,9 +188,16 @@ describe.each(ERAS)('%s era: asking the client', (era) => {
   it('sampling without the capability is a clear error', async () => {
     const client = await connect(module, { era, capabilities: { elicitation: {} } });
     try {
-      const result = await client.callTool({ name: 'summarize', arguments: {} });
-      expect(result.isError).toBe(true);
-      expect(resultText(result)).toMatch(/"sampling" capability/);
+      if (era === 'legacy') {
+        const result = await client.callTool({ name: 'summarize', arguments: {} });
+        expect(result.isError).toBe(true);
+        expect(resultText(result)).toMatch(/"sampling" capability/);
+      } else {
+        await expect(client.callTool({ name: 'summarize', arguments: {} })).rejects.toMatchObject({
+          code: -32021,
+          data: { requiredCapabilities: { sampling: {} } },
+        });
+      }
     } finally {
       await client.close();
     }

@@ -68,7 +68,8 @@ export class RoundTripAsker implements Asker {
 
   ask(question: Question, key: string | undefined): Promise<unknown> {
     const name = key ?? `ask_${++this.position}`;
-    if (!this.can(question.kind)) return Promise.reject(new ClientCannotAnswerError(question.kind));
+    // A question the client cannot answer goes out all the same: the SDK answers the request
+    // with 2026-07-28's own error for it (MissingRequiredClientCapability, -32021, HTTP 400).
     if (Object.hasOwn(this.known, name) && answers(question, this.known[name])) {
       return Promise.resolve(this.known[name]);
     }

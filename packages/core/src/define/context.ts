@@ -53,8 +53,10 @@ export interface HandlerContext {
    * Asks the user to fill a form (elicitation) and resolves with the answer. The same in both
    * eras: a request to a 2025-era client; for 2026-07-28 the call answers `input_required` and
    * runs again when the client retries with the answer, so code before a question may run
-   * more than once (keep side effects after the questions). Rejects with
-   * `ClientCannotAnswerError` (an `isError` result if uncaught) when the client cannot ask.
+   * more than once (keep side effects after the questions). When the client cannot answer
+   * (see `canAsk`), a 2025-era call rejects with `ClientCannotAnswerError` (an `isError` result
+   * if uncaught) and a 2026-07-28 call ends with that era's MissingRequiredClientCapability
+   * error (-32021): check `canAsk` first to do without.
    */
   elicit<T extends Record<string, unknown> = Record<string, unknown>>(
     spec: ElicitSpec<T>,

@@ -82,6 +82,15 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
         logger,
       )
     : undefined;
+  // A dynamic module's list changes, for open 2026 listen streams (2025 sessions are told by
+  // their own instances, which follow the module).
+  const stopListChanges = runtime.onListChanged((kinds) => {
+    for (const kind of kinds) {
+      const event = { kind: `${kind}_list_changed` } as ServerEvent;
+      ownEvents.add(event);
+      bus.publish(event);
+    }
+  });
   const sessions = new LegacySessions(runtime.factory, limits, logger, (event) => ownEvents.has(event));
   const unsubscribe = bus.subscribe((event) => sessions.forward(event));
 
@@ -160,6 +169,7 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     },
     async close() {
       unsubscribe();
+      stopListChanges();
       await Promise.allSettled([modern.close(), sessions.closeAll()]);
       watches?.closeAll();
     },

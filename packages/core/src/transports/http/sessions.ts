@@ -205,6 +205,9 @@ export class LegacySessions {
 
   /** Delivers a bus event to the sessions it concerns (2025 clients have no listen stream). */
   forward(event: ServerEvent): void {
+    // What this process observed itself reaches its sessions another way (their own watches and
+    // list registrations); only other publishers' events are forwarded.
+    if (this.isOwnEvent(event)) return;
     for (const session of this.sessions.values()) {
       const server = session.server;
       let sent: Promise<void> | undefined;
@@ -220,7 +223,7 @@ export class LegacySessions {
             sent = server.sendResourceListChanged();
             break;
           case 'resource_updated':
-            if (session.subscriptions.has(event.uri) && !this.isOwnEvent(event)) {
+            if (session.subscriptions.has(event.uri)) {
               sent = server.sendResourceUpdated({ uri: event.uri });
             }
             break;

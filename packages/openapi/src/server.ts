@@ -155,7 +155,9 @@ export async function createOpenApiServer(options: OpenApiServerOptions): Promis
       : `${catalog.entries.length} operations as tools.`) +
     (catalog.excluded.write + catalog.excluded.delete > 0
       ? ' Read-only: write operations are not served.'
-      : '');
+      : '') +
+    ` Answers past ${Math.round((options.maxResponseBytes ?? 64 * 1024) / 1024)} KiB are cut (the total size is said);` +
+    ' API errors come back with their HTTP status.';
   const module = defineServer({
     name: options.name ?? 'openapi',
     version: VERSION,

@@ -83,6 +83,15 @@ describe('tool schema snapshots', () => {
       await client.close();
     }
   });
+  it('dynamic mode: the three meta-tools', async () => {
+    const client = await connect(await declared(PLACEHOLDER, { baseUrl: upstream.url, mode: 'dynamic' }));
+    try {
+      const { tools } = await client.listTools();
+      checkToolSnapshots(tools, SNAPS('dynamic'));
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe.each(ERAS)('%s era', (era) => {

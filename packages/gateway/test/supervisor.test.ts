@@ -165,6 +165,17 @@ describe('lifecycle', () => {
     expect(error.message).not.toContain('/nowhere/');
   });
 
+  it('stops an upstream that is still starting, without waiting for it', async () => {
+    const supervisor = fixture({ FIXTURE_START_DELAY_MS: '20000' });
+    void supervisor.start();
+    expect(await waitFor(() => supervisor.status().pid !== undefined, 5000)).toBe(true);
+    const pid = supervisor.status().pid!;
+    expect(supervisor.state).toBe('starting');
+    await supervisor.stop();
+    expect(supervisor.state).toBe('stopped');
+    expect(await waitFor(() => !alive(pid), 5000)).toBe(true);
+  });
+
   it('stops the whole upstream and refuses later calls', async () => {
     const supervisor = fixture();
     await supervisor.start();

@@ -98,6 +98,8 @@ export class UpstreamSupervisor {
   #transport?: Transport;
   #transportKind?: 'stdio' | 'http' | 'sse';
   #starting?: Promise<void>;
+  /** The transport of a start in progress, so that stop() can end it without waiting for it. */
+  #pending?: Transport;
   #timer?: NodeJS.Timeout;
   #pinger?: NodeJS.Timeout;
   #crashes: number[] = [];
@@ -193,19 +195,22 @@ export class UpstreamSupervisor {
     clearInterval(this.#pinger);
     const client = this.#client;
     const transport = this.#transport;
+    const pending = this.#pending;
     const wasReady = this.#state === 'ready';
     this.#client = undefined;
     this.#transport = undefined;
+    this.#pending = undefined;
     this.#starting = undefined;
     this.#setState('stopped');
-    if (wasReady) for (const kind of ALL_LISTS) this.#events.emit('listChanged', kind);
+    if (wasReady) for (const kind of ALL_LISTS) this.#emit('listChanged', kind);
     await client?.close().catch(() => {});
     await transport?.close().catch(() => {});
+    await pending?.close().catch(() => {});
   }
 
   status(stderrLines = 50): UpstreamStatus {
     const now = Date.now();
-    const transport = this.#transport;
+    const transport = this.#transport ?? this.#pending;
     return {
       name: this.name,
       target: describeTarget(this.#options.target),
@@ -226,9 +231,18 @@ export class UpstreamSupervisor {
     };
   }
 
+  /** Tells listeners; one that throws is not the upstream's failure, and stops nothing here. */
+  #emit<E extends keyof Events>(event: E, ...args: Events[E]): void {
+    for (const listener of this.#events.listeners(event)) {
+      try {
+        (listener as (...a: Events[E]) => void)(...args);
+      } catch {}
+    }
+  }
+
   #setState(state: UpstreamState): void {
     this.#state = state;
-    this.#events.emit('state', this.status());
+    this.#emit('state', this.status());
   }
 
   #attempts(): Array<{ kind: 'stdio' | 'http' | 'sse'; create: () => Transport }> {
@@ -266,9 +280,11 @@ export class UpstreamSupervisor {
       client.onclose = () => {
         if (connected) this.#crashed(generation, this.#exitReason(transport) ?? 'the connection closed');
       };
+      this.#pending = transport;
       try {
         await client.connect(transport, { timeout: this.lifecycle.connectTimeoutMs });
       } catch (error) {
+        if (this.#pending === transport) this.#pending = undefined;
         lastError = this.#exitReason(transport) ?? error;
         await client.close().catch(() => {});
         await transport.close().catch(() => {});
@@ -276,6 +292,7 @@ export class UpstreamSupervisor {
         if (isAuthError(error)) break;
         continue;
       }
+      if (this.#pending === transport) this.#pending = undefined;
       if (generation !== this.#generation) {
         await client.close().catch(() => {});
         return;
@@ -287,7 +304,7 @@ export class UpstreamSupervisor {
       this.#readySince = Date.now();
       this.#startPinger(generation, client);
       this.#setState('ready');
-      for (const kind of ALL_LISTS) this.#events.emit('listChanged', kind);
+      for (const kind of ALL_LISTS) this.#emit('listChanged', kind);
       return;
     }
     this.#crashed(generation, lastError ?? 'no transport could connect');
@@ -300,14 +317,14 @@ export class UpstreamSupervisor {
     const current = () => generation === this.#generation;
     for (const kind of ALL_LISTS) {
       client.setNotificationHandler(`notifications/${kind}/list_changed`, () => {
-        if (current()) this.#events.emit('listChanged', kind);
+        if (current()) this.#emit('listChanged', kind);
       });
     }
     client.setNotificationHandler('notifications/message', (notification) => {
-      if (current()) this.#events.emit('log', notification.params);
+      if (current()) this.#emit('log', notification.params);
     });
     client.setNotificationHandler('notifications/resources/updated', (notification) => {
-      if (current()) this.#events.emit('resourceUpdated', notification.params.uri);
+      if (current()) this.#emit('resourceUpdated', notification.params.uri);
     });
     this.#options.prepare?.(client);
     return client;
@@ -365,7 +382,7 @@ export class UpstreamSupervisor {
       this.#timer.unref();
       this.#setState('backoff');
     }
-    if (wasReady) for (const kind of ALL_LISTS) this.#events.emit('listChanged', kind);
+    if (wasReady) for (const kind of ALL_LISTS) this.#emit('listChanged', kind);
   }
 }
 

@@ -48,6 +48,8 @@ export interface OperationEntry {
 
 export const DEFAULT_MAX_TOOLS = 40;
 const MAX_VALIDATORS = 256;
+/** Input schemas kept built in dynamic mode (GitHub's run from 1 to 90 KB each). */
+const MAX_INPUTS = 512;
 const DESCRIPTION_MAX = 1000;
 
 /**
@@ -106,9 +108,11 @@ export class OpenApiCatalog {
   private readonly authenticator: Authenticator;
   private readonly credentialParameters = new Set<string>();
   private readonly inputs = new Map<string, OperationInput>();
-  private readonly validators = new Map<string, ValidateFunction | undefined>();
+  private readonly validators = new Map<string, { schema: JsonObject; validate?: ValidateFunction }>();
   private readonly responseCheckers = new Map<string, Map<string, ValidateFunction | undefined>>();
   private readonly validator = new SchemaValidator();
+  /** Response checks get an Ajv of their own, replaced whole when their cache is cleared (Ajv keeps all). */
+  private responseValidator = new SchemaValidator();
 
   private constructor(
     readonly spec: LoadedSpec,
@@ -180,6 +184,11 @@ export class OpenApiCatalog {
         credentialParameters: this.credentialParameters,
         ...(this.options.includeDeprecated ? { includeDeprecated: true } : {}),
       });
+      // Static tools hold theirs for the server's life; in dynamic mode the oldest built go first.
+      if (this.mode === 'dynamic' && this.inputs.size >= MAX_INPUTS) {
+        const [oldest] = this.inputs.keys();
+        this.inputs.delete(oldest!);
+      }
       this.inputs.set(entry.name, input);
     }
     return input;
@@ -212,18 +221,19 @@ export class OpenApiCatalog {
   checkArguments(entry: OperationEntry, args: unknown): string[] {
     if (args === undefined || args === null) args = {};
     if (typeof args !== 'object' || Array.isArray(args)) return ['arguments must be an object'];
-    let validate = this.validators.get(entry.name);
-    if (!this.validators.has(entry.name)) {
+    let compiled = this.validators.get(entry.name);
+    if (!compiled) {
       const input = this.input(entry);
-      validate = this.validator.compile(input.schema, input.formats);
+      const validate = this.validator.compile(input.schema, input.formats);
       if (this.validators.size >= MAX_VALIDATORS) {
-        const [oldest] = this.validators.keys();
-        const old = this.inputs.get(oldest!);
-        if (old) this.validator.forget(old.schema);
-        this.validators.delete(oldest!);
+        const [oldest, old] = this.validators.entries().next().value!;
+        this.validator.forget(old.schema);
+        this.validators.delete(oldest);
       }
-      this.validators.set(entry.name, validate);
+      compiled = { schema: input.schema, ...(validate ? { validate } : {}) };
+      this.validators.set(entry.name, compiled);
     }
+    const validate = compiled.validate;
     if (!validate || validate(args)) return [];
     return describeErrors(validate.errors);
   }
@@ -233,7 +243,10 @@ export class OpenApiCatalog {
       let perStatus = this.responseCheckers.get(entry.name);
       if (!perStatus) {
         perStatus = new Map();
-        if (this.responseCheckers.size >= MAX_VALIDATORS) this.responseCheckers.clear();
+        if (this.responseCheckers.size >= MAX_VALIDATORS) {
+          this.responseCheckers.clear();
+          this.responseValidator = new SchemaValidator();
+        }
         this.responseCheckers.set(entry.name, perStatus);
       }
       const key = String(status);
@@ -263,7 +276,7 @@ export class OpenApiCatalog {
     });
     const root = converter.convert(schema) as JsonObject;
     const full = Object.keys(converter.defs).length > 0 ? { ...root, $defs: converter.defs } : root;
-    return this.validator.compile(full, converter.formats);
+    return this.responseValidator.compile(full, converter.formats);
   }
 
   /** Validate, then send: the whole call path of a tool. */

@@ -226,6 +226,19 @@ describe('requests', () => {
     expect(text(refused)).toContain('server variable "version" must be one of v1, v2');
   });
 
+  it('lists tools from a spec without servers, and says what to pass when one is called', async () => {
+    const catalog = await load(spec({ '/x': { get: { operationId: 'x', responses: ok } } }), {});
+    expect(catalog.baseUrlError).toBe('the spec lists no server; pass a base URL');
+    const result = await catalog.call(catalog.find('x')!, {});
+    expect(result.isError).toBe(true);
+    expect(text(result)).toBe('x cannot be called: the spec lists no server; pass a base URL');
+    const relative = await load(
+      spec({ '/x': { get: { operationId: 'x', responses: ok } } }, {}, { servers: [{ url: '/v1' }] }),
+      {},
+    );
+    expect(relative.baseUrlError).toContain('"/v1" is relative; pass a base URL');
+  });
+
   it('serialises parameters by style and explode on the wire', async () => {
     const api = await server((_req, res) => json(res, 200, {}));
     const catalog = await load(example('3.0/json/parameters-style.json'), {

@@ -43,7 +43,8 @@ export const servers = [
   declareServer({
     name: 'github',
     description:
-      'GitHub: repositories, files, issues, pull requests, branches and commits (read-only unless --allow-writes)',
+      'GitHub: repositories, files, issues, pull requests, branches and commits ' +
+      '(read-only unless --allow-writes)',
     options: githubOptions,
     // github-mcp-server's variable names, so an existing environment carries over.
     env: {

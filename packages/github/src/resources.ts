@@ -23,7 +23,8 @@ export function contentsResource(gh: GhContext): ResourceTemplateDefinition {
     name: 'repository_file',
     title: 'A file in a GitHub repository',
     description:
-      'File contents by URI: github://OWNER/REPO/contents/PATH, optionally ?ref=BRANCH_OR_SHA. Text up to 64 KiB; folders as a listing.',
+      'File contents by URI: github://OWNER/REPO/contents/PATH, optionally ?ref=BRANCH_OR_SHA. ' +
+      'Text up to 64 KiB; folders as a listing.',
     uriTemplate: 'github://{owner}/{repo}/contents/{+path}',
     mimeType: 'text/plain',
     async read(uri, variables, ctx) {
@@ -49,7 +50,8 @@ export function contentsResource(gh: GhContext): ResourceTemplateDefinition {
       const cut = truncateUtf8(text, MAX_RESOURCE_BYTES);
       const note =
         cut.length < text.length
-          ? `\n[cut at ${formatBytes(MAX_RESOURCE_BYTES)} of ${formatBytes(contents.size)}: read the rest with ${ctx.servedName('get_file_contents')} and start_line]`
+          ? `\n[cut at ${formatBytes(MAX_RESOURCE_BYTES)} of ${formatBytes(contents.size)}: ` +
+            `read the rest with ${ctx.servedName('get_file_contents')} and start_line]`
           : '';
       return textContents(uri, `${cut}${note}`, 'text/plain');
     },

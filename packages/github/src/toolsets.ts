@@ -80,7 +80,8 @@ function expandTool(name: string): readonly string[] {
   const known = [...ALL_TOOLS, ...Object.keys(TOOL_ALIASES)];
   const near = known.find((k) => k.includes(n) || n.includes(k));
   throw new TypeError(
-    `Unknown GitHub tool "${n}"${near ? ` (did you mean ${near}?)` : ''}; known tools: ${[...ALL_TOOLS].join(', ')}`,
+    `Unknown GitHub tool "${n}"${near ? ` (did you mean ${near}?)` : ''}; ` +
+      `known tools: ${[...ALL_TOOLS].join(', ')}`,
   );
 }
 

@@ -15,8 +15,12 @@ interface RequestErrorLike {
 }
 
 const HINTS: Record<number, string> = {
-  401: 'the token was refused: check GITHUB_TOKEN (or GITHUB_PERSONAL_ACCESS_TOKEN) the server was started with',
-  403: 'the token lacks permission for this (a classic token needs the "repo" scope for private repositories and writes)',
+  401:
+    'the token was refused: ' +
+    'check GITHUB_TOKEN (or GITHUB_PERSONAL_ACCESS_TOKEN) the server was started with',
+  403:
+    'the token lacks permission for this ' +
+    '(a classic token needs the "repo" scope for private repositories and writes)',
   404: 'it does not exist, or the token cannot see it (private repositories need a token with access)',
   409: 'the repository or branch changed (or is empty); read it again and retry',
   422: 'GitHub refused the arguments; see the errors above',

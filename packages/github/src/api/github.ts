@@ -319,7 +319,8 @@ export class GitHubApi {
     }
     if (data.type !== 'file') {
       throw new ToolError(
-        `"${p}" is a ${data.type}, not a file or folder; ${data.type === 'submodule' ? 'open the submodule repository instead' : 'read its target instead'}`,
+        `"${p}" is a ${data.type}, not a file or folder; ` +
+          (data.type === 'submodule' ? 'open the submodule repository instead' : 'read its target instead'),
       );
     }
     const size = Number(data.size ?? 0);

@@ -12,7 +12,8 @@ const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 export function checkOwner(owner: string): string {
   if (!OWNER.test(owner)) {
     throw new ToolError(
-      `Invalid owner "${clipValue(owner)}": a GitHub user or organization name (letters, digits and "-", up to 39)`,
+      `Invalid owner "${clipValue(owner)}": ` +
+        'a GitHub user or organization name (letters, digits and "-", up to 39)',
     );
   }
   return owner;
@@ -21,7 +22,8 @@ export function checkOwner(owner: string): string {
 export function checkRepo(repo: string): string {
   if (!REPO.test(repo) || repo === '.' || repo === '..') {
     throw new ToolError(
-      `Invalid repo "${clipValue(repo)}": a repository name (letters, digits, ".", "-", "_"), without the owner`,
+      `Invalid repo "${clipValue(repo)}": ` +
+        'a repository name (letters, digits, ".", "-", "_"), without the owner',
     );
   }
   return repo;
@@ -35,7 +37,8 @@ export function checkPath(path: string): string {
   for (const part of parts) {
     if (part === '' || part === '.' || part === '..') {
       throw new ToolError(
-        `Invalid path "${clipValue(path)}": use a path inside the repository like "src/index.ts" (no ".", ".." or "//")`,
+        `Invalid path "${clipValue(path)}": ` +
+          'use a path inside the repository like "src/index.ts" (no ".", ".." or "//")',
       );
     }
   }
@@ -61,7 +64,8 @@ export function checkRef(ref: string, what = 'ref'): string {
     ref.split('/').some((p) => p.startsWith('.'));
   if (bad) {
     throw new ToolError(
-      `Invalid ${what} "${clipValue(ref)}": a branch, tag or commit sha (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\")`,
+      `Invalid ${what} "${clipValue(ref)}": ` +
+        'a branch, tag or commit sha (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\")',
     );
   }
   return ref;

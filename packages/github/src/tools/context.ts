@@ -1,6 +1,6 @@
 import { annotations, defineTool, structured, type ToolDefinition } from '@mcpkit/core';
 import * as z from 'zod';
-import { type GhContext, joinLines } from './shared.js';
+import { type GhContext, joinLines, row } from './shared.js';
 
 export function contextTools(gh: GhContext): ToolDefinition[] {
   return [
@@ -8,7 +8,8 @@ export function contextTools(gh: GhContext): ToolDefinition[] {
       name: 'get_me',
       title: 'Who am I on GitHub',
       description:
-        "The GitHub account the server's token belongs to: login, name, plan, and the token's scopes when it is a classic token.",
+        "The GitHub account the server's token belongs to: login, name, plan, and the token's scopes " +
+        'when it is a classic token.',
       input: z.object({}),
       annotations: annotations.readOnlyOpen,
       cache: false,
@@ -17,7 +18,12 @@ export function contextTools(gh: GhContext): ToolDefinition[] {
         return structured(
           me,
           joinLines(
-            `${me.login}${me.name ? ` (${me.name})` : ''} · ${me.type}${me.plan ? ` · plan ${me.plan}` : ''} · ${me.publicRepos} public repositories`,
+            row(
+              `${me.login}${me.name ? ` (${me.name})` : ''}`,
+              me.type,
+              me.plan && `plan ${me.plan}`,
+              `${me.publicRepos} public repositories`,
+            ),
             me.tokenScopes
               ? `token scopes: ${me.tokenScopes.join(', ') || 'none'}`
               : 'fine-grained token (no scope list)',

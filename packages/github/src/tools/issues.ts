@@ -11,6 +11,7 @@ import {
 import * as z from 'zod';
 import { withheldNote } from '../api/lockdown.js';
 import {
+  bracketed,
   cursor,
   date,
   type GhContext,
@@ -22,6 +23,7 @@ import {
   owner,
   pageOf,
   repo,
+  row,
   SEARCH_CAP,
   searchNotes,
 } from './shared.js';
@@ -35,9 +37,9 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
     name: 'list_issues',
     title: 'List issues',
     description:
-      'Issues of a repository (pull requests left out), newest first by default: number, title, state, author, labels, ' +
-      'comment count. Filter by state, labels, since. Paged with cursor; a page can hold fewer than limit rows when ' +
-      "GitHub's page included pull requests.",
+      'Issues of a repository (pull requests left out), newest first by default: number, title, state, ' +
+      'author, labels, comment count. Filter by state, labels, since. Paged with cursor; a page can hold ' +
+      "fewer than limit rows when GitHub's page included pull requests.",
     input: z.object({
       owner,
       repo,
@@ -58,9 +60,12 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
         { items: r.items, ...(nextCursor ? { nextCursor } : {}) },
         joinLines(
           r.items.length ? undefined : 'No issues on this page.',
-          ...r.items.map(
-            (i) =>
-              `#${i.number} ${i.state} "${i.title}" by ${i.author ?? '?'}${i.labels.length ? ` [${i.labels.join(', ')}]` : ''} · ${i.comments} comments · updated ${date(i.updatedAt)}`,
+          ...r.items.map((i) =>
+            row(
+              `#${i.number} ${i.state} "${i.title}" by ${i.author ?? '?'}${bracketed(i.labels)}`,
+              `${i.comments} comments`,
+              `updated ${date(i.updatedAt)}`,
+            ),
           ),
           moreNote(nextCursor, 'issues'),
         ),
@@ -72,9 +77,9 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
     name: 'get_issue',
     title: 'Get an issue with its comments',
     description:
-      "An issue (or a pull request's conversation): title, state, author, labels, body (cut at body_max_chars) and a " +
-      'page of its comments (comments_limit, comments_cursor). In lockdown, text by authors without push access to a ' +
-      'public repository is withheld.',
+      "An issue (or a pull request's conversation): title, state, author, labels, body (cut at " +
+      'body_max_chars) and a page of its comments (comments_limit, comments_cursor). In lockdown, text by ' +
+      'authors without push access to a public repository is withheld.',
     input: z.object({
       owner,
       repo,
@@ -121,8 +126,18 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
       return structured(
         value,
         joinLines(
-          `#${issue.number} ${issue.state}${issue.stateReason ? ` (${issue.stateReason})` : ''}${issue.isPullRequest ? ' pull request' : ''} "${issue.title}" by ${issue.author ?? '?'} (${issue.authorAssociation.toLowerCase()})`,
-          `labels: ${issue.labels.join(', ') || 'none'} · assignees: ${issue.assignees.join(', ') || 'none'} · created ${date(issue.createdAt)} · ${issue.comments} comments`,
+          [
+            `#${issue.number} ${issue.state}`,
+            issue.stateReason ? ` (${issue.stateReason})` : '',
+            issue.isPullRequest ? ' pull request' : '',
+            ` "${issue.title}" by ${issue.author ?? '?'} (${issue.authorAssociation.toLowerCase()})`,
+          ].join(''),
+          row(
+            `labels: ${issue.labels.join(', ') || 'none'}`,
+            `assignees: ${issue.assignees.join(', ') || 'none'}`,
+            `created ${date(issue.createdAt)}`,
+            `${issue.comments} comments`,
+          ),
           body ?? '(no description)',
           ...shown.map(
             (c) => `--- comment ${c.id} by ${c.author ?? '?'} on ${date(c.createdAt)}:\n${c.body}`,
@@ -138,8 +153,9 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
     name: 'search_issues',
     title: 'Search issues and pull requests',
     description:
-      'Search issues and pull requests across GitHub with GitHub\'s search syntax (e.g. "repo:owner/name is:open label:bug"). ' +
-      `type narrows to issues or pull requests. Paged with cursor; GitHub returns at most ${SEARCH_CAP} results per query.`,
+      "Search issues and pull requests across GitHub with GitHub's search syntax " +
+      '(e.g. "repo:owner/name is:open label:bug"). type narrows to issues or pull requests. Paged with ' +
+      `cursor; GitHub returns at most ${SEARCH_CAP} results per query.`,
     input: z.object({
       query: z.string().min(1).max(256).describe('Search query, GitHub search syntax'),
       type: z.enum(['issue', 'pr']).optional().describe('Only issues or only pull requests'),
@@ -165,9 +181,12 @@ export function issueTools(gh: GhContext): ToolDefinition[] {
         },
         joinLines(
           `${r.total} results (page ${page})`,
-          ...r.items.map(
-            (i) =>
-              `${i.repo}#${i.number} ${i.isPullRequest ? 'PR' : 'issue'} ${i.state} "${i.title}" by ${i.author ?? '?'}${i.labels.length ? ` [${i.labels.join(', ')}]` : ''} · updated ${date(i.updatedAt)}`,
+          ...r.items.map((i) =>
+            row(
+              `${i.repo}#${i.number} ${i.isPullRequest ? 'PR' : 'issue'} ${i.state} "${i.title}"` +
+                ` by ${i.author ?? '?'}${bracketed(i.labels)}`,
+              `updated ${date(i.updatedAt)}`,
+            ),
           ),
           ...s.notes,
           moreNote(nextCursor),
@@ -205,7 +224,8 @@ export function issueWriteTools(gh: GhContext): ToolDefinition[] {
     name: 'update_issue',
     title: 'Update an issue',
     description:
-      "Change an issue's title, body, state (close/reopen), labels or assignees. Only the given fields change.",
+      "Change an issue's title, body, state (close/reopen), labels or assignees. " +
+      'Only the given fields change.',
     input: z.object({
       owner,
       repo,

@@ -25,6 +25,7 @@ import {
   owner,
   pageOf,
   repo,
+  row,
 } from './shared.js';
 
 export const DEFAULT_DIFF_BYTES = 20 * 1024;
@@ -68,9 +69,12 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
         { items: r.items, ...(nextCursor ? { nextCursor } : {}) },
         joinLines(
           r.items.length ? undefined : 'No pull requests on this page.',
-          ...r.items.map(
-            (p) =>
-              `#${p.number} ${p.state}${p.draft ? ' draft' : ''} "${p.title}" by ${p.author ?? '?'} ${p.head} → ${p.base} · updated ${date(p.updatedAt)}`,
+          ...r.items.map((p) =>
+            row(
+              `#${p.number} ${p.state}${p.draft ? ' draft' : ''} "${p.title}" by ${p.author ?? '?'}`,
+              `${p.head} → ${p.base}`,
+              `updated ${date(p.updatedAt)}`,
+            ),
           ),
           moreNote(nextCursor, 'pull requests'),
         ),
@@ -82,8 +86,9 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
     name: 'get_pull_request',
     title: 'Get a pull request',
     description:
-      'A pull request: state, head and base (with shas), mergeable, size (+/−, files, commits) and body (cut at ' +
-      'body_max_chars). Use get_pull_request_diff, get_pull_request_files and get_pull_request_status for the rest.',
+      'A pull request: state, head and base (with shas), mergeable, size (+/−, files, commits) and body ' +
+      '(cut at body_max_chars). Use get_pull_request_diff, get_pull_request_files and ' +
+      'get_pull_request_status for the rest.',
     input: z.object({
       owner,
       repo,
@@ -103,8 +108,14 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
         { ...p, body, ...(trusted ? {} : { bodyWithheld: true }) },
         joinLines(
           `#${p.number} ${p.state}${p.draft ? ' draft' : ''} "${p.title}" by ${p.author ?? '?'}`,
-          `${p.head} (${p.headSha.slice(0, 7)}) → ${p.base} (${p.baseSha.slice(0, 7)}) · mergeable: ${p.mergeable ?? 'unknown'} (${p.mergeableState ?? '?'})`,
-          `+${p.additions} −${p.deletions} in ${p.changedFiles} files, ${p.commits} commits · ${p.comments} comments, ${p.reviewComments} review comments`,
+          row(
+            `${p.head} (${p.headSha.slice(0, 7)}) → ${p.base} (${p.baseSha.slice(0, 7)})`,
+            `mergeable: ${p.mergeable ?? 'unknown'} (${p.mergeableState ?? '?'})`,
+          ),
+          row(
+            `+${p.additions} −${p.deletions} in ${p.changedFiles} files, ${p.commits} commits`,
+            `${p.comments} comments, ${p.reviewComments} review comments`,
+          ),
           body ?? '(no description)',
           p.url,
         ),
@@ -116,7 +127,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
     name: 'get_pull_request_files',
     title: "List a pull request's files",
     description:
-      'Files a pull request changes: name, status, additions, deletions (no patches; see get_pull_request_diff). Paged with cursor.',
+      'Files a pull request changes: name, status, additions, deletions (no patches; see ' +
+      'get_pull_request_diff). Paged with cursor.',
     input: z.object({ owner, repo, pull_number, limit: limit(100, 30), cursor }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
@@ -128,7 +140,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
         joinLines(
           ...r.items.map(
             (f) =>
-              `${f.status} ${f.filename}${'previousFilename' in f ? ` (from ${f.previousFilename})` : ''} +${f.additions} −${f.deletions}`,
+              `${f.status} ${f.filename}${'previousFilename' in f ? ` (from ${f.previousFilename})` : ''}` +
+              ` +${f.additions} −${f.deletions}`,
           ),
           moreNote(nextCursor, 'files'),
         ),
@@ -140,8 +153,9 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
     name: 'get_pull_request_diff',
     title: "Read a pull request's diff",
     description:
-      `The unified diff of a pull request as plain text, in pages of at most max_bytes (default ${DEFAULT_DIFF_BYTES / 1024} KiB, ` +
-      `up to ${MAX_DIFF_BYTES / 1024} KiB); follow nextCursor to read on. file narrows it to one file's section.`,
+      'The unified diff of a pull request as plain text, in pages of at most max_bytes ' +
+      `(default ${DEFAULT_DIFF_BYTES / 1024} KiB, up to ${MAX_DIFF_BYTES / 1024} KiB); ` +
+      "follow nextCursor to read on. file narrows it to one file's section.",
     input: z.object({
       owner,
       repo,
@@ -166,7 +180,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
         const state = decodeCursor<{ o: number; h: string }>(input.cursor, key);
         if (state.h !== headSha) {
           throw new ToolError(
-            'The pull request changed since that cursor was given (new commits); read the diff again without a cursor',
+            'The pull request changed since that cursor was given (new commits); ' +
+              'read the diff again without a cursor',
           );
         }
         offset = Number(state.o) || 0;
@@ -174,14 +189,16 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
       const source = input.file ? fileSection(diff, input.file) : diff;
       if (source === undefined) {
         throw new ToolError(
-          `"${input.file}" is not in this pull request's diff; list its files with ${ctx.servedName('get_pull_request_files')}`,
+          `"${input.file}" is not in this pull request's diff; ` +
+            `list its files with ${ctx.servedName('get_pull_request_files')}`,
         );
       }
       const win = textWindow(source, offset, input.max_bytes);
       const nextCursor =
         win.nextOffset !== undefined ? encodeCursor({ o: win.nextOffset, h: headSha }, key) : undefined;
       const note = nextCursor
-        ? `[${formatBytes(win.totalBytes - (win.nextOffset ?? 0))} more of ${formatBytes(win.totalBytes)}: call again with cursor="${nextCursor}"]`
+        ? `[${formatBytes(win.totalBytes - (win.nextOffset ?? 0))} more of ${formatBytes(win.totalBytes)}: ` +
+          `call again with cursor="${nextCursor}"]`
         : `[end of diff: ${formatBytes(win.totalBytes)}]`;
       const value = {
         pullNumber: input.pull_number,
@@ -201,7 +218,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
     name: 'get_pull_request_status',
     title: "Get a pull request's checks",
     description:
-      "Combined status of a pull request's head commit: commit statuses and check runs, with one overall state.",
+      "Combined status of a pull request's head commit: commit statuses and check runs, " +
+      'with one overall state.',
     input: z.object({ owner, repo, pull_number }),
     annotations: annotations.readOnlyOpen,
     async handler(input, ctx) {
@@ -230,8 +248,9 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
     name: 'get_pull_request_reviews',
     title: "List a pull request's reviews",
     description:
-      'Reviews of a pull request: author, state (APPROVED, CHANGES_REQUESTED, ...), body (cut at body_max_chars). ' +
-      'Paged with cursor. In lockdown, reviews by authors without push access to a public repository are withheld.',
+      'Reviews of a pull request: author, state (APPROVED, CHANGES_REQUESTED, ...), body (cut at ' +
+      'body_max_chars). Paged with cursor. In lockdown, reviews by authors without push access to a public ' +
+      'repository are withheld.',
     input: z.object({
       owner,
       repo,
@@ -253,7 +272,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
           shown.length ? undefined : 'No reviews.',
           ...shown.map(
             (x) =>
-              `review ${x.id} ${x.state} by ${x.author ?? '?'} on ${date(x.submittedAt)}${x.body ? `:\n${x.body}` : ''}`,
+              `review ${x.id} ${x.state} by ${x.author ?? '?'} on ${date(x.submittedAt)}` +
+              (x.body ? `:\n${x.body}` : ''),
           ),
           withheld ? `[${withheld} reviews withheld by lockdown]` : undefined,
           moreNote(nextCursor, 'reviews'),
@@ -266,7 +286,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
     name: 'get_pull_request_comments',
     title: "List a pull request's review comments",
     description:
-      "Review comments on a pull request's diff: author, file, line, body (cut at body_max_chars). Paged with cursor. " +
+      "Review comments on a pull request's diff: author, file, line, body (cut at body_max_chars). " +
+      'Paged with cursor. ' +
       "The conversation's plain comments are on get_issue.",
     input: z.object({
       owner,
@@ -336,7 +357,8 @@ export function pullWriteTools(gh: GhContext, allowMerge: boolean): ToolDefiniti
     name: 'update_pull_request',
     title: 'Update a pull request',
     description:
-      "Change a pull request's title, body, base branch, or state (close/reopen). Only the given fields change.",
+      "Change a pull request's title, body, base branch, or state (close/reopen). " +
+      'Only the given fields change.',
     input: z.object({
       owner,
       repo,
@@ -384,7 +406,8 @@ export function pullWriteTools(gh: GhContext, allowMerge: boolean): ToolDefiniti
         name: 'merge_pull_request',
         title: 'Merge a pull request',
         description:
-          'Merge a pull request. sha is required: the head commit you reviewed (from get_pull_request); GitHub refuses ' +
+          'Merge a pull request. sha is required: the head commit you reviewed (from get_pull_request); ' +
+          'GitHub refuses ' +
           'the merge if the head moved since.',
         input: z.object({
           owner,

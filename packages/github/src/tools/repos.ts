@@ -25,6 +25,7 @@ import {
   pageOf,
   ref,
   repo,
+  row,
   SEARCH_CAP,
   searchNotes,
 } from './shared.js';
@@ -59,7 +60,9 @@ export function fileWindow(
   if (file.overLimit) {
     return {
       value: { type: 'file', path: file.path, sha: file.sha, size: file.size, tooLarge: true },
-      text: `${file.path}: ${formatBytes(file.size)}, larger than the ${formatBytes(maxFileBytes)} this server reads; sha ${file.sha}`,
+      text:
+        `${file.path}: ${formatBytes(file.size)}, larger than the ${formatBytes(maxFileBytes)} ` +
+        `this server reads; sha ${file.sha}`,
     };
   }
   const content = file.content ?? Buffer.alloc(0);
@@ -90,7 +93,12 @@ export function fileWindow(
     ...(win.lineCut ? { lineCut: true } : {}),
     text: body,
   };
-  const head = `${file.path} · lines ${win.startLine}-${endLine} of ${win.totalLines} · ${formatBytes(file.size)} · sha ${file.sha.slice(0, 7)}`;
+  const head = row(
+    file.path,
+    `lines ${win.startLine}-${endLine} of ${win.totalLines}`,
+    formatBytes(file.size),
+    `sha ${file.sha.slice(0, 7)}`,
+  );
   const note = win.nextLine
     ? `[${win.totalLines - endLine} more lines: call again with start_line=${win.nextLine}]`
     : undefined;
@@ -107,8 +115,9 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     name: 'search_repositories',
     title: 'Search repositories',
     description:
-      'Search GitHub repositories with GitHub\'s search syntax (e.g. "mcp language:typescript stars:>100", "org:github"). ' +
-      `Compact rows; paged with cursor. GitHub returns at most ${SEARCH_CAP} results per query.`,
+      "Search GitHub repositories with GitHub's search syntax " +
+      '(e.g. "mcp language:typescript stars:>100", "org:github"). Compact rows; paged with cursor. ' +
+      `GitHub returns at most ${SEARCH_CAP} results per query.`,
     input: z.object({
       query: z.string().min(1).max(256).describe('Search query, GitHub search syntax'),
       sort: z
@@ -141,7 +150,8 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
           `${r.total} repositories (page ${page})`,
           ...items.map(
             (x) =>
-              `${x.fullName}${x.private ? ' (private)' : ''} ★${x.stars} ${x.language ?? ''} updated ${date(x.updatedAt)}${x.description ? ` — ${x.description}` : ''}`,
+              `${x.fullName}${x.private ? ' (private)' : ''} ★${x.stars} ${x.language ?? ''} ` +
+              `updated ${date(x.updatedAt)}${x.description ? ` — ${x.description}` : ''}`,
           ),
           ...s.notes,
           moreNote(nextCursor),
@@ -160,12 +170,21 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     async handler(input, ctx) {
       const r = await api.getRepository(input.owner, input.repo, ctx);
       const value = { ...r, description: r.description ? clip(r.description, 1000) : null };
+      const flags = [r.visibility, r.archived ? 'archived' : '', r.fork ? 'fork' : '']
+        .filter(Boolean)
+        .join(', ');
       return structured(
         value,
         joinLines(
-          `${r.fullName} (${r.visibility}${r.archived ? ', archived' : ''}${r.fork ? ', fork' : ''}) default branch ${r.defaultBranch}`,
+          `${r.fullName} (${flags}) default branch ${r.defaultBranch}`,
           value.description ?? undefined,
-          `${r.language ?? 'no language'} · ★${r.stars} · ${r.forks} forks · ${r.openIssues} open issues and pull requests${r.license ? ` · ${r.license}` : ''}`,
+          row(
+            r.language ?? 'no language',
+            `★${r.stars}`,
+            `${r.forks} forks`,
+            `${r.openIssues} open issues and pull requests`,
+            r.license,
+          ),
           r.topics.length ? `topics: ${r.topics.join(', ')}` : undefined,
           `created ${date(r.createdAt)} · pushed ${date(r.pushedAt)} · ${r.url}`,
         ),
@@ -177,8 +196,9 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     name: 'get_file_contents',
     title: 'Read a file or list a folder',
     description:
-      'Read a file in a repository by line window (start_line, max_lines; the result says the total lines and the next ' +
-      'start_line), or list a folder (path "" for the root). Binary files come back as size and sha only.',
+      'Read a file in a repository by line window (start_line, max_lines; the result says the total ' +
+      'lines and the next start_line), or list a folder (path "" for the root). Binary files come back ' +
+      'as size and sha only.',
     input: z.object({
       owner,
       repo,
@@ -245,8 +265,8 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     name: 'get_repository_tree',
     title: "List a repository's files",
     description:
-      'Paths of the files and folders in a repository at a ref (recursive), optionally under path_prefix. Paths only; ' +
-      'paged with cursor. Says when GitHub truncated a very large tree.',
+      'Paths of the files and folders in a repository at a ref (recursive), optionally under ' +
+      'path_prefix. Paths only; paged with cursor. Says when GitHub truncated a very large tree.',
     input: z.object({
       owner,
       repo,
@@ -279,7 +299,8 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
           ...(next ? { nextCursor: next } : {}),
         },
         joinLines(
-          `${all.length} paths at ${treeRef}${prefix ? ` under ${prefix}` : ''} (showing ${offset + 1}-${offset + entries.length})`,
+          `${all.length} paths at ${treeRef}${prefix ? ` under ${prefix}` : ''} ` +
+            `(showing ${offset + 1}-${offset + entries.length})`,
           ...entries.map((e) => (e.type === 'dir' ? `${e.path}/` : e.path)),
           ...notes,
           moreNote(next, 'paths'),
@@ -312,8 +333,8 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     name: 'list_commits',
     title: 'List commits',
     description:
-      'Commits on a branch (or from a sha), newest first, optionally touching a path, by an author, or in a date range. ' +
-      'Short sha, author, date and the first line of the message. Paged with cursor.',
+      'Commits on a branch (or from a sha), newest first, optionally touching a path, by an author, or ' +
+      'in a date range. Short sha, author, date and the first line of the message. Paged with cursor.',
     input: z.object({
       owner,
       repo,
@@ -350,8 +371,8 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
     name: 'get_commit',
     title: 'Get a commit',
     description:
-      'A commit: message, author, parents, stats and its changed files (paged with cursor). include_patch adds each ' +
-      "file's patch, cut at max_patch_chars.",
+      'A commit: message, author, parents, stats and its changed files (paged with cursor). ' +
+      "include_patch adds each file's patch, cut at max_patch_chars.",
     input: z.object({
       owner,
       repo,
@@ -377,7 +398,8 @@ export function repoTools(gh: GhContext): ToolDefinition[] {
         joinLines(
           `${c.sha} by ${c.author ?? '?'} on ${c.date}`,
           value.message,
-          `+${c.stats.additions} −${c.stats.deletions}; parents ${c.parents.map((p) => p.slice(0, 7)).join(', ') || 'none'}`,
+          `+${c.stats.additions} −${c.stats.deletions}; ` +
+            `parents ${c.parents.map((p) => p.slice(0, 7)).join(', ') || 'none'}`,
           ...files.map((f) =>
             joinLines(
               `${f.status} ${f.filename} +${f.additions} −${f.deletions}`,
@@ -423,8 +445,8 @@ export function repoWriteTools(gh: GhContext): ToolDefinition[] {
     name: 'create_or_update_file',
     title: 'Create or update a file',
     description:
-      'Commit a text file to a branch. To update an existing file pass its current blob sha (from get_file_contents); ' +
-      'GitHub refuses the write if the file changed since.',
+      'Commit a text file to a branch. To update an existing file pass its current blob sha (from ' +
+      'get_file_contents); GitHub refuses the write if the file changed since.',
     input: z.object({
       owner,
       repo,
@@ -448,7 +470,8 @@ export function repoWriteTools(gh: GhContext): ToolDefinition[] {
       const r = await api.createOrUpdateFile(input.owner, input.repo, input.path, input, ctx);
       return structured(
         r,
-        `${r.created ? 'Created' : 'Updated'} ${r.path} in commit ${r.commitSha.slice(0, 7)} (blob ${r.sha.slice(0, 7)})`,
+        `${r.created ? 'Created' : 'Updated'} ${r.path} ` +
+          `in commit ${r.commitSha.slice(0, 7)} (blob ${r.sha.slice(0, 7)})`,
       );
     },
   });

@@ -18,9 +18,10 @@ export function searchTools(gh: GhContext): ToolDefinition[] {
     name: 'search_code',
     title: 'Search code',
     description:
-      'Search file contents across GitHub with GitHub\'s code search syntax (e.g. "useState repo:facebook/react path:src"). ' +
-      `Repository, path and sha of each match; read a file with get_file_contents. GitHub returns at most ${SEARCH_CAP} ` +
-      'results and allows about 10 code searches a minute.',
+      "Search file contents across GitHub with GitHub's code search syntax " +
+      '(e.g. "useState repo:facebook/react path:src"). Repository, path and sha of each match; read a ' +
+      `file with get_file_contents. GitHub returns at most ${SEARCH_CAP} results and allows about 10 ` +
+      'code searches a minute.',
     input: z.object({
       query: z.string().min(1).max(256).describe('Search query, GitHub code search syntax'),
       limit: limit(100, 20),
@@ -52,7 +53,9 @@ export function searchTools(gh: GhContext): ToolDefinition[] {
   const searchUsers = defineTool({
     name: 'search_users',
     title: 'Search users',
-    description: `Search GitHub users and organizations (e.g. "tom location:berlin", "type:org"). Login and type; paged with cursor (at most ${SEARCH_CAP} results).`,
+    description:
+      'Search GitHub users and organizations (e.g. "tom location:berlin", "type:org"). Login and type; ' +
+      `paged with cursor (at most ${SEARCH_CAP} results).`,
     input: z.object({
       query: z.string().min(1).max(256),
       sort: z.enum(['followers', 'repositories', 'joined']).optional(),

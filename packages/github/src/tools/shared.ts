@@ -75,7 +75,9 @@ export function searchNotes(
   if (incomplete) notes.push("GitHub's search timed out: these results may be incomplete; narrow the query.");
   if (capped) {
     notes.push(
-      `GitHub reports ${total.toLocaleString('en-US')} matches but returns only the first ${SEARCH_CAP.toLocaleString('en-US')}; narrow the query (qualifiers like repo:, language:, created:) to see the rest.`,
+      `GitHub reports ${total.toLocaleString('en-US')} matches but returns only the first ` +
+        `${SEARCH_CAP.toLocaleString('en-US')}; ` +
+        'narrow the query (qualifiers like repo:, language:, created:) to see the rest.',
     );
   }
   return { notes, hasNext: hasNext && !atCap, capped };
@@ -83,6 +85,16 @@ export function searchNotes(
 
 export function joinLines(...parts: (string | undefined | false)[]): string {
   return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join('\n');
+}
+
+/** `[a, b]` -> ` [a, b]`; nothing for an empty list (labels in one-line rows). */
+export function bracketed(items: readonly string[]): string {
+  return items.length ? ` [${items.join(', ')}]` : '';
+}
+
+/** The parts of a one-line row that are present, joined by " · ". */
+export function row(...parts: (string | false | null | undefined)[]): string {
+  return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' · ');
 }
 
 export function date(iso: string | null | undefined): string {

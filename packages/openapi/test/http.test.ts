@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpenApiCatalog, type OpenApiOptions } from '../src/index.js';
 import type { JsonObject } from '../src/spec/types.js';
 import { json, startServer, type TestServer } from './support/http.js';
-import { example } from './support/prism.js';
+import { example, freePort } from './support/prism.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -239,6 +239,30 @@ describe('requests', () => {
     expect(relative.baseUrlError).toContain('"/v1" is relative; pass a base URL');
   });
 
+  it('refuses a path argument of "." or ".." and a header argument with a line break', async () => {
+    const api = await server((_req, res) => json(res, 200, {}));
+    const s = spec({
+      '/users/{id}/posts': {
+        get: {
+          operationId: 'posts',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'X-Note', in: 'header', schema: { type: 'string' } },
+          ],
+          responses: ok,
+        },
+      },
+    });
+    const catalog = await load(s, { baseUrl: api.url });
+    const up = await catalog.call(catalog.find('posts')!, { id: '..' });
+    expect(text(up)).toBe('GET /users/{id}/posts: a path parameter cannot be "." or ".."; nothing was sent.');
+    const injected = await catalog.call(catalog.find('posts')!, { id: '1', 'X-Note': 'a\r\nX-Admin: 1' });
+    expect(text(injected)).toContain('header "X-Note" cannot hold line breaks; nothing was sent.');
+    expect(api.requests).toHaveLength(0);
+    await catalog.call(catalog.find('posts')!, { id: '../admin' });
+    expect(api.requests[0]!.url).toBe('/users/..%2Fadmin/posts');
+  });
+
   it('serialises parameters by style and explode on the wire', async () => {
     const api = await server((_req, res) => json(res, 200, {}));
     const catalog = await load(example('3.0/json/parameters-style.json'), {
@@ -395,10 +419,31 @@ describe('responses', () => {
     const busy = await catalog.call(catalog.find('busy')!, {});
     expect(text(busy)).toContain('API error 429');
     expect(text(busy)).toContain('rate limited: retry after 7 s');
-    const closed = await load(s, { baseUrl: 'http://127.0.0.1:9' });
+    const closedPort = await freePort(); // nothing listens there
+    const closed = await load(s, { baseUrl: `http://127.0.0.1:${closedPort}` });
     const refused = await closed.call(closed.find('busy')!, {});
     expect(refused.isError).toBe(true);
-    expect(text(refused)).toContain('could not reach http://127.0.0.1:9');
+    expect(text(refused)).toBe(`GET /busy: could not reach http://127.0.0.1:${closedPort} (ECONNREFUSED).`);
+  });
+
+  it('says when an answer stops half-way or runs out of time', async () => {
+    const api = await server((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100000' });
+      res.write('x'.repeat(1000));
+      // Headers and the first bytes arrive, then the connection drops.
+      if (req.url === '/broken') setTimeout(() => res.destroy(), 100);
+      // /stalled: the rest never comes
+    });
+    const s = spec({
+      '/broken': { get: { operationId: 'broken', responses: ok } },
+      '/stalled': { get: { operationId: 'stalled', responses: ok } },
+    });
+    const catalog = await load(s, { baseUrl: api.url, timeoutMs: 500 });
+    const broken = await catalog.call(catalog.find('broken')!, {});
+    expect(broken.isError).toBe(true);
+    expect(text(broken)).toMatch(/^GET \/broken: the answer broke off/);
+    const stalled = await catalog.call(catalog.find('stalled')!, {});
+    expect(text(stalled)).toBe('GET /stalled: the answer did not finish within 1 s.');
   });
 
   it('gives JSON that does not match the 2xx schema as text only', async () => {

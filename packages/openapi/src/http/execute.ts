@@ -46,6 +46,18 @@ export interface CallContext {
 }
 
 const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/** The most telling code of a fetch failure: ECONNREFUSED rather than "fetch failed". */
+function networkCause(error: unknown): string {
+  const cause = (error as any)?.cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? (error as any)?.code;
+  return String(code ?? cause?.message ?? (error as Error)?.message ?? 'network error');
+}
+
+/** Arguments that cannot make a safe request (said to the model; nothing is sent). */
+export class RequestError extends Error {
+  override name = 'RequestError';
+}
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 interface Prepared {
@@ -76,13 +88,20 @@ export function prepareRequest(
     const p = b.parameter;
     if (b.location === 'path' && p) path = path.split(`{${p.name}}`).join(serializePath(p, value));
     else if (b.location === 'query' && p) query.push(...serializeQuery(p, value));
-    else if (b.location === 'header' && p) headers[p.name.toLowerCase()] = serializeHeader(p, value);
-    else if (b.location === 'cookie' && p) cookies.push(...serializeCookie(p, value));
+    else if (b.location === 'header' && p) {
+      const header = serializeHeader(p, value);
+      if (/[\r\n\0]/.test(header)) throw new RequestError(`header "${b.argument}" cannot hold line breaks`);
+      headers[p.name.toLowerCase()] = header;
+    } else if (b.location === 'cookie' && p) cookies.push(...serializeCookie(p, value));
     else if (b.location === 'body') {
       hasBody = true;
       if (b.name === '') wholeBody = value;
       else bodyProps[b.name] = value;
     }
+  }
+  // A "." or ".." segment made of an argument would move the request to another path of the API.
+  if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new RequestError('a path parameter cannot be "." or ".."');
   }
   const url = joinUrl(base, path);
   if (query.length > 0) url.search = url.search ? `${url.search}&${query.join('&')}` : `?${query.join('&')}`;
@@ -133,7 +152,13 @@ export async function execute(
   ctx: CallContext,
 ): Promise<ToolResult> {
   const http = ctx.http;
-  const prepared = prepareRequest(op, input, args, ctx.operationBaseUrl);
+  let prepared: Prepared;
+  try {
+    prepared = prepareRequest(op, input, args, ctx.operationBaseUrl);
+  } catch (error) {
+    if (error instanceof RequestError) return errorResult(`${op.key}: ${error.message}; nothing was sent.`);
+    throw error;
+  }
   const maxRequest = http.maxRequestBytes ?? 1024 * 1024;
   if (prepared.bodyBytes > maxRequest) {
     return errorResult(
@@ -191,8 +216,13 @@ export async function execute(
         return errorResult(`${op.key}: the API did not answer within ${Math.round(timeoutMs / 1000)} s.`);
       }
       if (ctx.signal?.aborted) return errorResult(`${op.key}: cancelled.`);
-      const cause = (error as any)?.cause?.code ?? (error as Error)?.message ?? 'network error';
-      return errorResult(`${op.key}: could not reach ${url.origin} (${String(cause).slice(0, 200)}).`);
+      const cause = networkCause(error);
+      const unreachable = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)$/.test(
+        String(cause),
+      );
+      return errorResult(
+        `${op.key}: ${unreachable ? 'could not reach' : 'the connection failed to'} ${url.origin} (${String(cause).slice(0, 200)}).`,
+      );
     }
     const location = response.headers.get('location');
     if (!REDIRECTS.has(response.status) || !location) break;
@@ -219,18 +249,27 @@ export async function execute(
     url = next;
   }
 
-  return shapeResponse(response, {
-    service: ctx.service,
-    op,
-    url,
-    method,
-    maxResponseBytes: http.maxResponseBytes ?? 64 * 1024,
-    maxErrorBytes: http.maxErrorBytes ?? 4 * 1024,
-    drainLimit: DRAIN_LIMIT,
-    missingCredentials: missing,
-    secrets,
-    credentialQueryNames: credentials.query.map(([k]) => k),
-    ...(ctx.checkResponse ? { checkResponse: ctx.checkResponse } : {}),
-    read: readBounded,
-  });
+  try {
+    return await shapeResponse(response, {
+      service: ctx.service,
+      op,
+      url,
+      method,
+      maxResponseBytes: http.maxResponseBytes ?? 64 * 1024,
+      maxErrorBytes: http.maxErrorBytes ?? 4 * 1024,
+      drainLimit: DRAIN_LIMIT,
+      missingCredentials: missing,
+      secrets,
+      credentialQueryNames: credentials.query.map(([k]) => k),
+      ...(ctx.checkResponse ? { checkResponse: ctx.checkResponse } : {}),
+      read: readBounded,
+    });
+  } catch (error) {
+    // The body stopped coming: the time ran out, the caller cancelled, or the connection broke.
+    if (timeout.aborted)
+      return errorResult(`${op.key}: the answer did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+    if (ctx.signal?.aborted) return errorResult(`${op.key}: cancelled.`);
+    const cause = networkCause(error);
+    return errorResult(`${op.key}: the answer broke off (${String(cause).slice(0, 200)}).`);
+  }
 }

@@ -82,7 +82,7 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
     expect(textOf(none)).toContain('get_pull_request_files');
   });
 
-  it('reads a 5,000-line file by line window, every line once, with the total and the next window', async () => {
+  it('reads a 5,000-line file by line window: every line once, the total, the next window', async () => {
     const lines: string[] = [];
     let start: number | undefined = 1;
     let windows = 0;

@@ -59,7 +59,7 @@ describe.each(ERAS)('mcpkit serve github (%s era)', (era) => {
     expect(stderr()).not.toContain(TOKENS.classic);
   });
 
-  it('with --allow-writes and a token without repo scope, hides the writes once the scopes are known', async () => {
+  it('--allow-writes with a token without repo scope: writes hidden once scopes are known', async () => {
     const { client, stderr } = await open(['--allow-writes'], TOKENS.narrow);
     try {
       await vi.waitFor(

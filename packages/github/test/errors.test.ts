@@ -23,7 +23,8 @@ describe.each(ERAS)('errors, encoding and rate limits (%s era)', (era) => {
     const res = await run('get_repository', { owner: o, repo: 'missing' });
     expect(res.isError).toBe(true);
     expect(textOf(res)).toBe(
-      'GitHub API error 404: Not Found; it does not exist, or the token cannot see it (private repositories need a token with access)',
+      'GitHub API error 404: Not Found; it does not exist, or the token cannot see it ' +
+        '(private repositories need a token with access)',
     );
   });
 
@@ -33,7 +34,7 @@ describe.each(ERAS)('errors, encoding and rate limits (%s era)', (era) => {
     expect(textOf(res)).toMatch(/^GitHub API error 422: Validation Failed: Issue\.assignees invalid/);
   });
 
-  it('refuses owner, repo, path and ref values that could change the endpoint, before any request', async () => {
+  it('refuses owner, repo, path and ref values that could change the endpoint, unsent', async () => {
     const before = w.standin.exchanges.length;
     const bad: [string, Record<string, unknown>, RegExp][] = [
       ['get_repository', { owner: '..', repo: r }, /Invalid owner/],
@@ -71,7 +72,7 @@ describe.each(ERAS)('errors, encoding and rate limits (%s era)', (era) => {
     ]);
   });
 
-  it('a secondary rate limit answers within 2 s with isError and when to retry; the next call works', async () => {
+  it('a secondary rate limit: isError within 2 s saying when to retry; the next call works', async () => {
     w.standin.retryAfterSeconds = 60;
     w.standin.secondaryLimit = 1;
     const started = Date.now();
@@ -79,7 +80,10 @@ describe.each(ERAS)('errors, encoding and rate limits (%s era)', (era) => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.isError).toBe(true);
     expect(textOf(res)).toMatch(
-      /^GitHub API error 403: You have exceeded a secondary rate limit \(secondary rate limit\); rate limited: retry after 60 s \(at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)/,
+      new RegExp(
+        '^GitHub API error 403: You have exceeded a secondary rate limit \\(secondary rate limit\\); ' +
+          'rate limited: retry after 60 s \\(at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)',
+      ),
     );
     const next = await run('list_branches', { owner: o, repo: r });
     expect(next.isError).toBeFalsy();
@@ -94,7 +98,10 @@ describe.each(ERAS)('errors, encoding and rate limits (%s era)', (era) => {
     expect(res.isError).toBe(true);
     expect(w.standin.since(from).map((e) => e.status)).toEqual([403]);
     expect(textOf(res)).toMatch(
-      /^GitHub API error 403: API rate limit exceeded for user ID \d+ \(primary rate limit\); rate limited: retry after (3600|3601) s/,
+      new RegExp(
+        '^GitHub API error 403: API rate limit exceeded for user ID \\d+ \\(primary rate limit\\); ' +
+          'rate limited: retry after (3600|3601) s \\(at \\d{4}-\\d\\d-\\d\\dT',
+      ),
     );
     expect((await run('get_issue', { owner: o, repo: r, issue_number: 3 })).isError).toBeFalsy();
   });

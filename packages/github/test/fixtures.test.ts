@@ -28,7 +28,7 @@ async function replay(name: string): Promise<ReplayServer> {
 const keys = (o: object) => Object.keys(o).sort();
 
 describe('recorded GitHub responses', () => {
-  it('paginate-issues: Octokit follows the real Link headers; the domain layer reads the real issues', async () => {
+  it('paginate-issues: Octokit follows the real Link headers; the domain layer reads them', async () => {
     const server = await replay('paginate-issues');
     const octokit = new Octokit({ baseUrl: server.origin, auth: TOKEN, log: quiet });
     const all = await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
@@ -117,7 +117,7 @@ describe('recorded GitHub responses', () => {
     expect(keys(recorded).filter((k) => !(k in data))).toEqual([]);
   });
 
-  it('errors: a real 422 becomes a clear error; the stand-in answers the same request the same way', async () => {
+  it('errors: a real 422 becomes a clear error; the stand-in answers it the same way', async () => {
     const server = await replay('errors');
     const api = new GitHubApi(createClient({ apiUrl: server.origin, token: TOKEN, pacing: false }), {
       token: TOKEN,
@@ -134,7 +134,8 @@ describe('recorded GitHub responses', () => {
     expect(real.status).toBe(422);
     const message = toGitHubError(real, [TOKEN]).message;
     expect(message).toBe(
-      'GitHub API error 422: Validation Failed: Label.color invalid; GitHub refused the arguments; see the errors above',
+      'GitHub API error 422: Validation Failed: Label.color invalid; ' +
+        'GitHub refused the arguments; see the errors above',
     );
 
     const standin = await startStandin();

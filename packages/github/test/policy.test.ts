@@ -135,7 +135,7 @@ describe('token scopes', () => {
     }
   });
 
-  it('keeps the writes for a classic token with repo and for a fine-grained token (no scope header)', async () => {
+  it('keeps the writes for a classic repo token and a fine-grained one (no scope header)', async () => {
     for (const token of [TOKENS.classic, TOKENS.fineGrained]) {
       const messages: string[] = [];
       const client = await connect(await serve({ allowWrites: true }, { GITHUB_TOKEN: token }, messages));
@@ -226,6 +226,26 @@ describe.each(ERAS)('lockdown (%s era)', (era) => {
       pull_number: SEED.bigPull,
     });
     expect(comments.structuredContent.withheld).toBe(1);
+  });
+
+  it("fails closed when the token cannot check permissions: only the owner's text is shown", async () => {
+    const stranger = await connect(await serve({ lockdown: true }, { GITHUB_TOKEN: TOKENS.mallory }), {
+      era,
+    });
+    try {
+      const res = await call(stranger, 'get_issue', {
+        owner: o,
+        repo: r,
+        issue_number: SEED.injectionIssue,
+        comments_limit: 50,
+      });
+      const comments = res.structuredContent.commentsPage as { author: string; withheld?: boolean }[];
+      expect(res.structuredContent.bodyWithheld).toBeUndefined(); // octo, the owner, wrote it
+      expect(comments.filter((c) => !c.withheld).every((c) => c.author === 'octo')).toBe(true);
+      expect(comments.some((c) => c.author === 'alice' && c.withheld)).toBe(true);
+    } finally {
+      await stranger.close();
+    }
   });
 
   it('trusts everyone in a private repository', async () => {

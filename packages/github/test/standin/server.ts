@@ -1100,7 +1100,8 @@ export class GitHubStandin {
         if (!object) {
           throw new HttpError(403, {
             message:
-              'This API returns blobs up to 1 MB in size. The requested blob is too large to fetch via the API, but you can use the Git Data API to request blobs up to 100 MB in size.',
+              'This API returns blobs up to 1 MB in size. The requested blob is too large to fetch via ' +
+              'the API, but you can use the Git Data API to request blobs up to 100 MB in size.',
             errors: [{ resource: 'Blob', field: 'data', code: 'too_large' }],
             documentation_url: `${DOCS}/repos/contents#get-repository-content`,
             status: '403',

@@ -60,6 +60,7 @@ export {
   defineTool,
   type InputOf,
   isReadOnlyTool,
+  type TaskSupport,
   type ToolDefinition,
   type ToolInputSchema,
   type ToolOutputSchema,
@@ -132,3 +133,12 @@ export {
   writesEnabled,
 } from './servers/declaration.js';
 export { createDeclaredServer, resolveServerOptions, type ServerInput } from './servers/resolve.js';
+// The Tasks extension: where tasks are kept.
+export {
+  MemoryTaskStore,
+  type StoredTask,
+  TASKS_EXTENSION,
+  type TaskStatus,
+  type TaskStore,
+} from './tasks/store.js';
+export type { TaskOptions } from './tasks/tasks.js';

@@ -16,6 +16,9 @@ export type InputOf<I> = I extends z.ZodType
     ? O
     : Record<string, unknown>;
 
+/** Whether a tool's calls may run as tasks. */
+export type TaskSupport = 'never' | 'optional' | 'required';
+
 /** What a tool handler returns: an MCP CallToolResult (see `text`, `structured`, `toolError`). */
 export type ToolResult = CallToolResult;
 
@@ -39,6 +42,12 @@ export interface ToolSpec<I extends ToolInputSchema, O extends ToolOutputSchema 
   maxOutputBytes?: number;
   /** OAuth scopes a caller needs to see and call this tool over authenticated HTTP. */
   scopes?: string[];
+  /**
+   * Whether a call may run as a task (the Tasks extension, 2026-07-28): `optional` runs as a task
+   * for clients that support tasks and at once for others; `required` refuses clients without
+   * task support; `never` (default) always answers at once. For calls that can take long.
+   */
+  taskSupport?: TaskSupport;
   handler: (input: InputOf<I>, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
 }
 
@@ -56,6 +65,7 @@ export interface ToolDefinition {
   readonly maxOutputBytes?: number;
 
   readonly scopes?: string[];
+  readonly taskSupport?: TaskSupport;
   /** Set by compose: the namespace prefix this tool is served under (`fs_`). */
   readonly servedPrefix?: string;
   readonly handler: (input: any, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;

@@ -1,6 +1,8 @@
 import {
   type AuthInfo,
   type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
   type GetPromptResult,
   type McpRequestContext,
   McpServer,
@@ -18,7 +20,7 @@ import * as z from 'zod';
 import { PushAsker, type RoundTripAsker } from '../ask/askers.js';
 import { type RoundTripOptions, RoundTrips } from '../ask/round-trips.js';
 import type { Asker } from '../ask/types.js';
-import type { Era, HandlerContext } from '../define/context.js';
+import { type Era, type HandlerContext, principalOf } from '../define/context.js';
 import type { PromptDefinition } from '../define/prompt.js';
 import type { ResourceDefinition, ResourcePage, ResourceTemplateDefinition } from '../define/resource.js';
 import type { ListKind, ServerModule } from '../define/server.js';
@@ -34,6 +36,8 @@ import { createRateLimiter, type RateLimitOptions } from '../middleware/rate-lim
 import { timeout } from '../middleware/timeout.js';
 import type { Call, CallOutcome, Middleware } from '../middleware/types.js';
 import { applyPolicy, type PolicyOptions, scopeFilter } from '../policy/policy.js';
+import { TASKS_EXTENSION } from '../tasks/store.js';
+import { declaresTasks, type LiveTask, type TaskOptions, Tasks, tasksRequired } from '../tasks/tasks.js';
 
 import { type ConfirmOption, type ConfirmPolicy, confirmCall, confirmPolicyOf } from './confirm.js';
 import { type Connection, handlerContext } from './context.js';
@@ -64,6 +68,11 @@ export interface RuntimeOptions {
   confirm?: ConfirmOption;
   /** How 2026-07-28 request state is signed (the key to share across nodes, its lifetime). */
   requestState?: RoundTripOptions;
+  /**
+   * The Tasks extension (2026-07-28): where tasks are kept and for how long. Tools opt in with
+   * `taskSupport`; `false` turns tasks off (every call answers at once).
+   */
+  tasks?: TaskOptions | false;
 }
 
 /** A module made servable: the policy applied, the middleware compiled, and a server factory. */
@@ -109,6 +118,9 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
   const dynamic = Boolean(module.onListChanged);
   const roundTrips = new RoundTrips(options.requestState);
   const confirm = confirmPolicyOf(options.confirm);
+  const tasks = options.tasks === false ? undefined : new Tasks(options.tasks ?? {}, logger);
+  // Tasks are offered when a tool may run as one (a dynamic module's tools are not known ahead).
+  const offersTasks = Boolean(tasks) && (dynamic || module.tools.some(isTaskCapable));
   // Instances that outlive one request (stdio connections, 2025 sessions) follow list changes.
   const live = new Set<Registrations>();
   const listeners = new Set<(kinds: readonly ListKind[]) => void>();
@@ -123,7 +135,10 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     const server = new McpServer(
       { name: module.name, version: module.version, ...(module.title ? { title: module.title } : {}) },
       {
-        capabilities: capabilitiesOf(module),
+        capabilities: {
+          ...capabilitiesOf(module),
+          ...(offersTasks && era === 'modern' ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
+        },
         ...(module.instructions ? { instructions: module.instructions } : {}),
         maxToolInputElements: options.maxInputElements ?? 100_000,
         requestState: { verify: roundTrips.verify },
@@ -149,8 +164,11 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     const registrations = new Registrations(server, module, chain, connection, () => toolsFor(auth), {
       asking,
       confirm,
+      tasks,
     });
     registrations.sync(['tools', 'prompts', 'resources']);
+    if (offersTasks && era === 'modern' && tasks)
+      installTasks(server, registrations, tasks, principalOf(auth));
     if (dynamic) {
       live.add(registrations);
       const previous = server.server.onclose;
@@ -179,6 +197,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
       listeners.clear();
       live.clear();
       await closeMiddleware();
+      await tasks?.close();
       await module.close?.();
     },
   };
@@ -227,23 +246,63 @@ class Registrations {
     private readonly chain: (call: Call, next: () => Promise<CallOutcome>) => Promise<CallOutcome>,
     private readonly connection: Connection,
     private readonly currentTools: () => readonly ToolDefinition[],
-    private readonly policy: { asking: Asking; confirm: ConfirmPolicy | undefined },
+    private readonly policy: { asking: Asking; confirm: ConfirmPolicy | undefined; tasks?: Tasks },
   ) {}
 
-  /** One call through the middleware chain; innermost, the handler with a context that can ask. */
+  /**
+   * One call through the middleware chain; innermost, the handler with a context that can ask
+   * (`asker` given: a task's, which waits for tasks/update; else the era's way).
+   */
   private run(
     seed: CallSeed,
     sdk: ServerContext,
     handler: (ctx: HandlerContext) => Promise<CallOutcome> | CallOutcome,
+    asker?: Asker,
   ) {
     const { era, auth, logger } = this.connection;
     const call = new RunningCall(seed, era, auth, logger, sdk.mcpReq.signal) as unknown as Call;
     const input = seed.kind === 'resource' ? seed.uri : seed.input;
-    return this.chain(call, () =>
-      this.policy.asking(sdk, call, input, async (asker) =>
-        handler(handlerContext(sdk, call, this.connection, asker)),
-      ),
-    );
+    const inner = async (a: Asker) => handler(handlerContext(sdk, call, this.connection, a));
+    return this.chain(call, () => (asker ? inner(asker) : this.policy.asking(sdk, call, input, inner)));
+  }
+
+  /** The served tool of that name, if this instance serves it. */
+  toolNamed(name: string): ToolDefinition | undefined {
+    for (const tool of this.tools.keys()) if (tool.name === name) return tool;
+    return undefined;
+  }
+
+  /**
+   * Runs a tool call as a task: the arguments checked first (a bad call is answered at once, by
+   * the normal path), then the call through the same chain in the background, with the task's
+   * own signal, progress and asker, and the task time limit instead of the per-call one.
+   */
+  async startTask(
+    tool: ToolDefinition,
+    args: Record<string, unknown>,
+    sdk: ServerContext,
+    capabilities: Parameters<Tasks['start']>[1],
+  ): Promise<Record<string, unknown> | undefined> {
+    const tasks = this.policy.tasks;
+    if (!tasks) return undefined;
+    const schema = (tool.input ?? this.emptyInput) as { '~standard': { validate(v: unknown): unknown } };
+    const checked = (await schema['~standard'].validate(args)) as { value?: unknown; issues?: unknown };
+    if (checked.issues) return undefined;
+    const input = checked.value as Record<string, unknown>;
+    const timed = tool.timeoutMs === undefined ? { ...tool, timeoutMs: tasks.timeoutMs } : tool;
+    return tasks.start(principalOf(this.connection.auth), capabilities, (live) => {
+      const taskSdk = taskContext(sdk, live);
+      return this.run(
+        { kind: 'tool', name: tool.name, tool: timed, input },
+        taskSdk,
+        async (ctx) => {
+          const confirm = this.policy.confirm;
+          const refused = confirm ? await confirmCall(tool, input, ctx, confirm) : undefined;
+          return refused ?? tool.handler(input, ctx);
+        },
+        live,
+      ) as Promise<CallToolResult>;
+    });
   }
 
   sync(kinds: readonly ListKind[]): void {
@@ -330,6 +389,92 @@ class Registrations {
         ) as Promise<GetPromptResult>,
     );
   }
+}
+
+/**
+ * The request context a task runs with once its request has been answered: the task's signal,
+ * progress reported as the task's status message, and no logging to a request that is gone.
+ */
+function taskContext(sdk: ServerContext, live: LiveTask): ServerContext {
+  return {
+    ...sdk,
+    mcpReq: {
+      ...sdk.mcpReq,
+      signal: live.signal,
+      _meta: { ...sdk.mcpReq._meta, progressToken: `task:${live.taskId}` },
+      notify: async (notification: { method: string; params?: Record<string, unknown> }) => {
+        const p = notification.params ?? {};
+        if (notification.method === 'notifications/progress') {
+          live.progress(Number(p.progress), p.total as number | undefined, p.message as string | undefined);
+        }
+      },
+      log: async () => {},
+    },
+  } as unknown as ServerContext;
+}
+
+const isTaskCapable = (tool: ToolDefinition) =>
+  tool.taskSupport === 'optional' || tool.taskSupport === 'required';
+
+/**
+ * The Tasks extension on one 2026-07-28 instance: tasks/get, tasks/update and tasks/cancel for
+ * clients that declare the extension, and tools/call answered with a task for tools that may
+ * run as one. The SDK has no server side for the extension yet: its tools/call handler is kept
+ * and called for everything that is not a task.
+ */
+function installTasks(server: McpServer, registrations: Registrations, tasks: Tasks, principal: string) {
+  const capabilitiesOf = (sdk: ServerContext) =>
+    (sdk.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
+      | ClientCapabilities
+      | undefined;
+  const gate = (sdk: ServerContext, method: string) => {
+    if (!declaresTasks(capabilitiesOf(sdk))) throw tasksRequired(method);
+  };
+  const byId = z.looseObject({ taskId: z.string() });
+  const anything = z.looseObject({});
+  server.server.setRequestHandler('tasks/get', { params: byId, result: anything }, (params, sdk) => {
+    gate(sdk, 'tasks/get');
+    return tasks.get(principal, params.taskId);
+  });
+  server.server.setRequestHandler(
+    'tasks/update',
+    {
+      params: z.looseObject({ taskId: z.string(), inputResponses: z.unknown().optional() }),
+      result: anything,
+    },
+    (params, sdk) => {
+      gate(sdk, 'tasks/update');
+      // The SDK lifts `inputResponses` off the params of a 2026 request into the context.
+      return tasks.update(principal, params.taskId, sdk.mcpReq.inputResponses ?? params.inputResponses);
+    },
+  );
+  server.server.setRequestHandler('tasks/cancel', { params: byId, result: anything }, (params, sdk) => {
+    gate(sdk, 'tasks/cancel');
+    return tasks.cancel(principal, params.taskId);
+  });
+  // The SDK's own tools/call handler (validation, result checks), stored when tools registered.
+  const sdkToolCall = (server.server as unknown as { _getRequestHandler(m: string): any })._getRequestHandler(
+    'tools/call',
+  ) as ((request: unknown, sdk: ServerContext) => Promise<any>) | undefined;
+  if (!sdkToolCall) return;
+  server.server.setRequestHandler('tools/call', async (request, sdk) => {
+    const tool = registrations.toolNamed(request.params.name);
+    if (tool && isTaskCapable(tool)) {
+      const capabilities = capabilitiesOf(sdk);
+      if (declaresTasks(capabilities)) {
+        const created = await registrations.startTask(
+          tool,
+          request.params.arguments ?? {},
+          sdk,
+          capabilities,
+        );
+        if (created) return created as any;
+      } else if (tool.taskSupport === 'required') {
+        throw tasksRequired(`${tool.name} runs only as a task: it`);
+      }
+    }
+    return sdkToolCall(request, sdk);
+  });
 }
 
 /** Removes what is no longer wanted, then registers what is new (items compared by identity). */

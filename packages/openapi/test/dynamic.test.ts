@@ -65,6 +65,11 @@ describe("GitHub's full spec in dynamic mode", () => {
     expect(ops.map((o) => o.id)).toContain('issues_list_for_repo');
     const all = listOperations(catalog, {});
     expect(all.structuredContent!.total).toBe(catalog.entries.length);
+    const tags = all.structuredContent!.tags as Record<string, number>;
+    expect(Object.keys(tags)).toEqual(expect.arrayContaining(['repos', 'issues', 'pulls']));
+    expect(tags.issues).toBe(catalog.entries.filter((e) => e.op.tags.includes('issues')).length);
+    expect(text(all)).toMatch(/Tags: [a-z-]+ \(\d+\), /);
+    expect(first.structuredContent!.tags).toBeUndefined();
     const cursor = all.structuredContent!.nextCursor as string;
     expect(text(all)).toContain(cursor);
     const second = listOperations(catalog, { cursor });

@@ -197,7 +197,9 @@ describe.each(ERAS)('%s era', (era) => {
       expect(bad.isError).toBe(true);
       expect(resultText(bad)).toContain("must have required property 'owner'");
       const unknown = await client.callTool({ name: 'describe_operation', arguments: { id: 'nope' } });
-      expect(resultText(unknown)).toContain('use list_operations to find ids');
+      expect(resultText(unknown)).toBe('No operation "nope". Use list_operations to find ids.');
+      const typo = await client.callTool({ name: 'describe_operation', arguments: { id: 'pulls_lsit' } });
+      expect(resultText(typo)).toContain('Did you mean "pulls_list"?');
       const write = await client.callTool({
         name: 'call_operation',
         arguments: { id: 'repos_delete', arguments: {} },

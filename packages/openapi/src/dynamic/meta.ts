@@ -19,6 +19,44 @@ export interface ListArguments {
 export type ServedName = (tool: string) => string;
 const asIs: ServedName = (tool) => tool;
 
+const MAX_TAGS = 40;
+
+/** Tags of the served operations with their counts, most used first (at most 40). */
+function tagCounts(catalog: OpenApiCatalog): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of catalog.entries) for (const t of e.op.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return Object.fromEntries(
+    [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_TAGS),
+  );
+}
+
+/** Edit distance, for "did you mean" (ids are short). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+function unknownOperation(catalog: OpenApiCatalog, id: string, served: ServedName): string {
+  const wanted = id.trim().toLowerCase().slice(0, 100);
+  let best: { name: string; d: number } | undefined;
+  for (const e of catalog.entries) {
+    const d = distance(wanted, e.name.toLowerCase());
+    if (!best || d < best.d) best = { name: e.name, d };
+  }
+  const guess =
+    best && best.d <= Math.max(2, Math.floor(wanted.length / 4)) ? ` Did you mean "${best.name}"?` : '';
+  return `No operation "${id.slice(0, 100)}".${guess} Use ${served('list_operations')} to find ids.`;
+}
+
 function matches(entry: OperationEntry, words: string[], tag: string | undefined): boolean {
   if (tag && !entry.op.tags.some((t) => t.toLowerCase() === tag)) return false;
   if (words.length === 0) return true;
@@ -71,8 +109,17 @@ export function listOperations(
     head = 'No operation matches.';
     if (words.length > 0 || tag) head += ' Try fewer or other words, or no tag.';
   }
+  // The first unfiltered page also names the tags, so a model can narrow a large API by area.
+  const tags = !args.query && !tag && !args.cursor ? tagCounts(catalog) : undefined;
   const hidden = catalog.excluded.write + catalog.excluded.delete;
   const tail: string[] = [];
+  if (tags && Object.keys(tags).length > 0) {
+    tail.push(
+      `Tags: ${Object.entries(tags)
+        .map(([t, n]) => `${t} (${n})`)
+        .join(', ')}.`,
+    );
+  }
   if (next) tail.push(`More: call ${served('list_operations')} with cursor "${next}".`);
   if (hidden > 0)
     tail.push(`${hidden} write operation${hidden === 1 ? ' is' : 's are'} not served (read-only).`);
@@ -81,7 +128,12 @@ export function listOperations(
   );
   return {
     content: [{ type: 'text', text: [head, ...lines, ...tail].join('\n') }],
-    structuredContent: { total: found.length, operations, ...(next ? { nextCursor: next } : {}) },
+    structuredContent: {
+      total: found.length,
+      operations,
+      ...(next ? { nextCursor: next } : {}),
+      ...(tags ? { tags } : {}),
+    },
   };
 }
 
@@ -114,8 +166,7 @@ export function describeOperationResult(
   served: ServedName = asIs,
 ): ToolResult {
   const entry = catalog.find(id);
-  if (!entry)
-    return errorResult(`No operation "${id.slice(0, 100)}"; use ${served('list_operations')} to find ids.`);
+  if (!entry) return errorResult(unknownOperation(catalog, id, served));
   const { op } = entry;
   const base: JsonObject = {
     id: entry.name,
@@ -182,8 +233,7 @@ export async function callOperation(
   served: ServedName = asIs,
 ): Promise<ToolResult> {
   const entry = catalog.find(id);
-  if (!entry)
-    return errorResult(`No operation "${id.slice(0, 100)}"; use ${served('list_operations')} to find ids.`);
+  if (!entry) return errorResult(unknownOperation(catalog, id, served));
   return catalog.call(entry, args ?? {}, signal);
 }
 

@@ -18,7 +18,8 @@ export const openapiOptions = z
       .list()
       .optional()
       .describe(
-        'Serve only these operations: tag:NAME, a path glob (/pets/**), a method (GET), an operationId, "GET /path"',
+        'Serve only these operations: tag:NAME, a path glob (/pets/**), a method (GET), an operationId, ' +
+          '"GET /path"',
       ),
     exclude: option.list().optional().describe('Leave these operations out (same rules as include)'),
     allowDelete: option
@@ -68,7 +69,8 @@ export const servers = [
   declareServer({
     name: 'openapi',
     description:
-      'Any OpenAPI 3.x or Swagger 2.0 API as tools (read-only unless --allow-writes; dynamic mode for large APIs)',
+      'Any OpenAPI 3.x or Swagger 2.0 API as tools (read-only unless --allow-writes; ' +
+      'dynamic mode for large APIs)',
     options: openapiOptions,
     args: { option: 'spec', synopsis: '<spec file or URL>' },
     env: { spec: 'OPENAPI_SPEC', baseUrl: 'OPENAPI_BASE_URL' },

@@ -81,8 +81,9 @@ function metaTools(catalog: OpenApiCatalog): ToolDefinition[] {
       name: 'list_operations',
       title: `List ${api} operations`,
       description:
-        `Find operations of ${api} (${catalog.entries.length} served). Words in query must all appear in an ` +
-        `operation's id, path, summary or tags; tag keeps one tag. 50 a page; pass nextCursor for the next page. ` +
+        `Find operations of ${api} (${catalog.entries.length} served). Words in query must all appear ` +
+        "in an operation's id, path, summary or tags; tag keeps one tag. 50 a page; pass nextCursor for " +
+        'the next page. ' +
         'Then describe_operation for arguments, call_operation to call.',
       input: z.object({
         query: z
@@ -150,13 +151,15 @@ export async function createOpenApiServer(options: OpenApiServerOptions): Promis
   const instructions =
     `${catalog.spec.title}${catalog.spec.version ? ` (${catalog.spec.version})` : ''}: ` +
     (catalog.mode === 'dynamic'
-      ? `${catalog.entries.length} operations, found with list_operations, described with describe_operation ` +
+      ? `${catalog.entries.length} operations, found with list_operations, described with ` +
+        'describe_operation ' +
         'and called with call_operation.'
       : `${catalog.entries.length} operations as tools.`) +
     (catalog.excluded.write + catalog.excluded.delete > 0
       ? ' Read-only: write operations are not served.'
       : '') +
-    ` Answers past ${Math.round((options.maxResponseBytes ?? 64 * 1024) / 1024)} KiB are cut (the total size is said);` +
+    ` Answers past ${Math.round((options.maxResponseBytes ?? 64 * 1024) / 1024)} KiB are cut ` +
+    '(the total size is said);' +
     ' API errors come back with their HTTP status.';
   const module = defineServer({
     name: options.name ?? 'openapi',

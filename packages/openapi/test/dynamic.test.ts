@@ -31,7 +31,7 @@ function text(result: { content: { type: string; text?: string }[] }): string {
 }
 
 describe("GitHub's full spec in dynamic mode", () => {
-  it('starts in dynamic mode within 3 s and 250 MB, served through core in a process of its own', async () => {
+  it('starts in dynamic mode within 3 s and 250 MB, through core, in a process of its own', async () => {
     const probe = await bundle(new URL('./support/startup-probe.ts', import.meta.url).pathname);
     const started = performance.now();
     const child = spawn(process.execPath, [probe, GITHUB], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -326,9 +326,8 @@ describe('requests', () => {
     expect(standard.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(standard.body).toMatch(/name="primitive"\r\n\r\np\r\n/);
     expect(standard.body.match(/name="array"\r\n\r\n[ab]\r\n/g)).toHaveLength(2);
-    expect(standard.body).toMatch(
-      /name="object"; filename="object"\r\nContent-Type: application\/json\r\n\r\n\{"name":"n","description":"d"\}/,
-    );
+    const objectPart = 'name="object"; filename="object"\r\nContent-Type: application/json\r\n\r\n';
+    expect(standard.body).toContain(`${objectPart}{"name":"n","description":"d"}`);
     await catalog.call(catalog.find('form_data_form_exploded')!, args);
     const exploded = api.requests.at(-1)!.body;
     expect(exploded).toMatch(/name="name"\r\n\r\nn\r\n/);

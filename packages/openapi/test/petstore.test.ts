@@ -100,7 +100,7 @@ describe('petstore through Prism', () => {
     expect(prism.received()).toBe(before + 1);
   });
 
-  it("with writes allowed, a POST goes through Prism, and Prism's 4xx comes back as an error with its status", async () => {
+  it("with writes allowed, a POST goes through Prism; Prism's 4xx is an error with its status", async () => {
     const catalog = await OpenApiCatalog.load({
       spec: SPEC,
       baseUrl: prism.url,

@@ -165,7 +165,7 @@ export class Authenticator {
       response = await this.fetch(tokenUrl, {
         method: 'POST',
         headers: {
-          authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+          authorization: `Basic ${basic(encodeURIComponent(id), encodeURIComponent(secret))}`,
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
         },
@@ -186,7 +186,8 @@ export class Authenticator {
     if (!response.ok || typeof json?.access_token !== 'string') {
       const reason = typeof json?.error === 'string' ? `: ${json.error.slice(0, 100)}` : '';
       throw new AuthError(
-        `the OAuth2 token endpoint ${tokenUrl.origin} refused the client credentials of scheme ${scheme.scheme} ` +
+        `the OAuth2 token endpoint ${tokenUrl.origin} refused the client credentials of scheme ` +
+          `${scheme.scheme} ` +
           `(HTTP ${response.status}${reason}); check ${flow.clientIdVar} and ${flow.clientSecretVar}`,
       );
     }
@@ -198,6 +199,10 @@ export class Authenticator {
     });
     return json.access_token;
   }
+}
+
+function basic(user: string, password: string): string {
+  return Buffer.from(`${user}:${password}`).toString('base64');
 }
 
 export class AuthError extends Error {

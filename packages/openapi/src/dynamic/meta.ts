@@ -104,7 +104,8 @@ export function listOperations(
     ...(e.op.summary ? { summary: e.op.summary.slice(0, 120) } : {}),
   }));
   const lines = operations.map((o) => `${o.id}  ${o.method} ${o.path}${o.summary ? `  ${o.summary}` : ''}`);
-  let head = `${found.length} operation${found.length === 1 ? '' : 's'} match; showing ${offset + 1}-${offset + page.length}.`;
+  const plural = found.length === 1 ? '' : 's';
+  let head = `${found.length} operation${plural} match; showing ${offset + 1}-${offset + page.length}.`;
   if (found.length === 0) {
     head = 'No operation matches.';
     if (words.length > 0 || tag) head += ' Try fewer or other words, or no tag.';
@@ -124,7 +125,8 @@ export function listOperations(
   if (hidden > 0)
     tail.push(`${hidden} write operation${hidden === 1 ? ' is' : 's are'} not served (read-only).`);
   tail.push(
-    `${served('describe_operation')}(id) gives an operation's arguments; ${served('call_operation')}(id, arguments) calls it.`,
+    `${served('describe_operation')}(id) gives an operation's arguments; ` +
+      `${served('call_operation')}(id, arguments) calls it.`,
   );
   return {
     content: [{ type: 'text', text: [head, ...lines, ...tail].join('\n') }],

@@ -221,7 +221,8 @@ export async function execute(
         String(cause),
       );
       return errorResult(
-        `${op.key}: ${unreachable ? 'could not reach' : 'the connection failed to'} ${url.origin} (${String(cause).slice(0, 200)}).`,
+        `${op.key}: ${unreachable ? 'could not reach' : 'the connection failed to'} ${url.origin} ` +
+          `(${cause.slice(0, 200)}).`,
       );
     }
     const location = response.headers.get('location');

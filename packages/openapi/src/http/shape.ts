@@ -82,7 +82,7 @@ function narrowHint(op: Operation): string {
     : 'narrow the request (filters, a smaller page) to fetch less';
 }
 
-/** The answer as a tool result: JSON structured when it matches the 2xx schema, text cut, binary as a link. */
+/** The answer as a tool result: JSON structured when it matches the 2xx schema, text cut, binary a link. */
 export async function shapeResponse(response: Response, o: ShapeOptions): Promise<ToolResult> {
   const status = response.status;
   const ok = status >= 200 && status < 300;
@@ -95,7 +95,8 @@ export async function shapeResponse(response: Response, o: ShapeOptions): Promis
     if (body && read.total > o.maxErrorBytes) body += ` [cut: ${bytesLabel(read.total)} bytes in all]`;
     let hint: string | undefined;
     if ((status === 401 || status === 403) && o.missingCredentials.length > 0) {
-      hint = `the request went without credentials: set ${o.missingCredentials.join('; or ')} in the server's environment`;
+      const needs = o.missingCredentials.join('; or ');
+      hint = `the request went without credentials: set ${needs} in the server's environment`;
     }
     const retry = retryAfter(response.headers.get('retry-after'));
     // Core's ApiError words every server's API failures the same way and redacts secrets.

@@ -74,7 +74,8 @@ export class SchemaConverter {
     if (typeof text !== 'string' || this.descriptionMax <= 0) return undefined;
     const trimmed = text.trim();
     if (!trimmed) return undefined;
-    return trimmed.length <= this.descriptionMax ? trimmed : `${trimmed.slice(0, this.descriptionMax - 1)}…`;
+    if (trimmed.length <= this.descriptionMax) return trimmed;
+    return `${trimmed.slice(0, this.descriptionMax - 1)}…`;
   }
 
   convert(schema: unknown, depth = 0): unknown {

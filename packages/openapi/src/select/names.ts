@@ -26,7 +26,7 @@ function fit(name: string, op: Operation): string {
   return `${name.slice(0, MAX_NAME_LENGTH - HASH_LENGTH - 1).replace(/_+$/, '')}_${operationHash(op)}`;
 }
 
-/** The name an operation would have on its own: `x-mcp-name`, else snake_case operationId, else method_path. */
+/** An operation's name on its own: `x-mcp-name`, else its operationId in snake_case, else method_path. */
 export function baseName(op: Operation): { name: string; explicit: boolean } {
   if (op.mcpName) {
     const cleaned = op.mcpName.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { createDeclaredServer, silentLogger } from '@mcpkit/core';
+import { createDeclaredServer, ServerCatalog, silentLogger } from '@mcpkit/core';
+import { buildFromConfig, loadConfig } from '@mcpkit/core/config';
 import { checkToolSnapshots, connect, ERAS, resultText } from '@mcpkit/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstream, type Upstream } from '../../../examples/openapi/upstream.mjs';
@@ -13,6 +14,7 @@ const PLACEHOLDER = fileURLToPath(new URL('../../../examples/openapi/jsonplaceho
 const GITHUB = fileURLToPath(new URL('./fixtures/api.github.com.json.gz', import.meta.url));
 const SNAPS = (name: string) => fileURLToPath(new URL(`./__toolsnaps__/${name}`, import.meta.url));
 const TOKEN = 'server-test-token-42';
+const CONFIG = fileURLToPath(new URL('../../../examples/openapi/mcpkit.yaml', import.meta.url));
 
 let prism: Prism;
 let upstream: Upstream;
@@ -253,5 +255,21 @@ describe('the declaration', () => {
     ]);
     const { module: direct } = await createOpenApiServer({ spec: PLACEHOLDER, name: 'placeholder' });
     expect(direct.name).toBe('placeholder');
+  });
+
+  it('examples/openapi/mcpkit.yaml serves the example against its stand-in', async () => {
+    const env = { PLACEHOLDER_URL: upstream.url, OPENAPI_PLACEHOLDER_TOKEN: TOKEN };
+    const catalog = new ServerCatalog(servers);
+    const { config, baseDir } = await loadConfig(CONFIG, { catalog, env });
+    const { module } = await buildFromConfig(config, catalog, { logger: silentLogger(), cwd: baseDir, env });
+    const client = await connect(module);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain('create_post');
+      const user = await client.callTool({ name: 'fetch_user', arguments: { id: 2 } });
+      expect(user.structuredContent).toMatchObject({ id: 2, username: 'user2' });
+    } finally {
+      await client.close();
+    }
   });
 });

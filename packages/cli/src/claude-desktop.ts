@@ -9,7 +9,7 @@ export const ClaudeDesktopSchema = z.object({
     z.string(),
     z
       .object({
-        command: z.string().min(1),
+        command: z.string().min(1).optional(),
         args: z.array(z.string()).default([]),
         env: z.record(z.string(), z.string()).optional(),
       })
@@ -37,8 +37,10 @@ function mcpkitServeArgs(command: string, args: string[]): string[] | undefined 
 
 /**
  * Reads Claude Desktop's `mcpServers` shape: every entry that runs `mcpkit serve <server> …`
- * becomes a mounted built-in, its arguments and `--flags` read exactly as the command line reads
- * them, and its `env` applied to the config's `${VAR}`s. Every problem is reported at once.
+ * becomes a built-in served in-process, its arguments and `--flags` read exactly as the command
+ * line reads them, and its `env` applied to the config's `${VAR}`s. Every other entry (another
+ * program, or a `url`) stays an `mcpServers` entry, which the gateway serves. Every problem is
+ * reported at once.
  */
 export function fromClaudeDesktop(input: ClaudeDesktop): {
   config: McpkitConfigInput;
@@ -47,14 +49,13 @@ export function fromClaudeDesktop(input: ClaudeDesktop): {
   const servers: NonNullable<McpkitConfigInput['servers']> = {};
   const env: Record<string, string> = {};
   const keys = new Map<string, string>();
+  const upstreams: Record<string, Record<string, unknown>> = {};
   const problems: string[] = [];
   for (const [key, entry] of Object.entries(input.mcpServers)) {
-    const serve = mcpkitServeArgs(entry.command, entry.args);
+    const serve = entry.command ? mcpkitServeArgs(entry.command, entry.args) : undefined;
     if (!serve) {
-      problems.push(
-        `mcpServers.${key}: "${entry.command} ${entry.args.join(' ')}" is not an mcpkit server; ` +
-          'only entries that run `mcpkit serve <server> …` can be mounted',
-      );
+      // Any other server (a command, or a url) is served through the gateway, as written.
+      upstreams[key] = entry as Record<string, unknown>;
       continue;
     }
     const namespace =
@@ -83,7 +84,7 @@ export function fromClaudeDesktop(input: ClaudeDesktop): {
     Object.assign(env, entry.env ?? {});
   }
   if (problems.length) throw new Error(problems.join('; '));
-  return { config: { servers }, env };
+  return { config: { servers, mcpServers: upstreams }, env };
 }
 
 /** The config adapter the CLI gives core: Claude Desktop's shape into mcpkit's, or undefined for mcpkit's own. */

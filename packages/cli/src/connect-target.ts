@@ -12,6 +12,7 @@ import { buildFromConfig, loadConfig } from '@mcpkit/core/config';
 import { claudeDesktopAdapter } from './claude-desktop.js';
 import { catalog } from './servers.js';
 import type { Target } from './targets.js';
+import { gatewayUpstreams } from './upstreams.js';
 import { UsageError } from './usage.js';
 
 /** `openTarget`'s work, loaded on demand (see targets.ts). */
@@ -31,8 +32,14 @@ export async function connectTarget(
       );
       built = { module, runtime: runtimeOptions };
     } else {
-      const { config, baseDir } = await loadConfig(target.file, { catalog, adapt: claudeDesktopAdapter });
-      built = await buildFromConfig(config, catalog, { logger, cwd: baseDir });
+      // One-shot commands start upstreams at once, so their tools are listed.
+      const upstreams = gatewayUpstreams({ start: 'eager' });
+      const { config, baseDir } = await loadConfig(target.file, {
+        catalog,
+        adapt: claudeDesktopAdapter,
+        upstreams,
+      });
+      built = await buildFromConfig(config, catalog, { logger, cwd: baseDir, upstreams });
     }
     const runtime = await createRuntime(built.module, { ...built.runtime, logger, audit: false });
     const client = await connectInProcess(runtime, { era, clientName: 'mcpkit-cli' });

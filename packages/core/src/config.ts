@@ -4,6 +4,7 @@ export { httpOptionsFromConfig } from './config/http-options.js';
 export { interpolateEnv } from './config/interpolate.js';
 export {
   type ConfigAdapter,
+  type UpstreamSupport,
   ConfigError,
   type LoadedConfig,
   loadConfig,

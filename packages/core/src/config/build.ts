@@ -6,6 +6,7 @@ import { applyPolicy } from '../policy/policy.js';
 import type { RuntimeOptions } from '../runtime/runtime.js';
 import type { ServerCatalog } from '../servers/catalog.js';
 import { createDeclaredServer } from '../servers/resolve.js';
+import type { UpstreamSupport } from './load.js';
 import type { McpkitConfig, ServerConfig } from './schema.js';
 
 const VERSION = packageVersion(import.meta.url);
@@ -26,9 +27,11 @@ export function entryInput(entry: ServerConfig) {
 export async function buildFromConfig(
   config: McpkitConfig,
   catalog: ServerCatalog,
-  context: { logger: Logger; cwd: string; env?: NodeJS.ProcessEnv },
+  context: { logger: Logger; cwd: string; env?: NodeJS.ProcessEnv; upstreams?: UpstreamSupport },
 ): Promise<{ module: ServerModule; runtime: RuntimeOptions }> {
   const entries = Object.entries(config.servers);
+  const upstreamEntries = Object.keys(config.mcpServers).length ? config.mcpServers : undefined;
+  const alone = entries.length === 1 && !upstreamEntries;
   const modules: Record<string, ServerModule> = {};
   const created: ServerModule[] = [];
   try {
@@ -41,13 +44,26 @@ export async function buildFromConfig(
       );
       created.push(module);
       const scoped = applyPolicy(module, { allow: entry.tools?.allow, deny: entry.tools?.deny });
-      modules[entries.length === 1 ? '' : (entry.namespace ?? key)] = scoped;
+      modules[alone ? '' : (entry.namespace ?? key)] = scoped;
+    }
+    if (upstreamEntries) {
+      if (!context.upstreams) throw new Error('mcpServers entries need the gateway (mcpkit serve --config)');
+      const upstream = await context.upstreams.build(upstreamEntries, context);
+      for (const [namespace, module] of Object.entries(upstream)) {
+        created.push(module);
+        if (namespace in modules) {
+          throw new Error(
+            `the namespace "${namespace}" is used by servers.${namespace} and by an mcpServers entry`,
+          );
+        }
+        modules[namespace] = module;
+      }
     }
   } catch (error) {
     await Promise.allSettled(created.map((m) => m.close?.()));
     throw error;
   }
-  const only = entries.length === 1 ? modules[''] : undefined;
+  const only = alone ? modules[''] : undefined;
   const module =
     only ??
     compose(

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerModule } from '../define/server.js';
 import type { ServerCatalog } from '../servers/catalog.js';
 import { resolveServerOptions } from '../servers/resolve.js';
 import { entryInput } from './build.js';
@@ -32,6 +34,22 @@ export interface ParseConfigOptions {
   /** The file name errors name. */
   source?: string;
   adapt?: ConfigAdapter;
+  /** What serves `mcpServers` entries (the gateway): checks each one at load. Without it they are refused. */
+  upstreams?: UpstreamSupport;
+}
+
+/**
+ * Serving other MCP servers (`mcpServers` entries) is the gateway's job; the program that has it
+ * (the CLI) passes this in, so core depends on no gateway.
+ */
+export interface UpstreamSupport {
+  /** Throws an Error naming what is wrong with one entry. */
+  validate(key: string, entry: Record<string, unknown>): void;
+  /** Every entry as modules by namespace, ready to compose with the built-ins. */
+  build(
+    entries: Record<string, Record<string, unknown>>,
+    context: { logger: Logger; cwd: string },
+  ): Promise<Record<string, ServerModule>>;
 }
 
 /**
@@ -74,6 +92,17 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): McpkitCo
         style: 'config',
         path: `servers.${key}.options`,
       });
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  for (const [key, entry] of Object.entries(result.data.mcpServers)) {
+    if (!options.upstreams) {
+      problems.push(`mcpServers.${key}: serving other MCP servers needs the gateway (mcpkit serve --config)`);
+      continue;
+    }
+    try {
+      options.upstreams.validate(key, entry);
     } catch (error) {
       problems.push((error as Error).message);
     }

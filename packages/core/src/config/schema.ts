@@ -127,7 +127,12 @@ export const ConfigSchema = z
         z.string().regex(/^[a-z][a-z0-9]{0,15}$/, 'server keys are 1-16 lowercase letters/digits'),
         ServerConfigSchema,
       )
-      .refine((servers) => Object.keys(servers).length > 0, 'at least one server is needed'),
+      .default({}),
+    /**
+     * Any other MCP server, in Claude Desktop's shape (`{ command, args, env }` or `{ url, headers }`,
+     * plus mcpkit's per-server keys), served through the gateway under its key as a namespace.
+     */
+    mcpServers: z.record(z.string().min(1).max(64), z.record(z.string(), z.unknown())).default({}),
     readOnly: z.boolean().default(false),
     /**
      * Ask the user before a destructive tool runs: `destructive`, or
@@ -171,7 +176,11 @@ export const ConfigSchema = z
     /** Settings for `mcpkit serve --http` (serving over Streamable HTTP). */
     http: HttpConfigSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((config) => Object.keys(config.servers).length + Object.keys(config.mcpServers).length > 0, {
+    message: 'at least one server is needed',
+    path: ['servers'],
+  });
 
 export type McpkitConfig = z.output<typeof ConfigSchema>;
 export type McpkitConfigInput = z.input<typeof ConfigSchema>;

@@ -3,6 +3,7 @@ import { buildFromConfig, httpOptionsFromConfig, loadConfig } from '@mcpkit/core
 import type { HttpServeOptions } from '@mcpkit/core/http';
 import { claudeDesktopAdapter } from '../../claude-desktop.js';
 import { catalog } from '../../servers.js';
+import { gatewayUpstreams } from '../../upstreams.js';
 
 /** `mcpkit serve --config <file>`: the module, runtime options and HTTP settings a config describes. */
 export async function loadServeConfig(
@@ -15,13 +16,14 @@ export async function loadServeConfig(
   label: string;
   http?: HttpServeOptions;
 }> {
-  const { config, baseDir } = await loadConfig(file, { catalog, adapt: claudeDesktopAdapter });
+  const upstreams = gatewayUpstreams();
+  const { config, baseDir } = await loadConfig(file, { catalog, adapt: claudeDesktopAdapter, upstreams });
   if (useConfigLogLevel) logger.level = config.log.level;
-  const built = await buildFromConfig(config, catalog, { logger, cwd: baseDir });
+  const built = await buildFromConfig(config, catalog, { logger, cwd: baseDir, upstreams });
   return {
     module: built.module,
     runtime: built.runtime,
-    label: `${config.name} (${Object.keys(config.servers).join(', ')})`,
+    label: `${config.name} (${[...Object.keys(config.servers), ...Object.keys(config.mcpServers)].join(', ')})`,
     ...(config.http ? { http: httpOptionsFromConfig(config.http, baseDir) } : {}),
   };
 }

@@ -1,0 +1,48 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { UpstreamSupport } from '@mcpkit/core/config';
+import { CatalogCache, gatewayModules, PinStore, parseEntry } from '@mcpkit/gateway';
+
+/**
+ * Where the gateway keeps what must outlive one run: the pinned tool descriptions and the
+ * last-seen tool lists. A per-user state folder (MCPKIT_STATE_DIR overrides it).
+ */
+export function gatewayStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MCPKIT_STATE_DIR) return path.resolve(env.MCPKIT_STATE_DIR);
+  const home = os.homedir();
+  if (process.platform === 'win32') {
+    return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'mcpkit', 'state');
+  }
+  if (process.platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'mcpkit', 'state');
+  return path.join(env.XDG_STATE_HOME || path.join(home, '.local', 'state'), 'mcpkit');
+}
+
+/**
+ * The gateway as the config loader's upstream support: `mcpServers` entries (any MCP server,
+ * stdio or remote) checked at load and served as namespaced modules, with pinned descriptions.
+ * `start: 'eager'` for one-shot commands (`mcpkit tools|call --config`).
+ */
+export function gatewayUpstreams(options: { start?: 'lazy' | 'eager' } = {}): UpstreamSupport {
+  return {
+    validate(key, entry) {
+      parseEntry(key, entry);
+    },
+    async build(entries, { logger }) {
+      const dir = gatewayStateDir();
+      const built = gatewayModules(entries, {
+        pins: new PinStore(dir),
+        catalogCache: new CatalogCache(dir),
+        logger,
+        preferLocalPackages: process.cwd(),
+        ...(options.start ? { start: options.start } : {}),
+      });
+      return built.mounts;
+    },
+  };
+}
+
+/** `mcpkit approve <server> [tool]`: serve again tools whose description changed since they were pinned. */
+export function approvePinned(server: string, tool?: string): string[] {
+  return new PinStore(gatewayStateDir()).approve(server, tool);
+}

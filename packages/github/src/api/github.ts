@@ -1,5 +1,21 @@
 import { ToolError } from '@mcpkit/core';
 import type { GitHubClient } from './client.js';
+import {
+  type Contents,
+  clean,
+  cleanOrNull,
+  commentRow,
+  commitRow,
+  fileRow,
+  type IssueDetail,
+  type IssueRow,
+  issueRow,
+  login,
+  type PullDetail,
+  pullRow,
+  type RepoRow,
+  repoRow,
+} from './compact.js';
 import { toGitHubError } from './errors.js';
 import { checkLogin, checkPath, checkRef, pathSegs, repoPath, seg } from './paths.js';
 import { sanitizeText } from './sanitize.js';
@@ -9,6 +25,17 @@ import { sanitizeText } from './sanitize.js';
  * plain data (no URL templates, no nested user objects, text sanitised). Paging is by GitHub's
  * page numbers; the tools turn them into opaque cursors.
  */
+
+export type {
+  CommentRow,
+  Contents,
+  FileEntry,
+  IssueDetail,
+  IssueRow,
+  PullDetail,
+  PullRow,
+  RepoRow,
+} from './compact.js';
 
 export interface Page<T> {
   items: T[];
@@ -28,97 +55,8 @@ const MEDIA = {
   diff: 'application/vnd.github.diff',
 } as const;
 
-const s = (v: unknown): string => sanitizeText(typeof v === 'string' ? v : v == null ? '' : String(v));
-const sn = (v: unknown): string | null => (v == null ? null : s(v));
-const login = (u: any): string | null => (u && typeof u.login === 'string' ? u.login : null);
-const labelNames = (labels: any[] | undefined): string[] =>
-  (labels ?? []).map((l) => s(typeof l === 'string' ? l : l?.name)).filter(Boolean);
-const firstLine = (text: string) => text.split('\n', 1)[0] ?? '';
-
 function hasNext(headers: Record<string, unknown>): boolean {
   return /rel="next"/.test(String(headers.link ?? ''));
-}
-
-export interface RepoRow {
-  fullName: string;
-  description: string | null;
-  private: boolean;
-  stars: number;
-  language: string | null;
-  defaultBranch: string;
-  updatedAt: string;
-  archived: boolean;
-}
-
-export interface IssueRow {
-  number: number;
-  title: string;
-  state: string;
-  author: string | null;
-  labels: string[];
-  assignees: string[];
-  comments: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface IssueDetail extends IssueRow {
-  stateReason: string | null;
-  authorAssociation: string;
-  body: string | null;
-  closedAt: string | null;
-  isPullRequest: boolean;
-  url: string;
-}
-
-export interface CommentRow {
-  id: number;
-  author: string | null;
-  authorAssociation: string;
-  body: string;
-  createdAt: string;
-}
-
-export interface FileEntry {
-  name: string;
-  path: string;
-  type: string;
-  size: number;
-}
-
-export type Contents =
-  | { kind: 'dir'; path: string; entries: FileEntry[] }
-  | { kind: 'file'; path: string; sha: string; size: number; content?: Buffer; overLimit?: boolean };
-
-export interface PullRow {
-  number: number;
-  title: string;
-  state: string;
-  draft: boolean;
-  author: string | null;
-  head: string;
-  base: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PullDetail extends PullRow {
-  body: string | null;
-  authorAssociation: string;
-  merged: boolean;
-  mergeable: boolean | null;
-  mergeableState: string | null;
-  headSha: string;
-  baseSha: string;
-  headRepo: string | null;
-  additions: number;
-  deletions: number;
-  changedFiles: number;
-  commits: number;
-  comments: number;
-  reviewComments: number;
-  mergedAt: string | null;
-  url: string;
 }
 
 export interface CallOptions {
@@ -183,10 +121,10 @@ export class GitHubApi {
   ): Promise<{ data: any; headers: Record<string, any>; status: number }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-    const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+    const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
     try {
       const res = await this.client.request(`${method} ${url}`, {
-        ...clean,
+        ...defined,
         headers: { accept: opts.accept ?? MEDIA.json, 'x-github-api-version': '2022-11-28' },
         // A failed write may still have happened: only reads are retried (once, on a 5xx).
         request: {
@@ -209,9 +147,9 @@ export class GitHubApi {
     const scopesHeader = headers['x-oauth-scopes'];
     return {
       login: String(u.login),
-      name: sn(u.name),
+      name: cleanOrNull(u.name),
       type: String(u.type),
-      company: sn(u.company),
+      company: cleanOrNull(u.company),
       publicRepos: Number(u.public_repos ?? 0),
       privateRepos: u.total_private_repos ?? null,
       plan: u.plan?.name ?? null,
@@ -246,20 +184,7 @@ export class GitHubApi {
       total: data.total_count,
       incomplete: !!data.incomplete_results,
       hasNext: hasNext(headers),
-      items: (data.items as any[]).map((r) => this.repoRow(r)),
-    };
-  }
-
-  private repoRow(r: any): RepoRow {
-    return {
-      fullName: String(r.full_name),
-      description: sn(r.description),
-      private: !!r.private,
-      stars: Number(r.stargazers_count ?? 0),
-      language: r.language ?? null,
-      defaultBranch: String(r.default_branch ?? ''),
-      updatedAt: String(r.updated_at ?? ''),
-      archived: !!r.archived,
+      items: (data.items as any[]).map((r) => repoRow(r)),
     };
   }
 
@@ -267,14 +192,14 @@ export class GitHubApi {
     const { data: r } = await this.call('GET', repoPath(owner, repo), {}, opts);
     this.visibility.set(`${owner}/${repo}`.toLowerCase(), { private: !!r.private, at: Date.now() });
     return {
-      ...this.repoRow(r),
+      ...repoRow(r),
       visibility: String(r.visibility ?? (r.private ? 'private' : 'public')),
       fork: !!r.fork,
       forks: Number(r.forks_count ?? 0),
       openIssues: Number(r.open_issues_count ?? 0),
-      topics: ((r.topics as string[] | undefined) ?? []).map(s),
+      topics: ((r.topics as string[] | undefined) ?? []).map(clean),
       license: r.license?.spdx_id ?? null,
-      homepage: sn(r.homepage),
+      homepage: cleanOrNull(r.homepage),
       createdAt: String(r.created_at),
       pushedAt: r.pushed_at ?? null,
       url: String(r.html_url),
@@ -310,8 +235,8 @@ export class GitHubApi {
         kind: 'dir',
         path: p,
         entries: (entries as any[]).map((e) => ({
-          name: s(e.name),
-          path: s(e.path),
+          name: clean(e.name),
+          path: clean(e.path),
           type: String(e.type),
           size: Number(e.size ?? 0),
         })),
@@ -348,7 +273,7 @@ export class GitHubApi {
       sha: String(data.sha),
       truncated: !!data.truncated,
       entries: (data.tree as any[]).map((e) => ({
-        path: s(e.path),
+        path: clean(e.path),
         type: e.type === 'tree' ? 'dir' : e.type === 'commit' ? 'submodule' : 'file',
         ...(typeof e.size === 'number' ? { size: e.size } : {}),
       })),
@@ -365,7 +290,7 @@ export class GitHubApi {
     return {
       hasNext: hasNext(headers),
       items: (data as any[]).map((b) => ({
-        name: s(b.name),
+        name: clean(b.name),
         sha: String(b.commit?.sha),
         protected: !!b.protected,
       })),
@@ -394,16 +319,7 @@ export class GitHubApi {
       },
       opts,
     );
-    return { hasNext: hasNext(headers), items: (data as any[]).map((c) => this.commitRow(c)) };
-  }
-
-  private commitRow(c: any) {
-    return {
-      sha: String(c.sha),
-      author: login(c.author) ?? sn(c.commit?.author?.name),
-      date: String(c.commit?.author?.date ?? ''),
-      message: firstLine(s(c.commit?.message)),
-    };
+    return { hasNext: hasNext(headers), items: (data as any[]).map((c) => commitRow(c)) };
   }
 
   async getCommit(
@@ -421,41 +337,16 @@ export class GitHubApi {
       opts,
     );
     return {
-      ...this.commitRow(c),
-      message: s(c.commit?.message),
+      ...commitRow(c),
+      message: clean(c.commit?.message),
       parents: ((c.parents as any[]) ?? []).map((p) => String(p.sha)),
       stats: { additions: Number(c.stats?.additions ?? 0), deletions: Number(c.stats?.deletions ?? 0) },
-      files: ((c.files as any[]) ?? []).map((f) => this.fileRow(f)),
+      files: ((c.files as any[]) ?? []).map((f) => fileRow(f)),
       hasNextFiles: hasNext(headers),
     };
   }
 
-  private fileRow(f: any) {
-    return {
-      filename: s(f.filename),
-      status: String(f.status),
-      additions: Number(f.additions ?? 0),
-      deletions: Number(f.deletions ?? 0),
-      ...(f.previous_filename ? { previousFilename: s(f.previous_filename) } : {}),
-      ...(typeof f.patch === 'string' ? { patch: s(f.patch) } : {}),
-    };
-  }
-
   // ------------------------------------------------------------ issues
-
-  private issueRow(i: any): IssueRow {
-    return {
-      number: Number(i.number),
-      title: s(i.title),
-      state: String(i.state),
-      author: login(i.user),
-      labels: labelNames(i.labels),
-      assignees: ((i.assignees as any[]) ?? []).map(login).filter((x): x is string => !!x),
-      comments: Number(i.comments ?? 0),
-      createdAt: String(i.created_at),
-      updatedAt: String(i.updated_at),
-    };
-  }
 
   async listIssues(
     owner: string,
@@ -483,7 +374,7 @@ export class GitHubApi {
     const issues = all.filter((i) => !i.pull_request);
     return {
       hasNext: hasNext(headers),
-      items: issues.map((i) => this.issueRow(i)),
+      items: issues.map((i) => issueRow(i)),
       pullsSkipped: all.length - issues.length,
     };
   }
@@ -491,10 +382,10 @@ export class GitHubApi {
   async getIssue(owner: string, repo: string, number: number, opts: CallOptions = {}): Promise<IssueDetail> {
     const { data: i } = await this.call('GET', `${repoPath(owner, repo)}/issues/${seg(number)}`, {}, opts);
     return {
-      ...this.issueRow(i),
+      ...issueRow(i),
       stateReason: i.state_reason ?? null,
       authorAssociation: String(i.author_association ?? 'NONE'),
-      body: sn(i.body),
+      body: cleanOrNull(i.body),
       closedAt: i.closed_at ?? null,
       isPullRequest: !!i.pull_request,
       url: String(i.html_url),
@@ -515,17 +406,7 @@ export class GitHubApi {
       { per_page: perPage, page },
       opts,
     );
-    return { hasNext: hasNext(headers), items: (data as any[]).map((c) => this.commentRow(c)) };
-  }
-
-  private commentRow(c: any): CommentRow {
-    return {
-      id: Number(c.id),
-      author: login(c.user),
-      authorAssociation: String(c.author_association ?? 'NONE'),
-      body: s(c.body),
-      createdAt: String(c.created_at),
-    };
+    return { hasNext: hasNext(headers), items: (data as any[]).map((c) => commentRow(c)) };
   }
 
   // ------------------------------------------------------------ search
@@ -550,7 +431,7 @@ export class GitHubApi {
       hasNext: hasNext(headers),
       items: (data.items as any[]).map((i) => ({
         repo: String(i.repository_url ?? '').split('/repos/')[1] ?? '',
-        ...this.issueRow(i),
+        ...issueRow(i),
         isPullRequest: !!i.pull_request,
       })),
     };
@@ -564,7 +445,7 @@ export class GitHubApi {
       hasNext: hasNext(headers),
       items: (data.items as any[]).map((c) => ({
         repo: String(c.repository?.full_name ?? ''),
-        path: s(c.path),
+        path: clean(c.path),
         sha: String(c.sha),
         url: String(c.html_url),
       })),
@@ -599,20 +480,6 @@ export class GitHubApi {
 
   // ------------------------------------------------------------ pull requests
 
-  private pullRow(p: any): PullRow {
-    return {
-      number: Number(p.number),
-      title: s(p.title),
-      state: p.merged_at ? 'merged' : String(p.state),
-      draft: !!p.draft,
-      author: login(p.user),
-      head: s(p.head?.label ?? p.head?.ref),
-      base: s(p.base?.ref),
-      createdAt: String(p.created_at),
-      updatedAt: String(p.updated_at),
-    };
-  }
-
   async listPulls(
     owner: string,
     repo: string,
@@ -635,14 +502,14 @@ export class GitHubApi {
       },
       opts,
     );
-    return { hasNext: hasNext(headers), items: (data as any[]).map((p) => this.pullRow(p)) };
+    return { hasNext: hasNext(headers), items: (data as any[]).map((p) => pullRow(p)) };
   }
 
   async getPull(owner: string, repo: string, number: number, opts: CallOptions = {}): Promise<PullDetail> {
     const { data: p } = await this.call('GET', `${repoPath(owner, repo)}/pulls/${seg(number)}`, {}, opts);
     return {
-      ...this.pullRow(p),
-      body: sn(p.body),
+      ...pullRow(p),
+      body: cleanOrNull(p.body),
       authorAssociation: String(p.author_association ?? 'NONE'),
       merged: !!p.merged,
       mergeable: p.mergeable ?? null,
@@ -702,7 +569,7 @@ export class GitHubApi {
     return {
       hasNext: hasNext(headers),
       items: (data as any[]).map((f) => {
-        const { patch: _patch, ...row } = this.fileRow(f);
+        const { patch: _patch, ...row } = fileRow(f);
         return row;
       }),
     };
@@ -717,12 +584,12 @@ export class GitHubApi {
       this.call('GET', `${repoPath(owner, repo)}/commits/${ref}/check-runs`, { per_page: 100 }, opts),
     ]);
     const statuses = (status.data.statuses as any[]).map((x) => ({
-      context: s(x.context),
+      context: clean(x.context),
       state: String(x.state),
-      description: sn(x.description),
+      description: cleanOrNull(x.description),
     }));
     const runs = (checks.data.check_runs as any[]).map((x) => ({
-      name: s(x.name),
+      name: clean(x.name),
       status: String(x.status),
       conclusion: x.conclusion ?? null,
     }));
@@ -772,7 +639,7 @@ export class GitHubApi {
         author: login(r.user),
         authorAssociation: String(r.author_association ?? 'NONE'),
         state: String(r.state),
-        body: s(r.body),
+        body: clean(r.body),
         submittedAt: r.submitted_at ?? null,
         commitId: String(r.commit_id ?? ''),
       })),
@@ -799,9 +666,9 @@ export class GitHubApi {
         id: Number(c.id),
         author: login(c.user),
         authorAssociation: String(c.author_association ?? 'NONE'),
-        path: s(c.path),
+        path: clean(c.path),
         line: c.line ?? c.original_line ?? null,
-        body: s(c.body),
+        body: clean(c.body),
         createdAt: String(c.created_at),
         ...(c.in_reply_to_id ? { inReplyTo: Number(c.in_reply_to_id) } : {}),
       })),
@@ -967,7 +834,7 @@ export class GitHubApi {
       fields,
       opts,
     );
-    return { merged: !!data.merged, sha: String(data.sha), message: s(data.message) };
+    return { merged: !!data.merged, sha: String(data.sha), message: clean(data.message) };
   }
 }
 

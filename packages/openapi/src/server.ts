@@ -155,9 +155,11 @@ export async function createOpenApiServer(options: OpenApiServerOptions): Promis
         'describe_operation ' +
         'and called with call_operation.'
       : `${catalog.entries.length} operations as tools.`) +
-    (catalog.excluded.write + catalog.excluded.delete > 0
+    (catalog.excluded.write > 0
       ? ' Read-only: write operations are not served.'
-      : '') +
+      : catalog.excluded.delete > 0
+        ? ' DELETE operations are not served.'
+        : '') +
     ` Answers past ${Math.round((options.maxResponseBytes ?? 64 * 1024) / 1024)} KiB are cut ` +
     '(the total size is said);' +
     ' API errors come back with their HTTP status.';

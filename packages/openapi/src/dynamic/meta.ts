@@ -112,7 +112,6 @@ export function listOperations(
   }
   // The first unfiltered page also names the tags, so a model can narrow a large API by area.
   const tags = !args.query && !tag && !args.cursor ? tagCounts(catalog) : undefined;
-  const hidden = catalog.excluded.write + catalog.excluded.delete;
   const tail: string[] = [];
   if (tags && Object.keys(tags).length > 0) {
     tail.push(
@@ -122,8 +121,13 @@ export function listOperations(
     );
   }
   if (next) tail.push(`More: call ${served('list_operations')} with cursor "${next}".`);
-  if (hidden > 0)
-    tail.push(`${hidden} write operation${hidden === 1 ? ' is' : 's are'} not served (read-only).`);
+  const { write, delete: deletes } = catalog.excluded;
+  if (write > 0) {
+    const n = write + deletes;
+    tail.push(`${n} write operation${n === 1 ? ' is' : 's are'} not served (read-only).`);
+  } else if (deletes > 0) {
+    tail.push(`${deletes} DELETE operation${deletes === 1 ? ' is' : 's are'} not served.`);
+  }
   tail.push(
     `${served('describe_operation')}(id) gives an operation's arguments; ` +
       `${served('call_operation')}(id, arguments) calls it.`,

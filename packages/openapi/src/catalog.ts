@@ -128,7 +128,7 @@ export class OpenApiCatalog {
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
     try {
-      this.baseUrl = resolveBaseUrl(document, options);
+      this.baseUrl = resolveBaseUrl(document, this.urlOptions());
     } catch (error) {
       this.baseUrlError = (error as Error).message;
     }
@@ -155,6 +155,15 @@ export class OpenApiCatalog {
         : this.entries.length > max
           ? 'dynamic'
           : 'static';
+  }
+
+  /** Server URL options, with the spec's own URL for relative `servers` entries. */
+  private urlOptions(): BaseUrlOptions {
+    return {
+      ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}),
+      ...(this.options.serverVariables ? { serverVariables: this.options.serverVariables } : {}),
+      ...(this.spec.sourceUrl ? { sourceUrl: this.spec.sourceUrl } : {}),
+    };
   }
 
   static async load(options: OpenApiOptions): Promise<OpenApiCatalog> {
@@ -291,7 +300,7 @@ export class OpenApiCatalog {
     let operationBaseUrl = this.baseUrl;
     if (!this.options.baseUrl && entry.op.servers?.[0]) {
       try {
-        operationBaseUrl = serverUrl(entry.op.servers[0], this.options);
+        operationBaseUrl = serverUrl(entry.op.servers[0], this.urlOptions());
       } catch (error) {
         return errorResult(`${entry.name} cannot be called: ${(error as Error).message}`);
       }

@@ -263,6 +263,55 @@ describe('requests', () => {
     expect(api.requests[0]!.url).toBe('/users/..%2Fadmin/posts');
   });
 
+  it('resolves a relative server URL against the URL the spec came from; HEAD answers with its status', async () => {
+    const api = await server((req, res) => {
+      if (req.url === '/specs/api.json') {
+        return json(
+          res,
+          200,
+          spec(
+            { '/ping': { head: { operationId: 'ping', responses: { '200': { description: 'ok' } } } } },
+            {},
+            { servers: [{ url: '../v2' }] },
+          ),
+        );
+      }
+      res.writeHead(200, { 'content-length': '42' });
+      res.end();
+    });
+    const catalog = await OpenApiCatalog.load({ spec: `${api.url}/specs/api.json`, env: {} });
+    expect(catalog.baseUrlError).toBeUndefined();
+    expect(catalog.baseUrl?.href).toBe(`${api.url}/v2`);
+    const result = await catalog.call(catalog.find('ping')!, {});
+    expect(api.requests.at(-1)).toMatchObject({ method: 'HEAD', url: '/v2/ping' });
+    expect(text(result)).toBe('HTTP 200 from HEAD /ping (content-length 42).');
+  });
+
+  it('says when the OAuth2 token endpoint refuses the client', async () => {
+    const api = await server((req, res) =>
+      req.url === '/token' ? json(res, 401, { error: 'invalid_client' }) : json(res, 200, {}),
+    );
+    const s = spec(
+      { '/x': { get: { operationId: 'x', security: [{ cc: [] }], responses: ok } } },
+      {
+        securitySchemes: {
+          cc: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/token', scopes: {} } } },
+        },
+      },
+    );
+    const catalog = await load(s, {
+      baseUrl: api.url,
+      env: { OPENAPI_CC_CLIENT_ID: 'a', OPENAPI_CC_CLIENT_SECRET: 'b' },
+    });
+    const result = await catalog.call(catalog.find('x')!, {});
+    expect(result.isError).toBe(true);
+    expect(text(result)).toBe(
+      `the OAuth2 token endpoint ${api.url} refused the client credentials of scheme cc (HTTP 401: invalid_client); ` +
+        'check OPENAPI_CC_CLIENT_ID and OPENAPI_CC_CLIENT_SECRET',
+    );
+    expect(api.requests.map((r) => r.url)).toEqual(['/token']);
+  });
+
   it('serialises parameters by style and explode on the wire', async () => {
     const api = await server((_req, res) => json(res, 200, {}));
     const catalog = await load(example('3.0/json/parameters-style.json'), {

@@ -148,7 +148,7 @@ export class SchemaConverter {
       if (Array.isArray(out.required)) {
         // A required readOnly property is one the server fills: it is not the caller's to send.
         out.required = (out.required as string[]).filter(
-          (r) => Object.hasOwn(properties, r) || !s.properties[r],
+          (r) => Object.hasOwn(properties, r) || !Object.hasOwn(s.properties, r),
         );
         if ((out.required as string[]).length === 0) delete out.required;
       }

@@ -4,12 +4,12 @@ export { httpOptionsFromConfig } from './config/http-options.js';
 export { interpolateEnv } from './config/interpolate.js';
 export {
   type ConfigAdapter,
-  type UpstreamSupport,
   ConfigError,
   type LoadedConfig,
   loadConfig,
   type ParseConfigOptions,
   parseConfig,
+  type UpstreamSupport,
 } from './config/load.js';
 export {
   ConfigSchema,

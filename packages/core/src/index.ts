@@ -26,6 +26,7 @@ export {
   type LogLevel,
   principalOf,
 } from './define/context.js';
+export { mcpHeader } from './define/header.js';
 export { type JsonSchemaInput, jsonSchema } from './define/json-schema.js';
 export {
   definePrompt,

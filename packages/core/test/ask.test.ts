@@ -1,8 +1,10 @@
 import type { Client } from '@modelcontextprotocol/client';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { annotations, defineServer, defineTool, text } from '../src/index.js';
+import { annotations, createRuntime, defineServer, defineTool, text } from '../src/index.js';
 import { connect, ERAS, resultText } from '../src/testing/index.js';
+import { modernRpc } from './support/rpc.js';
 
 /**
  * The handler API for asking (ctx.elicit, ctx.sample, ctx.roots) and the confirmation policy, in
@@ -307,6 +309,64 @@ describe.each(ERAS)('%s era: confirmation of destructive calls', (era) => {
       expect(log).toEqual([]);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('2026-07-28 request state', () => {
+  const alice: AuthInfo = { token: 't-alice', clientId: 'alice', scopes: [], extra: { sub: 'alice' } };
+  const bob: AuthInfo = { token: 't-bob', clientId: 'bob', scopes: [], extra: { sub: 'bob' } };
+  const elicits = { elicitation: {} };
+
+  it('is signed, and bound to the caller, the tool and its arguments', async () => {
+    const runtime = await createRuntime(module, { audit: false, confirm: 'destructive' });
+    const { rpc, close } = modernRpc(runtime.factory);
+    try {
+      const first = (
+        await rpc('tools/call', { name: 'greet', arguments: {} }, { auth: alice, capabilities: elicits })
+      ).result;
+      expect(first.resultType).toBe('input_required');
+      expect(first.inputRequests.ask_1.method).toBe('elicitation/create');
+      const answer = { ask_1: { action: 'accept', content: { name: 'Alice' } } };
+      const retry = (auth: AuthInfo, requestState: string, name = 'greet') =>
+        rpc(
+          'tools/call',
+          { name, arguments: {}, inputResponses: answer, requestState },
+          { auth, capabilities: elicits },
+        );
+      expect(resultText((await retry(alice, first.requestState)).result)).toBe('Hello, Alice!');
+      // Altered by one character, or replayed by another caller: refused on the wire.
+      const state: string = first.requestState;
+      const altered = `${state.slice(0, 12)}${state[12] === 'x' ? 'y' : 'x'}${state.slice(13)}`;
+      for (const reply of [await retry(alice, altered), await retry(bob, state)]) {
+        expect(reply.error).toMatchObject({ code: -32602, message: 'Invalid or expired requestState' });
+      }
+      // Replayed for another tool: the call is refused before its handler runs.
+      const other = (await retry(alice, state, 'two_questions')).result;
+      expect(other.isError).toBe(true);
+      expect(resultText(other)).toBe('Invalid or expired requestState');
+    } finally {
+      await close();
+      await runtime.close();
+    }
+  });
+
+  it('a confirmation cannot be answered before it is asked', async () => {
+    const runtime = await createRuntime(module, { audit: false, confirm: 'destructive' });
+    const { rpc, close } = modernRpc(runtime.factory);
+    try {
+      const preAnswered = {
+        name: 'delete_item',
+        arguments: { id: 'sneaky' },
+        inputResponses: { mcpkit_confirm: { action: 'accept', content: { confirm: true } } },
+      };
+      const reply = (await rpc('tools/call', preAnswered, { auth: alice, capabilities: elicits })).result;
+      expect(reply.resultType).toBe('input_required');
+      expect(Object.keys(reply.inputRequests)).toEqual(['mcpkit_confirm']);
+      expect(deleted).not.toContain('sneaky');
+    } finally {
+      await close();
+      await runtime.close();
     }
   });
 });

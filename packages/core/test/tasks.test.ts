@@ -80,6 +80,23 @@ const module = defineServer({
       },
     }),
     defineTool({
+      name: 'named_job',
+      description: 'Settles a name first, then works on it as a task',
+      taskSupport: 'required',
+      annotations: annotations.readOnly,
+      prepare: async (_input, ctx) => {
+        await ctx.elicit({ key: 'who', message: 'Who?', schema: z.object({ name: z.string() }) });
+      },
+      handler: async (_input, ctx) => {
+        const answer = await ctx.elicit({
+          key: 'who',
+          message: 'Who?',
+          schema: z.object({ name: z.string() }),
+        });
+        return text(`job for ${answer.action === 'accept' ? answer.content.name : '?'}`);
+      },
+    }),
+    defineTool({
       name: 'ask_then_work',
       description: 'Asks a question, then answers with it',
       taskSupport: 'optional',
@@ -259,6 +276,30 @@ describe('Tasks extension', () => {
     const done = await waitFor(created.taskId, (t) => t.status === 'completed');
     expect(resultText(done.result)).toBe('color teal');
     expect(done.inputRequests).toBeUndefined();
+  });
+
+  it('questions settled before the task exists: input_required rounds first, then the task', async () => {
+    const capabilities = { elicitation: {} };
+    const first = (await rpc('tools/call', { name: 'named_job', arguments: {} }, { capabilities })).result;
+    expect(first.resultType).toBe('input_required');
+    expect(first.taskId).toBeUndefined();
+    expect(Object.keys(first.inputRequests)).toEqual(['who']);
+    const second = (
+      await rpc(
+        'tools/call',
+        {
+          name: 'named_job',
+          arguments: {},
+          inputResponses: { who: { action: 'accept', content: { name: 'Ada' } } },
+          requestState: first.requestState,
+        },
+        { capabilities },
+      )
+    ).result;
+    expect(second).toMatchObject({ resultType: 'task', status: 'working' });
+    expect(second.requestState).toBeUndefined();
+    const done = await waitFor(second.taskId, (t) => t.status === 'completed');
+    expect(resultText(done.result)).toBe('job for Ada');
   });
 
   it('without the extension: optional tools answer at once, required ones are refused, tasks/* too', async () => {

@@ -27,7 +27,17 @@ export class PushAsker implements Asker {
     return declares(this.capabilities(), kind);
   }
 
-  async ask(question: Question): Promise<unknown> {
+  /** Answers to keyed questions, so asking again with the same key does not ask the user twice. */
+  private readonly answered = new Map<string, unknown>();
+
+  async ask(question: Question, key: string | undefined): Promise<unknown> {
+    if (key !== undefined && this.answered.has(key)) return this.answered.get(key);
+    const answer = await this.request(question);
+    if (key !== undefined) this.answered.set(key, answer);
+    return answer;
+  }
+
+  private async request(question: Question): Promise<unknown> {
     if (!this.can(question.kind)) throw new ClientCannotAnswerError(question.kind);
     const options = { signal: this.signal(), timeout: ANSWER_TIMEOUT_MS, resetTimeoutOnProgress: true };
     if (question.method === 'elicitation/create') {

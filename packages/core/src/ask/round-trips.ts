@@ -12,12 +12,17 @@ import {
 } from '@modelcontextprotocol/server';
 import { ToolError } from '../errors/tool-error.js';
 import { RoundTripAsker } from './askers.js';
+import { CONFIRM_KEY } from './types.js';
+
+/** Questions whose answer is taken only in reply to this server's own signed round. */
+const SOLICITED_ONLY = new Set([CONFIRM_KEY]);
 
 /**
  * What one round hands the next, signed (HMAC) so the client cannot alter it: who asked, which
  * call with which arguments, the answers so far, and the questions now open. Only answers to
  * open questions are taken from a retry, so a client cannot answer what was never asked
- * (a confirmation it was not shown, say).
+ * (a confirmation it was not shown, say). A first round may carry answers up front (the
+ * client knows what the tool asks); a confirmation is never taken that way.
  */
 interface RoundState {
   /** principal */
@@ -35,6 +40,7 @@ interface RoundState {
 /** Largest request state: answers ride in it, and a client must send it back on every retry. */
 const MAX_STATE_CHARS = 256 * 1024;
 
+const INVALID = {};
 const INVALID_STATE = () =>
   new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid or expired requestState', {
     reason: 'invalid_request_state',
@@ -68,30 +74,49 @@ export class RoundTrips {
     });
   }
 
-  /** For `ServerOptions.requestState.verify`: the SDK refuses a bad state before any handler runs. */
-  get verify(): (state: string, ctx: ServerContext) => Promise<RoundState> {
-    return this.codec.verify;
+  /**
+   * For `ServerOptions.requestState.verify` of an instance serving `principal`: the SDK refuses
+   * a state that is altered, expired or another caller's (-32602) before any handler runs.
+   */
+  verifierFor(principal: string): (state: string, ctx: ServerContext) => Promise<RoundState> {
+    return async (state, ctx) => {
+      const payload = await this.codec.verify(state, ctx);
+      if (payload?.p !== principal) throw new Error('bind');
+      return payload;
+    };
   }
 
   /** The asker of one call: the answers of earlier rounds, once the state is shown to belong to it. */
-  begin(sdk: ServerContext, call: RoundCall): RoundTripAsker {
+  async begin(sdk: ServerContext, call: RoundCall): Promise<RoundTripAsker> {
     const envelope = sdk.mcpReq.envelope as Record<string, unknown> | undefined;
     const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-    const state = sdk.mcpReq.requestState<RoundState>();
-    if (state === undefined) return new RoundTripAsker(capabilities, {});
+    let state: unknown = sdk.mcpReq.requestState<RoundState>();
+    // Verified by the SDK before the handler (the decoded payload); a raw string where its seam
+    // did not run (a task's first rounds): verify it here.
+    if (typeof state === 'string') state = await this.codec.verify(state, sdk).catch(() => INVALID);
+    const responses = (sdk.mcpReq.inputResponses ?? {}) as Record<string, unknown>;
+    if (state === undefined) {
+      // A first round that already carries answers: taken, except for a confirmation, which
+      // counts only when this server asked for it in a round it signed.
+      const offered = Object.fromEntries(
+        Object.entries(responses).filter(([key]) => !SOLICITED_ONLY.has(key)),
+      );
+      return new RoundTripAsker(capabilities, offered);
+    }
+    const verified = state as Partial<RoundState> | null;
     if (
-      typeof state !== 'object' ||
-      state === null ||
-      state.p !== call.principal ||
-      state.n !== call.name ||
-      state.h !== fingerprint(call.input) ||
-      !Array.isArray(state.q)
+      typeof verified !== 'object' ||
+      verified === null ||
+      verified === INVALID ||
+      verified.p !== call.principal ||
+      verified.n !== call.name ||
+      verified.h !== fingerprint(call.input) ||
+      !Array.isArray(verified.q)
     ) {
       throw INVALID_STATE();
     }
-    const known: Record<string, unknown> = { ...state.a };
-    const responses = (sdk.mcpReq.inputResponses ?? {}) as Record<string, unknown>;
-    for (const key of state.q) if (Object.hasOwn(responses, key)) known[key] = responses[key];
+    const known: Record<string, unknown> = { ...verified.a };
+    for (const key of verified.q as string[]) if (Object.hasOwn(responses, key)) known[key] = responses[key];
     return new RoundTripAsker(capabilities, known);
   }
 

@@ -60,6 +60,9 @@ const WHAT: Record<AskKind, string> = {
   roots: 'a request for its roots',
 };
 
+/** The wire key of the confirmation question (the confirmation policy's). */
+export const CONFIRM_KEY = 'mcpkit_confirm';
+
 /** A question a handler asks, ready for either era. */
 export interface Question {
   kind: AskKind;

@@ -48,6 +48,12 @@ export interface ToolSpec<I extends ToolInputSchema, O extends ToolOutputSchema 
    * task support; `never` (default) always answers at once. For calls that can take long.
    */
   taskSupport?: TaskSupport;
+  /**
+   * Questions to settle before the call starts (before a task is created, for a task): a
+   * 2026-07-28 client answers them in input_required rounds first. The handler gets the same
+   * answers when it asks again with the same `key`, so it can simply ask.
+   */
+  prepare?: (input: InputOf<I>, ctx: HandlerContext) => Promise<void> | void;
   handler: (input: InputOf<I>, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;
 }
 
@@ -66,6 +72,7 @@ export interface ToolDefinition {
 
   readonly scopes?: string[];
   readonly taskSupport?: TaskSupport;
+  readonly prepare?: (input: any, ctx: HandlerContext) => Promise<void> | void;
   /** Set by compose: the namespace prefix this tool is served under (`fs_`). */
   readonly servedPrefix?: string;
   readonly handler: (input: any, ctx: HandlerContext) => Promise<ToolResult> | ToolResult;

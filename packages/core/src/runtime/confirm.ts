@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
+import { CONFIRM_KEY } from '../ask/types.js';
 import type { HandlerContext } from '../define/context.js';
 import type { ToolDefinition } from '../define/tool.js';
 
@@ -27,9 +28,6 @@ export function confirmPolicyOf(option: ConfirmOption | undefined): ConfirmPolic
 export function isDestructiveTool(tool: ToolDefinition): boolean {
   return tool.annotations?.readOnlyHint !== true && tool.annotations?.destructiveHint !== false;
 }
-
-/** The question's wire key: fixed, so a client's retry answers this one question. */
-export const CONFIRM_KEY = 'mcpkit_confirm';
 
 const MAX_SHOWN_ARGUMENTS = 600;
 

@@ -17,7 +17,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import * as z from 'zod';
-import { PushAsker, type RoundTripAsker } from '../ask/askers.js';
+import { PushAsker } from '../ask/askers.js';
 import { type RoundTripOptions, RoundTrips } from '../ask/round-trips.js';
 import type { Asker } from '../ask/types.js';
 import { type Era, type HandlerContext, principalOf } from '../define/context.js';
@@ -25,6 +25,7 @@ import type { PromptDefinition } from '../define/prompt.js';
 import type { ResourceDefinition, ResourcePage, ResourceTemplateDefinition } from '../define/resource.js';
 import type { ListKind, ServerModule } from '../define/server.js';
 import type { ToolDefinition } from '../define/tool.js';
+import { describeError } from '../errors/sanitize.js';
 import { decodeCursor, encodeCursor } from '../kit/cursor.js';
 import { silentLogger } from '../logging/logger.js';
 import { audit } from '../middleware/audit.js';
@@ -141,7 +142,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
         },
         ...(module.instructions ? { instructions: module.instructions } : {}),
         maxToolInputElements: options.maxInputElements ?? 100_000,
-        requestState: { verify: roundTrips.verify },
+        requestState: { verify: roundTrips.verifierFor(principalOf(auth)) },
       },
     );
     const connection = { era, auth, logger, ...(era === 'legacy' ? { listRoots: clientRoots(server) } : {}) };
@@ -158,8 +159,9 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
             )
         : (sdk, call, input, run) => {
             const round = { principal: call.principal, name: `${call.kind}:${call.name}`, input };
-            const asker: RoundTripAsker = roundTrips.begin(sdk, round);
-            return roundTrips.run(asker, round, () => run(asker)) as Promise<CallOutcome>;
+            return roundTrips
+              .begin(sdk, round)
+              .then((asker) => roundTrips.run(asker, round, () => run(asker)) as Promise<CallOutcome>);
           };
     const registrations = new Registrations(server, module, chain, connection, () => toolsFor(auth), {
       asking,
@@ -290,19 +292,47 @@ class Registrations {
     if (checked.issues) return undefined;
     const input = checked.value as Record<string, unknown>;
     const timed = tool.timeoutMs === undefined ? { ...tool, timeoutMs: tasks.timeoutMs } : tool;
-    return tasks.start(principalOf(this.connection.auth), capabilities, (live) => {
-      const taskSdk = taskContext(sdk, live);
-      return this.run(
-        { kind: 'tool', name: tool.name, tool: timed, input },
-        taskSdk,
-        async (ctx) => {
-          const confirm = this.policy.confirm;
-          const refused = confirm ? await confirmCall(tool, input, ctx, confirm) : undefined;
-          return refused ?? tool.handler(input, ctx);
-        },
-        live,
-      ) as Promise<CallToolResult>;
-    });
+    const { era, auth, logger } = this.connection;
+    const seed: CallSeed = { kind: 'tool', name: tool.name, tool: timed, input };
+    const call = new RunningCall(seed, era, auth, logger, sdk.mcpReq.signal) as unknown as Call;
+    // Confirmation and the tool's prepare step are settled before the task exists (in
+    // input_required rounds); their answers go with the task, for the handler's own questions.
+    return this.policy
+      .asking(sdk, call, input, async (asker) => {
+        const refused = await this.settle(tool, input, handlerContext(sdk, call, this.connection, asker));
+        if (refused) return refused;
+        const known = (asker as { known?: Record<string, unknown> }).known ?? {};
+        return tasks.start(
+          principalOf(auth),
+          capabilities,
+          (live) =>
+            this.run(
+              seed,
+              taskContext(sdk, live),
+              async (ctx) => tool.handler(input, ctx),
+              live,
+            ) as Promise<CallToolResult>,
+          known,
+        ) as Promise<CallOutcome>;
+      })
+      .catch((error: unknown) => {
+        // Before the task exists a failure is the call's own: an isError result, as at once.
+        if (error instanceof ProtocolError) throw error;
+        return { content: [{ type: 'text', text: describeError(error) }], isError: true };
+      }) as Promise<Record<string, unknown>>;
+  }
+
+  /** What runs before a tool's handler: the confirmation policy, then the tool's prepare step. */
+  private async settle(
+    tool: ToolDefinition,
+    input: Record<string, unknown>,
+    ctx: HandlerContext,
+  ): Promise<CallToolResult | undefined> {
+    const confirm = this.policy.confirm;
+    const refused = confirm ? await confirmCall(tool, input, ctx, confirm) : undefined;
+    if (refused) return refused;
+    await tool.prepare?.(input, ctx);
+    return undefined;
   }
 
   sync(kinds: readonly ListKind[]): void {
@@ -331,8 +361,7 @@ class Registrations {
       },
       ((input: Record<string, unknown>, sdk: ServerContext) =>
         this.run({ kind: 'tool', name: tool.name, tool, input }, sdk, async (ctx) => {
-          const confirm = this.policy.confirm;
-          const refused = confirm ? await confirmCall(tool, input, ctx, confirm) : undefined;
+          const refused = await this.settle(tool, input, ctx);
           return refused ?? tool.handler(input, ctx);
         }) as Promise<CallToolResult>) as any,
     );
@@ -452,23 +481,27 @@ function installTasks(server: McpServer, registrations: Registrations, tasks: Ta
     gate(sdk, 'tasks/cancel');
     return tasks.cancel(principal, params.taskId);
   });
-  // The SDK's own tools/call handler (validation, result checks), stored when tools registered.
-  const sdkToolCall = (server.server as unknown as { _getRequestHandler(m: string): any })._getRequestHandler(
-    'tools/call',
-  ) as ((request: unknown, sdk: ServerContext) => Promise<any>) | undefined;
-  if (!sdkToolCall) return;
-  server.server.setRequestHandler('tools/call', async (request, sdk) => {
-    const tool = registrations.toolNamed(request.params.name);
+  // tools/call: a task-capable tool called by a client with task support becomes a task; all
+  // else goes to the SDK's own handler (validation, input_required seam, result checks),
+  // untouched. The SDK offers no hook here, so its stored handler is wrapped in place (once the
+  // tools are registered); wrapping through setRequestHandler would run its seam twice.
+  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
+  const sdkToolCall = handlers?.get('tools/call');
+  if (!handlers || !sdkToolCall) return;
+  handlers.set('tools/call', async (request, sdk) => {
+    const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
+    const tool = typeof params?.name === 'string' ? registrations.toolNamed(params.name) : undefined;
     if (tool && isTaskCapable(tool)) {
       const capabilities = capabilitiesOf(sdk);
       if (declaresTasks(capabilities)) {
+        const args = params?.arguments && typeof params.arguments === 'object' ? params.arguments : {};
         const created = await registrations.startTask(
           tool,
-          request.params.arguments ?? {},
+          args as Record<string, unknown>,
           sdk,
           capabilities,
         );
-        if (created) return created as any;
+        if (created) return created;
       } else if (tool.taskSupport === 'required') {
         throw tasksRequired(`${tool.name} runs only as a task: it`);
       }
@@ -476,6 +509,8 @@ function installTasks(server: McpServer, registrations: Registrations, tasks: Ta
     return sdkToolCall(request, sdk);
   });
 }
+
+type Handler = (request: unknown, sdk: ServerContext) => Promise<any>;
 
 /** Removes what is no longer wanted, then registers what is new (items compared by identity). */
 function syncMap<T extends object>(

@@ -69,6 +69,7 @@ export class Tasks {
     principal: string,
     capabilities: ClientCapabilities | undefined,
     run: (task: LiveTask) => Promise<CallToolResult>,
+    known: Record<string, unknown> = {},
   ): Promise<Record<string, unknown>> {
     const now = new Date().toISOString();
     const task: StoredTask = {
@@ -81,7 +82,7 @@ export class Tasks {
       pollIntervalMs: this.pollIntervalMs,
     };
     await this.store.create(task);
-    const live = new LiveTask(task.taskId, this.store, capabilities, this.logger);
+    const live = new LiveTask(task.taskId, this.store, capabilities, this.logger, known);
     this.live.set(task.taskId, live);
     void run(live)
       .then(
@@ -168,6 +169,8 @@ export class LiveTask implements Asker {
     private readonly store: TaskStore,
     private readonly capabilities: ClientCapabilities | undefined,
     private readonly logger: Logger,
+    /** Answers settled before the task was created (its prepare step), by question key. */
+    private readonly known: Record<string, unknown> = {},
   ) {}
 
   get signal(): AbortSignal {
@@ -192,6 +195,9 @@ export class LiveTask implements Asker {
     if (!this.can(question.kind)) return Promise.reject(new ClientCannotAnswerError(question.kind));
     if (this.signal.aborted) return Promise.reject(new Error('The task was cancelled'));
     const name = key ?? `ask_${++this.position}`;
+    if (Object.hasOwn(this.known, name) && answers(question, this.known[name])) {
+      return Promise.resolve(this.known[name]);
+    }
     const answer = new Promise<unknown>((resolve, reject) => {
       this.waiting.set(name, { question, resolve, reject });
     });

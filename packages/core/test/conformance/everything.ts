@@ -1,4 +1,4 @@
-import { completable, type McpServer, type McpServerFactory } from '@modelcontextprotocol/server';
+import { completable } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import {
   createRuntime,
@@ -7,19 +7,28 @@ import {
   defineResourceTemplate,
   defineServer,
   defineTool,
+  type ElicitAnswer,
+  type ElicitSpec,
+  LiveSource,
   type Runtime,
   text,
   textContents,
   toolError,
   userMessage,
 } from '../../src/index.js';
+import {
+  headerTools,
+  inputRequiredPrompts,
+  inputRequiredTools,
+  statelessTools,
+  taskTools,
+} from './diagnostics.js';
 
 /**
  * The server the official conformance suite (@modelcontextprotocol/conformance) expects: fixed
  * tool, resource and prompt names, each returning what its scenario checks. Everything is
- * defined with mcpkit's own define* API and served through the runtime and HTTP transport;
- * only the tools that make requests back to the client (sampling, elicitation), which a
- * handler context does not offer, are registered on the SDK instance the factory builds.
+ * defined with mcpkit's own public API (define*, ctx.elicit / sample / roots, taskSupport) and
+ * served through the runtime and HTTP transport; nothing is registered on the SDK instance.
  */
 
 /** 1x1 red pixel. */
@@ -241,50 +250,36 @@ const prompts = [
   }),
 ];
 
-export function createEverythingModule() {
-  return defineServer({
-    name: 'mcpkit-conformance',
-    version: '1.0.0',
-    tools,
-    resources,
-    prompts,
-    // Subscriptions are accepted; nothing ever changes the fixture's resources.
-    watch: (uri) => (uri.startsWith('test://') ? () => {} : undefined),
-  });
-}
+const elicitationCompleted = (result: ElicitAnswer) =>
+  text(
+    `Elicitation completed: action=${result.action}, content=${JSON.stringify(
+      result.action === 'accept' ? result.content : {},
+    )}`,
+  );
 
-const elicitationCompleted = (result: { action: string; content?: unknown }) => ({
-  content: [
-    {
-      type: 'text' as const,
-      text: `Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`,
-    },
-  ],
-});
-
-/** The tools that ask the client for something (sampling, elicitation), on the SDK instance. */
-function registerClientRequestTools(server: McpServer): void {
-  server.registerTool(
-    'test_sampling',
-    { description: 'Asks the client LLM', inputSchema: z.object({ prompt: z.string() }) },
-    async ({ prompt }, ctx) => {
-      const reply = await ctx.mcpReq.requestSampling({
+/** The tools that ask the client for something (sampling, elicitation), on the handler API. */
+const clientRequestTools = [
+  defineTool({
+    name: 'test_sampling',
+    description: 'Asks the client LLM',
+    input: z.object({ prompt: z.string() }),
+    handler: async ({ prompt }, ctx) => {
+      const reply = await ctx.sample({
         messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
         maxTokens: 100,
       });
       const content = Array.isArray(reply.content) ? reply.content[0] : reply.content;
-      return {
-        content: [{ type: 'text', text: `LLM response: ${content?.type === 'text' ? content.text : ''}` }],
-      };
+      return text(`LLM response: ${content?.type === 'text' ? content.text : ''}`);
     },
-  );
-  server.registerTool(
-    'test_elicitation',
-    { description: 'Asks the user', inputSchema: z.object({ message: z.string() }) },
-    async ({ message }, ctx) => {
-      const result = await ctx.mcpReq.elicitInput({
+  }),
+  defineTool({
+    name: 'test_elicitation',
+    description: 'Asks the user',
+    input: z.object({ message: z.string() }),
+    handler: async ({ message }, ctx) => {
+      const result = await ctx.elicit({
         message,
-        requestedSchema: {
+        schema: {
           type: 'object',
           properties: {
             username: { type: 'string', description: "User's response" },
@@ -293,101 +288,113 @@ function registerClientRequestTools(server: McpServer): void {
           required: ['username', 'email'],
         },
       });
-      return {
-        content: [
-          {
-            type: 'text',
-            text: `User response: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`,
-          },
-        ],
-      };
+      const content = result.action === 'accept' ? result.content : {};
+      return text(`User response: action=${result.action}, content=${JSON.stringify(content)}`);
     },
-  );
-  server.registerTool(
-    'test_elicitation_sep1034_defaults',
-    { description: 'Elicitation with defaults', inputSchema: z.object({}) },
-    async (_input, ctx) => {
-      const result = await ctx.mcpReq.elicitInput({
-        message: 'Please review and update the form fields with defaults',
-        requestedSchema: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', description: 'User name', default: 'John Doe' },
-            age: { type: 'integer', description: 'User age', default: 30 },
-            score: { type: 'number', description: 'User score', default: 95.5 },
-            status: {
-              type: 'string',
-              description: 'User status',
-              enum: ['active', 'inactive', 'pending'],
-              default: 'active',
+  }),
+  defineTool({
+    name: 'test_elicitation_sep1034_defaults',
+    description: 'Elicitation with defaults',
+    input: z.object({}),
+    handler: async (_input, ctx) =>
+      elicitationCompleted(
+        await ctx.elicit({
+          message: 'Please review and update the form fields with defaults',
+          schema: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', description: 'User name', default: 'John Doe' },
+              age: { type: 'integer', description: 'User age', default: 30 },
+              score: { type: 'number', description: 'User score', default: 95.5 },
+              status: {
+                type: 'string',
+                description: 'User status',
+                enum: ['active', 'inactive', 'pending'],
+                default: 'active',
+              },
+              verified: { type: 'boolean', description: 'Verification status', default: true },
             },
-            verified: { type: 'boolean', description: 'Verification status', default: true },
           },
-        },
-      });
-      return elicitationCompleted(result);
-    },
-  );
-  server.registerTool(
-    'test_elicitation_sep1330_enums',
-    { description: 'Elicitation with every enum form', inputSchema: z.object({}) },
-    async (_input, ctx) => {
-      const result = await ctx.mcpReq.elicitInput({
-        message: 'Please select options from the enum fields',
-        requestedSchema: {
-          type: 'object',
-          properties: {
-            untitledSingle: {
-              type: 'string',
-              description: 'Untitled single',
-              enum: ['option1', 'option2', 'option3'],
-            },
-            titledSingle: {
-              type: 'string',
-              description: 'Titled single',
-              oneOf: [
-                { const: 'value1', title: 'First Option' },
-                { const: 'value2', title: 'Second Option' },
-                { const: 'value3', title: 'Third Option' },
-              ],
-            },
-            legacyEnum: {
-              type: 'string',
-              description: 'Legacy titled',
-              enum: ['opt1', 'opt2', 'opt3'],
-              enumNames: ['Option One', 'Option Two', 'Option Three'],
-            },
-            untitledMulti: {
-              type: 'array',
-              description: 'Untitled multi',
-              items: { type: 'string', enum: ['option1', 'option2', 'option3'] },
-            },
-            titledMulti: {
-              type: 'array',
-              description: 'Titled multi',
-              items: {
-                anyOf: [
-                  { const: 'value1', title: 'First Choice' },
-                  { const: 'value2', title: 'Second Choice' },
-                  { const: 'value3', title: 'Third Choice' },
+        }),
+      ),
+  }),
+  defineTool({
+    name: 'test_elicitation_sep1330_enums',
+    description: 'Elicitation with every enum form',
+    input: z.object({}),
+    handler: async (_input, ctx) =>
+      elicitationCompleted(
+        await ctx.elicit({
+          message: 'Please select options from the enum fields',
+          schema: {
+            type: 'object',
+            properties: {
+              untitledSingle: {
+                type: 'string',
+                description: 'Untitled single',
+                enum: ['option1', 'option2', 'option3'],
+              },
+              titledSingle: {
+                type: 'string',
+                description: 'Titled single',
+                oneOf: [
+                  { const: 'value1', title: 'First Option' },
+                  { const: 'value2', title: 'Second Option' },
+                  { const: 'value3', title: 'Third Option' },
                 ],
               },
+              legacyEnum: {
+                type: 'string',
+                description: 'Legacy titled',
+                enum: ['opt1', 'opt2', 'opt3'],
+                enumNames: ['Option One', 'Option Two', 'Option Three'],
+              },
+              untitledMulti: {
+                type: 'array',
+                description: 'Untitled multi',
+                items: { type: 'string', enum: ['option1', 'option2', 'option3'] },
+              },
+              titledMulti: {
+                type: 'array',
+                description: 'Titled multi',
+                items: {
+                  anyOf: [
+                    { const: 'value1', title: 'First Choice' },
+                    { const: 'value2', title: 'Second Choice' },
+                    { const: 'value3', title: 'Third Choice' },
+                  ],
+                },
+              },
             },
-          },
-        },
-      } as Parameters<typeof ctx.mcpReq.elicitInput>[0]);
-      return elicitationCompleted(result);
-    },
-  );
+          } as ElicitSpec['schema'],
+        }),
+      ),
+  }),
+];
+
+export function createEverythingModule() {
+  // The diagnostic hooks add and remove a tool and a prompt: the module is dynamic.
+  const live = new LiveSource();
+  return defineServer({
+    name: 'mcpkit-conformance',
+    version: '1.0.0',
+    tools: [
+      ...tools,
+      ...clientRequestTools,
+      ...inputRequiredTools,
+      ...statelessTools(live),
+      ...headerTools,
+      ...taskTools,
+    ],
+    resources,
+    prompts: [...prompts, ...inputRequiredPrompts],
+    source: live,
+    // Subscriptions are accepted; nothing ever changes the fixture's resources.
+    watch: (uri) => (uri.startsWith('test://') ? () => {} : undefined),
+  });
 }
 
 /** The fixture as a runtime the HTTP transport serves. */
 export async function createEverythingRuntime(): Promise<Runtime> {
-  const runtime = await createRuntime(createEverythingModule(), { audit: false });
-  const factory: McpServerFactory = async (context) => {
-    const server = (await runtime.factory(context)) as McpServer;
-    registerClientRequestTools(server);
-    return server;
-  };
-  return { ...runtime, factory };
+  return createRuntime(createEverythingModule(), { audit: false });
 }

@@ -23,7 +23,7 @@ const extraTool = defineTool({ name: 'extra', description: 'Comes and goes', han
 const extraPrompt = definePrompt({
   name: 'extra_prompt',
   description: 'Comes and goes',
-  get: () => ({ messages: [userMessage('x')] }),
+  get: () => userMessage('x'),
 });
 
 let runtime: Runtime;

@@ -333,20 +333,33 @@ describe.each(MODES)('sandbox: %s', (_mode, portable) => {
         fs.writeFileSync(path.join(world.root, 'flip', 'secret.txt'), 'harmless\n');
         fs.mkdirSync(path.join(world.base, 'parked'));
         client = await clientFor(world, { portableChecks: portable });
-        // A separate process flips root/flip between the real folder and a link to the outside.
+        // A separate process flips root/flip between the real folder and a link to the outside. It
+        // says "ready" after its first full swap, then swaps until the stop file appears, then
+        // prints how many swaps it made: a run with no race at all cannot pass.
+        const stopFile = path.join(world.base, 'stop-flipping');
         const flipper = spawn(
           process.execPath,
           [
             '-e',
-            `const fs=require('fs');const [d,p,o]=process.argv.slice(1);const end=Date.now()+8000;
-           while(Date.now()<end){try{fs.renameSync(d,p);fs.symlinkSync(o,d);fs.unlinkSync(d);fs.renameSync(p,d);}catch{}}`,
+            `const fs=require('fs');const [d,p,o,stop]=process.argv.slice(1);let n=0;
+           const swap=()=>{try{fs.renameSync(d,p);fs.symlinkSync(o,d);fs.unlinkSync(d);fs.renameSync(p,d);n++;}catch{}};
+           while(n===0)swap();fs.writeSync(1,'ready\\n');
+           while(!fs.existsSync(stop))swap();
+           fs.writeSync(1,'swaps '+n+'\\n');`,
             path.join(world.root, 'flip'),
             path.join(world.base, 'parked', 'flip'),
             world.outside,
+            stopFile,
           ],
-          { stdio: 'ignore' },
+          { stdio: ['ignore', 'pipe', 'ignore'] },
         );
+        let output = '';
+        flipper.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          output += chunk;
+        });
+        const exited = new Promise((resolve) => flipper.once('exit', resolve));
         try {
+          await expect.poll(() => output, { timeout: 60_000, interval: 20 }).toContain('ready');
           let answered = 0;
           for (let i = 0; i < 150; i++) {
             const outcome = await call(client, i % 3 === 2 ? 'list_directory' : 'read_text_file', {
@@ -356,9 +369,14 @@ describe.each(MODES)('sandbox: %s', (_mode, portable) => {
             if (!outcome.isError) answered++;
           }
           expect(answered).toBeGreaterThan(0);
+          fs.writeFileSync(stopFile, '');
+          await exited;
+          const swaps = Number(/swaps (\d+)/.exec(output)?.[1] ?? 0);
+          // Beyond the swap before "ready" and at most one after the stop file: the calls raced.
+          expect(swaps).toBeGreaterThan(2);
         } finally {
           flipper.kill('SIGKILL');
-          await new Promise((resolve) => flipper.once('exit', resolve));
+          await exited;
         }
       },
     );

@@ -126,6 +126,19 @@ function metaTools(catalog: OpenApiCatalog): ToolDefinition[] {
   ];
 }
 
+/** Why a server would serve no operation at all, in words an operator can act on. */
+function nothingServed(catalog: OpenApiCatalog): string[] {
+  if (catalog.entries.length > 0) return [];
+  const { filtered, write, delete: deletes, deprecated } = catalog.excluded;
+  const reasons = [
+    filtered ? `${filtered} left out by --include/--exclude` : '',
+    write ? `${write} writes (--allow-writes serves them)` : '',
+    deletes ? `${deletes} DELETEs (name them in --allow-delete)` : '',
+    deprecated ? `${deprecated} deprecated (--include-deprecated)` : '',
+  ].filter(Boolean);
+  return [`no operation is served${reasons.length ? `: ${reasons.join('; ')}` : ' (the spec has none)'}`];
+}
+
 /**
  * An OpenAPI (or Swagger 2.0) API as an MCP server module: one tool per selected operation, or three
  * meta-tools (dynamic mode) past `maxTools`. The spec is loaded and checked here, once; the API itself is
@@ -143,7 +156,7 @@ export async function createOpenApiServer(options: OpenApiServerOptions): Promis
     served: catalog.entries.length,
     notServed: Object.fromEntries(Object.entries(catalog.excluded).filter(([, n]) => n > 0)),
     credentials,
-    warnings: catalog.spec.warnings.slice(0, 20),
+    warnings: [...nothingServed(catalog), ...catalog.spec.warnings.slice(0, 20)],
     ...(catalog.baseUrl ? { baseUrl: catalog.baseUrl.origin + catalog.baseUrl.pathname } : {}),
     ...(catalog.baseUrlError ? { baseUrlProblem: catalog.baseUrlError } : {}),
   };

@@ -255,6 +255,10 @@ describe('the declaration', () => {
     ]);
     const { module: direct } = await createOpenApiServer({ spec: PLACEHOLDER, name: 'placeholder' });
     expect(direct.name).toBe('placeholder');
+    const { summary } = await createOpenApiServer({ spec: PLACEHOLDER, include: ['tag:nothing', 'POST'] });
+    expect(summary.warnings).toEqual([
+      'no operation is served: 7 left out by --include/--exclude; 1 writes (--allow-writes serves them)',
+    ]);
   });
 
   it('examples/openapi/mcpkit.yaml serves the example against its stand-in', async () => {

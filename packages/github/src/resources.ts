@@ -6,6 +6,7 @@ import {
   textContents,
   truncateUtf8,
 } from '@mcpkit/core';
+import { sanitizeText } from './api/sanitize.js';
 import { isText } from './tools/repos.js';
 import type { GhContext } from './tools/shared.js';
 
@@ -46,7 +47,7 @@ export function contentsResource(gh: GhContext): ResourceTemplateDefinition {
           `${contents.path}: ${what}, ${formatBytes(contents.size)}, sha ${contents.sha}`,
         );
       }
-      const text = contents.content.toString('utf8');
+      const text = sanitizeText(contents.content.toString('utf8'));
       const cut = truncateUtf8(text, MAX_RESOURCE_BYTES);
       const note =
         cut.length < text.length

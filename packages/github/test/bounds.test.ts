@@ -142,6 +142,16 @@ describe.each(ERAS)('bounded output (%s era)', (era) => {
     }
   });
 
+  it('removes bidi controls from file text and says how many', async () => {
+    const res = await call(w.client, 'get_file_contents', { owner: o, repo: r, path: SEED.trojanFile });
+    expect(res.structuredContent.invisibleCharactersRemoved).toBe(4);
+    const seeded = w.standin.world.resolve(w.standin.world.repo(o, r)!, 'main')!.tree.get(SEED.trojanFile)!;
+    const visible = seeded.content.toString('utf8').replace(/[\u202e\u2066\u2069]/g, '');
+    expect(res.structuredContent.text).toBe(visible.trimEnd());
+    expect(res.structuredContent.text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(textOf(res)).toContain('4 invisible or bidi-control characters removed');
+  });
+
   it('lists 250 seeded issues 20 at a time, visiting each exactly once', async () => {
     const seen: number[] = [];
     let cursor: string | undefined;

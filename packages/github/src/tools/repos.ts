@@ -13,6 +13,7 @@ import {
 } from '@mcpkit/core';
 import * as z from 'zod';
 import type { Contents } from '../api/github.js';
+import { sanitizeText } from '../api/sanitize.js';
 import {
   cursor,
   date,
@@ -72,7 +73,11 @@ export function fileWindow(
       text: `${file.path}: binary file, ${formatBytes(file.size)}, sha ${file.sha} (content not shown)`,
     };
   }
-  const text = content.toString('utf8');
+  // Files are text from GitHub too: invisible and bidi-control characters (Trojan Source, hidden
+  // instructions) are removed, and the count is said, so a reviewer knows the file had them.
+  const raw = content.toString('utf8');
+  const text = sanitizeText(raw);
+  const removed = raw.length === text.length ? 0 : [...raw].length - [...text].length;
   const win = lineWindow(text, w.startLine, w.maxLines, w.maxBytes);
   const endLine = win.lines.length ? win.startLine + win.lines.length - 1 : win.startLine - 1;
   if (win.lines.length === 0 && win.totalLines > 0 && w.startLine > win.totalLines) {
@@ -91,6 +96,7 @@ export function fileWindow(
     endLine,
     ...(win.nextLine ? { nextStartLine: win.nextLine } : {}),
     ...(win.lineCut ? { lineCut: true } : {}),
+    ...(removed ? { invisibleCharactersRemoved: removed } : {}),
     text: body,
   };
   const head = row(
@@ -98,6 +104,7 @@ export function fileWindow(
     `lines ${win.startLine}-${endLine} of ${win.totalLines}`,
     formatBytes(file.size),
     `sha ${file.sha.slice(0, 7)}`,
+    removed > 0 && `${removed} invisible or bidi-control characters removed`,
   );
   const note = win.nextLine
     ? `[${win.totalLines - endLine} more lines: call again with start_line=${win.nextLine}]`

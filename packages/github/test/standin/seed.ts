@@ -26,6 +26,8 @@ export const SEED = {
   largeBinary: 'assets/big.bin',
   smallBinary: 'assets/logo.png',
   oddPath: 'docs/notes & ideas #1?.md',
+  /** A file with bidi controls that make code read differently than it runs (Trojan Source). */
+  trojanFile: 'src/access.ts',
   injectionIssue: 1,
   strangerIssue: 2,
   searchRepoPrefix: 'lib-',
@@ -83,6 +85,8 @@ export function seedWorld(): World {
       'README.md': '# hello\n\nA seeded repository.\n',
       'src/index.ts': "export const hello = 'world';\n",
       'src/util.ts': 'export function add(a: number, b: number) {\n  return a + b;\n}\n',
+      [SEED.trojanFile]:
+        'const isAdmin = false;\n/* \u202e } \u2066if (isAdmin)\u2069 \u2066 begin admins only */\n',
       'docs/guide.md': '# Guide\n\nRead the code.\n',
       [SEED.oddPath]: 'odd name, plain content\n',
       [SEED.linesFile]: linesFile(SEED.linesFileLines),

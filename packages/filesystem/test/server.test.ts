@@ -1,7 +1,6 @@
 import fs, { existsSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDeclaredServer, resolveServerOptions, silentLogger } from '@mcpkit/core';
+import { createDeclaredServer, type Middleware, resolveServerOptions, silentLogger } from '@mcpkit/core';
 import { eraClientOptions } from '@mcpkit/core/client';
 import { checkToolSnapshots, connect, createTestContext, ERAS, resultText } from '@mcpkit/core/testing';
 import { Client } from '@modelcontextprotocol/client';
@@ -10,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { servers } from '../src/declaration.js';
 import { walk } from '../src/fs/walk.js';
 import { createFilesystemServer, parseLimits, Sandbox } from '../src/index.js';
-import { makeWorld, type World, writeTree } from './support/world.js';
+import { makeWorld, SECRET, type World, writeTree } from './support/world.js';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 
@@ -150,15 +149,38 @@ describe('long searches: progress and cancellation', () => {
   });
 
   it('a cancelled call stops and the server answers the next one', async () => {
-    const client = await connect(await createFilesystemServer({ roots: [world.root] }));
+    // Seen from inside the server, nearest the handler: how the walk ended, and whether it saw the cancel.
+    const seen: { aborted: boolean; ended?: 'result' | 'error'; text?: string } = { aborted: false };
+    const watch: Middleware = async (call, next) => {
+      if (call.name !== 'search_file_contents') return next();
+      call.signal.addEventListener('abort', () => {
+        seen.aborted = true;
+      });
+      try {
+        const outcome = await next();
+        seen.ended = 'result';
+        seen.text = resultText(outcome as { content?: unknown });
+        return outcome;
+      } catch (error) {
+        seen.ended = 'error';
+        throw error;
+      }
+    };
+    const module = await createFilesystemServer({ roots: [world.root] });
+    const client = await connect(module, { middleware: [watch] });
     try {
       const controller = new AbortController();
+      // Cancel once the server reports it is walking: the walk is under way, not finished.
       const pending = client.callTool(
         { name: 'search_file_contents', arguments: { path: '.', query: 'nothing', regex: true } },
-        { signal: controller.signal },
+        { signal: controller.signal, onprogress: () => controller.abort(new Error('cancelled by the test')) },
       );
-      setTimeout(() => controller.abort(), 5);
-      await expect(pending).rejects.toThrow();
+      await expect(pending).rejects.toThrow('cancelled by the test');
+      await expect.poll(() => seen.ended, { timeout: 30_000 }).toBeDefined();
+      expect(seen.aborted).toBe(true);
+      // A walk that ran to the end would have answered "4000 files searched".
+      expect(seen.text).toBeUndefined();
+      expect(seen.ended).toBe('error');
       const next = await client.callTool({ name: 'list_allowed_directories', arguments: {} });
       expect(resultText(next)).toContain(world.root);
     } finally {
@@ -211,11 +233,11 @@ describe.each(ERAS)('`mcpkit serve filesystem` over stdio (%s era)', (era) => {
           arguments: { path: world.secretFile },
         });
         expect(outside.isError).toBe(true);
+        expect(resultText(outside)).not.toContain(SECRET);
       } finally {
         await client.close();
       }
     }
     expect(fs.readdirSync(world.root)).toEqual(['hello.txt']);
-    expect(path.isAbsolute(world.root)).toBe(true);
   });
 });

@@ -164,6 +164,8 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
       }),
     }),
     annotations: READ_ONLY,
+    // A search over a large tree can take long: 2026-07-28 clients with task support get a task.
+    taskSupport: 'optional',
     handler: async (input, ctx) => {
       const maxResults = input.maxResults ?? limits.maxContentResults;
       const { find } = await compileQuery({

@@ -128,6 +128,8 @@ export function queryTool(pg: PgContext) {
       format: z.enum(['csv', 'table']).optional().describe('Text rendering of the rows (default csv)'),
     }),
     output: z.object(RowsOutput),
+    // Big queries can take long: 2026-07-28 clients with task support get a task.
+    taskSupport: 'optional',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     cache: false,
     timeoutMs: statementTimeout + pg.options.queueWait + 5_000,
@@ -193,6 +195,8 @@ export function explainTool(pg: PgContext) {
     output: z.object({ plan: z.string().describe('The plan as EXPLAIN prints it') }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     cache: false,
+    // EXPLAIN ANALYZE runs the statement: 2026-07-28 clients with task support get a task.
+    taskSupport: 'optional',
     timeoutMs: pg.options.statementTimeout + pg.options.queueWait + 5_000,
     async handler({ sql, params, analyze }, ctx) {
       const db = await pg.database();

@@ -120,6 +120,7 @@ export {
   isDestructiveTool,
 } from './runtime/confirm.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime/runtime.js';
+export { type CallEvents, type CallRecord, type CallResult, CallStats } from './runtime/call-stats.js';
 // Declaring servers for the CLI and config files.
 export { ServerCatalog, UnknownServerError } from './servers/catalog.js';
 export {

@@ -40,6 +40,7 @@ import { applyPolicy, type PolicyOptions, scopeFilter } from '../policy/policy.j
 import { TASKS_EXTENSION } from '../tasks/store.js';
 import { declaresTasks, type LiveTask, type TaskOptions, Tasks, tasksRequired } from '../tasks/tasks.js';
 
+import { CallStats } from './call-stats.js';
 import { type ConfirmOption, type ConfirmPolicy, confirmCall, confirmPolicyOf } from './confirm.js';
 import { type Connection, handlerContext } from './context.js';
 import { clientRoots } from './roots.js';
@@ -82,14 +83,16 @@ export interface Runtime {
   /** Builds a fresh McpServer per connection (stdio) or request (HTTP). Cheap: all costly setup is done. */
   readonly factory: McpServerFactory;
   readonly logger: Logger;
+  /** What has been called (counts, in flight, recent calls): read by the HTTP metrics and status page. */
+  readonly stats: CallStats;
   /** Dynamic modules: tells what changed, e.g. for an HTTP event bus. Returns a stop function. */
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void;
   close(): Promise<void>;
 }
 
 /** The built-in chain, outermost first, as `createRuntime` assembles it. */
-async function builtInMiddleware(options: RuntimeOptions) {
-  const layers: Middleware[] = [errorMapping()];
+async function builtInMiddleware(options: RuntimeOptions, stats: CallStats) {
+  const layers: Middleware[] = [errorMapping(), stats.middleware];
   if (options.audit !== false) layers.push(audit());
   const limiter = options.rateLimit ? await createRateLimiter(options.rateLimit) : undefined;
   if (limiter) layers.push(limiter.middleware);
@@ -104,7 +107,8 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
   const logger = options.logger ?? silentLogger();
   const module = applyPolicy(source, options.policy);
   await module.start?.();
-  const { layers, close: closeMiddleware } = await builtInMiddleware(options);
+  const stats = new CallStats();
+  const { layers, close: closeMiddleware } = await builtInMiddleware(options, stats);
   const chain = compileChain(layers);
   // The scope filter is compiled once per tool list (a dynamic module's list changes).
   let scopedFor: readonly ToolDefinition[] | undefined;
@@ -190,6 +194,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     module,
     factory,
     logger,
+    stats,
     onListChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,5 +1,6 @@
 import {
   annotations,
+  DEFAULT_MAX_OUTPUT_BYTES,
   defineServer,
   defineTool,
   type HandlerContext,
@@ -45,6 +46,23 @@ export interface OpenApiServer {
 
 const served = (ctx: HandlerContext) => (tool: string) => ctx.servedName(tool);
 
+const CORE_TIMEOUT_MS = 60_000;
+const CORE_MAX_OUTPUT_BYTES = DEFAULT_MAX_OUTPUT_BYTES;
+
+/**
+ * Limits for tools that call the API, so core's server-wide ones (60 s, 256 KiB) never cut first when
+ * this server's own are raised: time for a token request and the request itself, room for the text and
+ * the structured copy of an answer.
+ */
+function callLimits(options: OpenApiOptions): { timeoutMs?: number; maxOutputBytes?: number } {
+  const timeout = 2 * (options.timeoutMs ?? 30_000) + 5_000;
+  const output = 2 * (options.maxResponseBytes ?? 64 * 1024) + 16 * 1024;
+  return {
+    ...(timeout > CORE_TIMEOUT_MS ? { timeoutMs: timeout } : {}),
+    ...(output > CORE_MAX_OUTPUT_BYTES ? { maxOutputBytes: output } : {}),
+  };
+}
+
 /** Results as the SDK types them (ours are plain data of the same shape). */
 function asResult(result: ToolResult) {
   return result as import('@modelcontextprotocol/server').CallToolResult;
@@ -60,6 +78,7 @@ function operationTool(catalog: OpenApiCatalog, entry: OperationEntry): ToolDefi
     annotations: hints,
     // Answers come from a live API: never from the response cache.
     cache: false,
+    ...callLimits(catalog.options),
     handler: async (input, ctx) => asResult(await catalog.call(entry, input, ctx.signal)),
   });
 }
@@ -120,6 +139,7 @@ function metaTools(catalog: OpenApiCatalog): ToolDefinition[] {
       }),
       annotations: callHints,
       cache: false,
+      ...callLimits(catalog.options),
       handler: async (input, ctx) =>
         asResult(await callOperation(catalog, input.id, input.arguments ?? {}, ctx.signal, served(ctx))),
     }),

@@ -276,4 +276,44 @@ describe('the declaration', () => {
       await client.close();
     }
   });
+
+  it("raised limits are not cut short by core's server-wide ones", async () => {
+    const big = { rows: Array.from({ length: 5000 }, (_, i) => ({ i, text: 'x'.repeat(40) })) };
+    const api = await startServer((_req, res) => json(res, 200, big));
+    try {
+      const spec = {
+        openapi: '3.1.0',
+        info: { title: 'big', version: '1' },
+        paths: {
+          '/big': {
+            get: {
+              operationId: 'big',
+              responses: {
+                '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } },
+              },
+            },
+          },
+        },
+      };
+      const { module } = await createOpenApiServer({
+        spec,
+        baseUrl: api.url,
+        maxResponseBytes: 512 * 1024,
+        timeoutMs: 90_000,
+      });
+      const tool = module.tools[0]!;
+      expect(tool.maxOutputBytes).toBe(2 * 512 * 1024 + 16 * 1024);
+      expect(tool.timeoutMs).toBe(185_000);
+      const client = await connect(module);
+      try {
+        const result = await client.callTool({ name: 'big', arguments: {} });
+        expect(Buffer.byteLength(resultText(result))).toBeGreaterThan(256 * 1024);
+        expect(result.structuredContent).toEqual(big);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { declareServer } from '@mcpkit/core';
+import { declareServer, OptionsError } from '@mcpkit/core';
 import * as z from 'zod';
 
 const none = z.object({}).strict();
@@ -21,8 +21,21 @@ export const servers = [
       const path = await import('node:path');
       const { loadCatalog } = await import('./catalog/data.js');
       const { createCatalogServer } = await import('./catalog/server.js');
-      const dir = options.dataDir ? path.resolve(cwd, options.dataDir) : undefined;
-      return createCatalogServer(await loadCatalog(dir));
+      const given = options.dataDir;
+      const dir = given ? path.resolve(cwd, given) : undefined;
+      try {
+        return createCatalogServer(await loadCatalog(dir));
+      } catch (error) {
+        // Named as the user gave it (never this machine's absolute path), one line, exit 2.
+        const code = (error as NodeJS.ErrnoException).code;
+        const what =
+          code === 'ENOENT' || code === 'ENOTDIR'
+            ? `the data folder "${given}" does not exist or lacks customers.json and products.json`
+            : `the data folder "${given ?? '(built-in)'}" holds unreadable data: ${
+                code ?? (error instanceof SyntaxError ? 'invalid JSON' : 'records of the wrong shape')
+              }`;
+        throw new OptionsError('catalog', [{ option: '', path: [], message: what }]);
+      }
     },
   }),
   declareServer({

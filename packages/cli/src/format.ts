@@ -1,4 +1,12 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
+import type {
+  CallToolResult,
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  Tool,
+} from '@modelcontextprotocol/client';
 
 interface JsonSchemaProperty {
   type?: string | string[];
@@ -8,8 +16,11 @@ interface JsonSchemaProperty {
 }
 
 /** A compact, readable listing: one block per tool with its arguments. */
-export function formatTools(tools: Tool[]): string {
-  if (tools.length === 0) return '(no tools)';
+export function formatTools(tools: Tool[], others: readonly string[] = []): string {
+  if (tools.length === 0) {
+    const hint = others.map((kind) => `mcpkit ${kind} <target>`).join(', ');
+    return `(no tools${hint ? `; this server offers ${others.join(' and ')}: ${hint}` : ''})`;
+  }
   return tools
     .map((tool) => {
       const hints = [
@@ -57,4 +68,67 @@ export function formatResult(result: CallToolResult): string {
   if (parts.length === 0 && result.structuredContent)
     return JSON.stringify(result.structuredContent, null, 2);
   return parts.join('\n');
+}
+
+/** One line per resource (URI, name, type), then the templates. */
+export function formatResources(resources: Resource[], templates: ResourceTemplate[]): string {
+  if (resources.length === 0 && templates.length === 0) return '(no resources)';
+  const line = (head: string, r: { name: string; title?: string; mimeType?: string; description?: string }) =>
+    `${head}  ${r.title ?? r.name}${r.mimeType ? ` (${r.mimeType})` : ''}${
+      r.description ? `\n  ${r.description.replace(/\n/g, '\n  ')}` : ''
+    }`;
+  const parts = resources.map((r) => line(r.uri, r));
+  if (templates.length) {
+    parts.push(
+      `${parts.length ? '\n' : ''}Templates (read with a URI that fits):`,
+      ...templates.map((t) => line(t.uriTemplate, t)),
+    );
+  }
+  return parts.join('\n');
+}
+
+/** A resource's text contents; binary ones summarised. */
+export function formatReadResult(result: ReadResourceResult): string {
+  return result.contents
+    .map((c) =>
+      'text' in c && typeof c.text === 'string'
+        ? c.text
+        : `[${c.mimeType ?? 'binary'} ${c.uri}, ${'blob' in c ? String(c.blob).length : 0} base64 chars]`,
+    )
+    .join('\n');
+}
+
+/** One block per prompt with its arguments. */
+export function formatPrompts(prompts: Prompt[]): string {
+  if (prompts.length === 0) return '(no prompts)';
+  return prompts
+    .map((p) => {
+      const description = p.description ? `\n  ${p.description.replace(/\n/g, '\n  ')}` : '';
+      const args = (p.arguments ?? []).map(
+        (a) =>
+          `\n    ${a.name} (${a.required ? 'required' : 'optional'})${a.description ? ` - ${a.description}` : ''}`,
+      );
+      return `${p.name}${description}${args.join('')}`;
+    })
+    .join('\n\n');
+}
+
+/** A prompt's messages, each under its role. */
+export function formatPromptResult(result: GetPromptResult): string {
+  return result.messages
+    .map((m) => {
+      const c = m.content;
+      const body =
+        c.type === 'text'
+          ? c.text
+          : c.type === 'resource'
+            ? 'text' in c.resource
+              ? c.resource.text
+              : `[resource ${c.resource.uri}]`
+            : c.type === 'resource_link'
+              ? `[link ${c.uri}]`
+              : `[${c.type} ${'mimeType' in c ? c.mimeType : ''}]`;
+      return `[${m.role}]\n${body}`;
+    })
+    .join('\n\n');
 }

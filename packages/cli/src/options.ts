@@ -75,3 +75,20 @@ export function remainingAsServerOptions(parsed: ParsedArgs): Record<string, unk
   }
   return out;
 }
+
+/**
+ * A declared server's options that take a value (all but true/false flags), as `--kebab` names:
+ * with these known, `--data-dir /tmp/x` reads the next word as the value, as `--data-dir=/tmp/x` does.
+ */
+export function valuedOptionsOf(schema: { shape: Record<string, unknown> }): Set<string> {
+  const valued = new Set<string>();
+  for (const [name, field] of Object.entries(schema.shape)) {
+    const accepts = (field as { safeParse?: (v: unknown) => { success: boolean } }).safeParse?.(true);
+    if (!accepts?.success) valued.add(kebab(name));
+  }
+  return valued;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Era, Logger, RuntimeOptions } from '@mcpkit/core';
 import type { OwnedClient } from '@mcpkit/core/client';
 import { UsageError } from './usage.js';
@@ -40,7 +39,8 @@ export function targetFrom(
     if (!command) throw new UsageError('nothing after "--": give the command that starts the server');
     return { kind: 'command', command, args };
   }
-  if (config) return { kind: 'config', file: path.resolve(config) };
+  // As typed: messages name the file the way the user did.
+  if (config) return { kind: 'config', file: config };
   const [first, ...args] = positionals;
   if (!first)
     throw new UsageError('no target: name a built-in server, --config <file>, a URL, or -- <command>');

@@ -133,7 +133,7 @@ describe('`mcpkit tools` and `mcpkit call`', () => {
 });
 
 describe('`mcpkit config claude`', () => {
-  it('prints a Claude Desktop entry with absolute paths', async () => {
+  it('prints the entry to paste under mcpServers, with absolute paths', async () => {
     const { code, stdout } = await mcpkit(
       'config',
       'claude',
@@ -141,7 +141,7 @@ describe('`mcpkit config claude`', () => {
       path.relative(process.cwd(), DATA) || '.',
     );
     expect(code).toBe(0);
-    const entry = JSON.parse(stdout).mcpServers.catalog;
+    const entry = JSON.parse(`{${stdout}}`).catalog;
     expect(entry.command).toBe(process.execPath);
     expect(entry.args).toEqual([CLI, 'serve', 'catalog', DATA]);
   });
@@ -151,13 +151,13 @@ describe('bad arguments: one line on stderr and a non-zero exit', () => {
   it.each([
     [['bogus'], 2, /unknown command "bogus"/],
     [['serve'], 2, /serve needs a server name/],
-    [['serve', 'nope'], 1, /Unknown server "nope". Built-in servers: .*catalog/],
-    [['call', 'catalog'], 2, /no target/],
+    [['serve', 'nope'], 2, /Unknown server "nope". Built-in servers: .*catalog/],
+    [['call', 'catalog'], 2, /call needs a name/],
     [['call', 'catalog', 'search_customers', '{not json'], 2, /not valid JSON/],
     [['call', 'catalog', 'search_customers', '[1]'], 2, /must be a JSON object/],
     [['tools'], 2, /no target/],
     [['serve', 'catalog', '--timeout', 'soon'], 2, /--timeout must be a whole number/],
-    [['serve', '--config', '/definitely/not/here.yaml'], 1, /Cannot read config/],
+    [['serve', '--config', '/definitely/not/here.yaml'], 2, /Cannot read config/],
     [['tools', 'catalog', '--era', 'future'], 2, /--era must be legacy or modern/],
   ])('mcpkit %j', async (args, code, message) => {
     const result = await mcpkit(...(args as string[]));

@@ -1,32 +1,59 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ParsedArgs } from '../options.js';
+import { resolveServerOptions } from '@mcpkit/core';
+import { type ParsedArgs, remainingAsServerOptions } from '../options.js';
 import { catalog } from '../servers.js';
 import { UsageError } from '../usage.js';
 
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** `max-rows` -> `maxRows`. */
+const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
 /**
- * `mcpkit config claude <server> [args]`: the entry to paste into claude_desktop_config.json.
- * Claude Desktop starts servers from an unknown folder with a minimal PATH, so the entry names
- * this Node and this mcpkit by absolute path, and local path arguments are made absolute.
+ * `mcpkit config claude <server> [args] [options]`: checks the arguments and options as
+ * `mcpkit serve` would, then prints the entry to paste under "mcpServers" in
+ * claude_desktop_config.json. Claude Desktop starts servers from an unknown folder with a minimal
+ * PATH, so the entry names this Node and this mcpkit by absolute path, and local paths (the
+ * declaration's path arguments and options) are made absolute.
  */
 export function configClaude(parsed: ParsedArgs): void {
   const [what, server, ...args] = parsed.positionals;
-  if (what !== 'claude') throw new UsageError('usage: mcpkit config claude <server> [args...]');
+  if (what !== 'claude') throw new UsageError('usage: mcpkit config claude <server> [args...] [options]');
   if (!server) throw new UsageError('config claude needs a server name (mcpkit serve --list)');
-  const entry = catalog.get(server);
-  const absolute =
-    entry.args && entry.paths.includes(entry.args.option)
-      ? args.map((a) =>
-          !a.startsWith('-') && !/^[a-z]+:\/\//i.test(a) && existsSync(a) ? path.resolve(a) : a,
-        )
-      : args;
-  const flags = [...parsed.options].map(([k, v]) => (v === true ? `--${k}` : `--${k}=${v}`));
+  const declaration = catalog.get(server);
+  // The same reading `serve` does: unknown options, bad values and argument counts fail here.
+  resolveServerOptions(declaration, { args, options: remainingAsServerOptions(parsed) });
+
+  const argsArePaths = declaration.args !== undefined && declaration.paths.includes(declaration.args.option);
+  const absoluteArgs = args.map((arg) => {
+    if (!argsArePaths || URL_LIKE.test(arg) || arg.includes('${')) return arg;
+    const absolute = path.resolve(arg);
+    if (!existsSync(absolute)) {
+      throw new UsageError(
+        `config claude ${server}: "${arg}" does not exist (${declaration.args!.synopsis})`,
+      );
+    }
+    return absolute;
+  });
+  const flags = [...parsed.options].map(([name, value]) => {
+    if (value === true) return `--${name}`;
+    const isPath = declaration.paths.includes(camel(name)) && !URL_LIKE.test(value) && !value.includes('${');
+    return `--${name}=${isPath ? path.resolve(value) : value}`;
+  });
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url).href.replace('/commands/bin.js', '/bin.js'));
-  const snippet = {
-    mcpServers: {
-      [server]: { command: process.execPath, args: [bin, 'serve', server, ...absolute, ...flags] },
-    },
-  };
-  process.stdout.write(`${JSON.stringify(snippet, null, 2)}\n`);
+  const entry = { command: process.execPath, args: [bin, 'serve', server, ...absoluteArgs, ...flags] };
+  // `"name": {...}`, the member to paste inside "mcpServers": { ... }.
+  const member = JSON.stringify({ [server]: entry }, null, 2)
+    .split('\n')
+    .slice(1, -1)
+    .map((line) => line.slice(2))
+    .join('\n');
+  process.stdout.write(`${member}\n`);
+  if (process.stderr.isTTY) {
+    process.stderr.write(
+      'Paste it inside "mcpServers": { ... } of claude_desktop_config.json, then restart Claude Desktop.\n',
+    );
+  }
 }

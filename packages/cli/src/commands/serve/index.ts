@@ -104,14 +104,32 @@ export async function serve(parsed: ParsedArgs): Promise<void> {
   });
   const stop = stopOnce(runtime, () => handle.close());
   const m = runtime.module;
-  logger.info(
-    {
-      tools: m.tools.length,
-      resources: m.resources.length + m.resourceTemplates.length,
-      prompts: m.prompts.length,
-    },
-    `serving ${label} on stdio`,
-  );
+  const counts = {
+    tools: m.tools.length,
+    resources: m.resources.length + m.resourceTemplates.length,
+    prompts: m.prompts.length,
+  };
+  // Started by hand in a terminal, a stdio server would otherwise sit silent: say what it is.
+  if (process.stdin.isTTY && level !== 'silent') {
+    process.stderr.write(stdioHint(label, configFile ? `--config ${configFile}` : label, counts));
+  } else logger.info(counts, `serving ${label} on stdio`);
+}
+
+/** What a person who started a stdio server in a terminal needs to know. */
+function stdioHint(
+  label: string,
+  target: string,
+  counts: { tools: number; resources: number; prompts: number },
+): string {
+  const what = Object.entries(counts)
+    .map(([kind, n]) => `${n} ${n === 1 ? kind.slice(0, -1) : kind}`)
+    .join(', ');
+  return [
+    `mcpkit: serving ${label} on stdio (${what}), waiting for an MCP client on stdin/stdout.`,
+    '  A host such as Claude Desktop starts this command itself (mcpkit config claude <server>).',
+    `  To look around instead: mcpkit tools ${target}, or serve over HTTP with --http. Ctrl-C stops.`,
+    '',
+  ].join('\n');
 }
 
 /** Command-line options win over the config file's. */

@@ -145,6 +145,14 @@ describe('loadSpec', () => {
     expect(await failure(optionalPath)).toMatch(/required/i);
 
     expect(await failure(await write('bad.yaml', 'openapi: 3.0.3\ninfo: [\n'))).toMatch(/not valid YAML/);
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    }
+    const laughs = await write('laughs.yaml', `openapi: 3.0.3\n${levels.join('\n')}\n`);
+    expect(await failure(laughs)).toMatch(/not valid YAML: .*alias/i);
     expect(await failure(await write('bad.json', '{"openapi": "3.0.3",'))).toMatch(/not valid JSON/);
     expect(await failure(await write('noversion.yaml', 'info: { title: x }\n'))).toMatch(
       /neither an "openapi" nor/,

@@ -180,7 +180,7 @@ function parseText(text: string, label: string): JsonObject {
     }
   } else {
     try {
-      value = parseYaml(text, { maxAliasCount: 10_000, prettyErrors: true });
+      value = parseYaml(text, { maxAliasCount: 1000, prettyErrors: true });
     } catch (error) {
       throw new SpecError(`${label} is not valid YAML: ${cut(errorMessage(error), 600)}`);
     }

@@ -17,6 +17,8 @@ export {
   type McpkitConfig,
   type McpkitConfigInput,
   RateLimitSchema,
+  type RedisConfig,
+  RedisConfigSchema,
   type ServerConfig,
   ServerConfigSchema,
 } from './config/schema.js';

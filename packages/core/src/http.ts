@@ -1,4 +1,18 @@
 /** @mcpkit/core/http: serving a runtime over Streamable HTTP (both eras), hardened and authenticated. */
+
+export { type CacheStore, RedisCacheStore } from './redis/cache-store.js';
+export {
+  DEFAULT_REDIS_KEY_PREFIX,
+  type RedisSettings,
+} from './redis/connection.js';
+export { RedisServerEventBus } from './redis/event-bus.js';
+export {
+  type EventStoreLimits,
+  memoryEventStores,
+  RedisEventStores,
+  type SessionEventStore,
+  type SessionEventStores,
+} from './redis/event-store.js';
 export type { McpHttpApp } from './transports/http/app.js';
 export {
   anonymousGuard,

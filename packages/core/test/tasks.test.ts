@@ -16,6 +16,7 @@ import {
   text,
 } from '../src/index.js';
 import { connect, resultText } from '../src/testing/index.js';
+import { modernRpc } from './support/rpc.js';
 
 /**
  * The Tasks extension (io.modelcontextprotocol/tasks, 2026-07-28) on the wire: a 2026 request
@@ -330,6 +331,46 @@ describe('Tasks extension', () => {
     expect(reply.resultType).toBe('complete');
     expect(reply.taskId).toBeUndefined();
     expect(resultText(reply)).toBe('quick answer');
+  });
+});
+
+describe('limits', () => {
+  it('a caller may have only so many tasks running at once', async () => {
+    const limited = await createRuntime(module, { audit: false, tasks: { maxRunningPerPrincipal: 1 } });
+    const { rpc: call, close } = modernRpc(limited.factory);
+    const withTasks = { capabilities: { extensions: { [TASKS]: {} } } };
+    release = gate();
+    try {
+      const first = (
+        await call(
+          'tools/call',
+          { name: 'long_search', arguments: { query: 'one' } },
+          { auth: ALICE, ...withTasks },
+        )
+      ).result;
+      expect(first.resultType).toBe('task');
+      const second = (
+        await call(
+          'tools/call',
+          { name: 'long_search', arguments: { query: 'two' } },
+          { auth: ALICE, ...withTasks },
+        )
+      ).result;
+      expect(second.isError).toBe(true);
+      expect(resultText(second)).toMatch(/still running, the most allowed at once/);
+      const other = (
+        await call(
+          'tools/call',
+          { name: 'long_search', arguments: { query: 'three' } },
+          { auth: BOB, ...withTasks },
+        )
+      ).result;
+      expect(other.resultType).toBe('task');
+    } finally {
+      release.open();
+      await close();
+      await limited.close();
+    }
   });
 });
 

@@ -20,6 +20,40 @@ export function entryInput(entry: ServerConfig) {
 }
 
 /**
+ * The rate limit and cache as runtime options: in Redis when a redis section exists (unless a
+ * `store: memory` says otherwise), so every node counts and caches together.
+ */
+function sharedStores(config: McpkitConfig, logger: Logger): Pick<RuntimeOptions, 'rateLimit' | 'cache'> {
+  const redis = config.redis;
+  const out: Pick<RuntimeOptions, 'rateLimit' | 'cache'> = {};
+  if (config.rateLimit) {
+    const { store, ...rest } = config.rateLimit;
+    const kind = store?.kind ?? (redis ? 'redis' : 'memory');
+    out.rateLimit = {
+      ...rest,
+      logger,
+      store:
+        kind === 'redis'
+          ? {
+              ...redis,
+              kind: 'redis',
+              url: (store?.kind === 'redis' && store.url) || redis!.url,
+              ...(store?.kind === 'redis' && store.keyPrefix ? { keyPrefix: store.keyPrefix } : {}),
+            }
+          : { kind: 'memory' },
+    };
+  }
+  if (config.cache) {
+    const { store, ...rest } = config.cache;
+    out.cache = {
+      ...rest,
+      ...((store ?? (redis ? 'redis' : 'memory')) === 'redis' && redis ? { redis } : {}),
+    };
+  }
+  return out;
+}
+
+/**
  * Builds what a config describes: each server created from its declaration, with its own policy
  * applied, mounted under its namespace when there are several (alone, it is served unprefixed),
  * and the runtime options (global policy, limits, rate limit, cache) for serving it.
@@ -86,8 +120,7 @@ export async function buildFromConfig(
       timeoutMs: config.limits.timeoutMs,
       maxOutputBytes: config.limits.maxOutputBytes,
       maxInputElements: config.limits.maxInputElements,
-      rateLimit: config.rateLimit,
-      cache: config.cache,
+      ...sharedStores(config, context.logger),
       audit: config.log.audit,
       confirm: config.confirm,
     },

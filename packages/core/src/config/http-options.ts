@@ -38,6 +38,7 @@ export function httpOptionsFromConfig(http: HttpConfig, baseDir: string): HttpSe
           },
         }
       : {}),
+    ...(http.redis ? { redis: http.redis } : {}),
     limits: {
       maxBodyBytes: http.limits.maxBodyBytes,
       maxDepth: http.limits.maxDepth,

@@ -6,7 +6,7 @@ import type { ServerCatalog } from '../servers/catalog.js';
 import { resolveServerOptions } from '../servers/resolve.js';
 import { entryInput } from './build.js';
 import { interpolateEnv } from './interpolate.js';
-import { ConfigSchema, type McpkitConfig } from './schema.js';
+import { ConfigSchema, HttpConfigSchema, type McpkitConfig } from './schema.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -108,7 +108,10 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): McpkitCo
     }
   }
   if (problems.length) throw new ConfigError(`${source}: ${problems.join('; ')}`);
-  return result.data;
+  const config: McpkitConfig = result.data;
+  // HTTP serving reads the shared Redis from its own section (the bus, the 2025 event store).
+  if (config.redis) config.http = { ...(config.http ?? HttpConfigSchema.parse({})), redis: config.redis };
+  return config;
 }
 
 /** Reads a YAML or JSON config file and validates it (see `parseConfig`). */

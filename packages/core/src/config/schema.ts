@@ -30,6 +30,32 @@ export const ServerConfigSchema = z
   })
   .strict();
 
+/** Redis shared by several nodes: the event bus, the 2025 event store, the cache, rate limits. */
+export const RedisConfigSchema = z
+  .object({
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL (use ${REDIS_URL})')
+      .describe('redis://host:port or rediss:// (TLS); put it in ${REDIS_URL}'),
+    keyPrefix: z.string().max(64).default('mcpkit:').describe('Prefix of every key and channel'),
+    tls: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            ca: z.string().min(1).optional().describe('CA certificate (PEM text, e.g. ${REDIS_CA})'),
+            servername: z.string().min(1).optional(),
+            rejectUnauthorized: z.boolean().default(true),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe('TLS options (rediss:// turns TLS on)'),
+    connectTimeoutMs: positiveInt.max(60_000).default(2000),
+    commandTimeoutMs: positiveInt.max(60_000).default(1000).describe('A command past this falls back'),
+  })
+  .strict();
+
 export const RateLimitSchema = z
   .object({
     points: positiveInt,
@@ -38,10 +64,19 @@ export const RateLimitSchema = z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('memory') }).strict(),
         z
-          .object({ kind: z.literal('redis'), url: z.string().min(1), keyPrefix: z.string().optional() })
+          .object({
+            kind: z.literal('redis'),
+            url: z.string().min(1).optional().describe('Default: the redis section'),
+            keyPrefix: z.string().optional(),
+          })
           .strict(),
       ])
-      .default({ kind: 'memory' }),
+      .optional()
+      .describe('Where counters live; default redis when a redis section exists, else memory'),
+    whenStoreDown: z
+      .enum(['local', 'open', 'closed'])
+      .default('local')
+      .describe('While Redis is unreachable: count per node, let calls pass, or refuse them'),
   })
   .strict();
 
@@ -165,7 +200,19 @@ export const ConfigSchema = z
         maxInputElements: 100_000,
       }),
     rateLimit: RateLimitSchema.optional(),
-    cache: z.object({ ttlMs: positiveInt, max: positiveInt.optional() }).strict().optional(),
+    cache: z
+      .object({
+        ttlMs: positiveInt,
+        max: positiveInt.optional(),
+        store: z
+          .enum(['memory', 'redis'])
+          .optional()
+          .describe('Default: redis when a redis section exists (shared by every node), else memory'),
+      })
+      .strict()
+      .optional(),
+    /** Redis shared by several nodes (see deploy/README.md). */
+    redis: RedisConfigSchema.optional(),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -180,9 +227,22 @@ export const ConfigSchema = z
   .refine((config) => Object.keys(config.servers).length + Object.keys(config.mcpServers).length > 0, {
     message: 'at least one server is needed',
     path: ['servers'],
+  })
+  .refine(
+    (config) => config.rateLimit?.store?.kind !== 'redis' || config.rateLimit.store.url || config.redis,
+    {
+      message: 'a redis rate-limit store needs a url, or a redis section',
+      path: ['rateLimit', 'store'],
+    },
+  )
+  .refine((config) => config.cache?.store !== 'redis' || config.redis, {
+    message: 'cache.store redis needs a redis section',
+    path: ['cache', 'store'],
   });
 
-export type McpkitConfig = z.output<typeof ConfigSchema>;
+export type McpkitConfig = Omit<z.output<typeof ConfigSchema>, 'http'> & { http?: HttpConfig };
 export type McpkitConfigInput = z.input<typeof ConfigSchema>;
 export type ServerConfig = z.output<typeof ServerConfigSchema>;
-export type HttpConfig = z.output<typeof HttpConfigSchema>;
+export type RedisConfig = z.output<typeof RedisConfigSchema>;
+/** The http section; `redis` is the top-level redis section, attached when the config is parsed. */
+export type HttpConfig = z.output<typeof HttpConfigSchema> & { redis?: RedisConfig };

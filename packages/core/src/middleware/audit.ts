@@ -10,7 +10,9 @@ export interface AuditOptions {
 
 /**
  * One structured record per call: who (principal), what (kind, name, argument names, never
- * their values, which may be secrets or file contents), the outcome and the duration.
+ * their values, which may be secrets or file contents), the outcome and the duration. A failed
+ * call records the kind of error (its class, its errno or JSON-RPC code), never its text, which
+ * often quotes an argument; at debug level a second record carries the (path-redacted) text.
  */
 export function audit(options: AuditOptions = {}): Middleware {
   // One child logger per (logger, principal, kind, name, era): pino serialises a child's
@@ -51,10 +53,13 @@ export function audit(options: AuditOptions = {}): Middleware {
         return outcome;
       },
       (error: unknown) => {
-        childFor(log, call).info(
-          { ...what(call), outcome: 'error', error: describeError(error), ms: Date.now() - call.startedAt },
+        const child = childFor(log, call);
+        child.info(
+          { ...what(call), outcome: 'error', error: errorKind(error), ms: Date.now() - call.startedAt },
           'call',
         );
+        // An error's text may quote the arguments (a path, a query): only at debug level, when asked.
+        if (child.isLevelEnabled('debug')) child.debug({ detail: describeError(error) }, 'call failed');
         throw error;
       },
     );
@@ -64,4 +69,13 @@ export function audit(options: AuditOptions = {}): Middleware {
 /** The per-call part of a record: argument names (never values), or the resource URI. */
 function what(call: Parameters<Middleware>[0]) {
   return call.kind === 'resource' ? { uri: call.uri } : { args: Object.keys(call.input ?? {}).join(',') };
+}
+
+/** What kind of error, without its text: `ToolError`, `Error ENOENT`, `McpError -32602`. */
+function errorKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  const shown =
+    typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : typeof code === 'number' ? code : '';
+  return `${error.name || 'Error'}${shown !== '' ? ` ${shown}` : ''}`;
 }

@@ -1,12 +1,20 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
 import { isReadOnlyTool } from '../define/tool.js';
+import type { RedisCacheStore } from '../redis/cache-store.js';
+import type { RedisSettings } from '../redis/connection.js';
 import type { CallOutcome, Middleware } from './types.js';
 
 export interface CacheOptions {
   ttlMs: number;
-  /** Most entries kept. */
+  /** Most entries kept (in memory). */
   max?: number;
+  /**
+   * Share entries between nodes through Redis. While Redis is away (or a command outlasts its
+   * timeout) this node caches in its own memory, with a warning, and goes back by itself.
+   */
+  redis?: RedisSettings;
 }
 
 /**
@@ -17,11 +25,15 @@ export interface CacheOptions {
  */
 export function cache(options: CacheOptions): Middleware {
   const store = new LRUCache<string, CallOutcome>({ max: options.max ?? 1000, ttl: options.ttlMs });
+  const shared = options.redis ? sharedStore(options.redis) : undefined;
   return async (call, next) => {
     if (call.kind === 'prompt') return next();
     if (call.kind === 'tool' && (!isReadOnlyTool(call.tool) || call.tool.cache === false)) {
       const result = await next();
-      if (!(result as CallToolResult).isError) store.clear();
+      if (!(result as CallToolResult).isError) {
+        store.clear();
+        await shared?.clear(call.logger);
+      }
       return result;
     }
     const key = JSON.stringify([
@@ -30,11 +42,63 @@ export function cache(options: CacheOptions): Middleware {
       call.name,
       call.kind === 'resource' ? call.uri : stableJson(call.input),
     ]);
+    if (shared) {
+      const remote = await shared.get(key, call.logger);
+      if (remote === null) {
+        const result = await next();
+        if (!(result as CallToolResult).isError) await shared.set(key, result, options.ttlMs, call.logger);
+        return result;
+      }
+      if (remote !== undefined) return remote;
+      // undefined: Redis is away; the local cache serves meanwhile.
+    }
     const hit = store.get(key);
     if (hit) return structuredClone(hit);
     const result = await next();
     if (!(result as CallToolResult).isError) store.set(key, structuredClone(result));
     return result;
+  };
+}
+
+/**
+ * The Redis store, opened on first use. `get` answers the outcome, `null` for a miss, or
+ * `undefined` when Redis cannot answer (the caller falls back to its local cache).
+ */
+function sharedStore(settings: RedisSettings) {
+  let opening: Promise<RedisCacheStore> | undefined;
+  const open = (logger: Logger) => {
+    opening ??= import('../redis/cache-store.js').then(({ RedisCacheStore }) =>
+      RedisCacheStore.open(settings, logger),
+    );
+    return opening;
+  };
+  return {
+    async get(key: string, logger: Logger): Promise<CallOutcome | null | undefined> {
+      const redis = await open(logger);
+      if (!redis.available) return undefined;
+      try {
+        const text = await redis.get(key);
+        return text === undefined ? null : (JSON.parse(text) as CallOutcome);
+      } catch (error) {
+        logger.debug({ err: error }, 'shared cache lookup failed; using the local cache');
+        return undefined;
+      }
+    },
+    async set(key: string, value: CallOutcome, ttlMs: number, logger: Logger): Promise<void> {
+      const redis = await open(logger);
+      await redis.set(key, JSON.stringify(value), ttlMs).catch((error) => {
+        logger.debug({ err: error }, 'shared cache store failed');
+      });
+    },
+    async clear(logger: Logger): Promise<void> {
+      const redis = await open(logger);
+      await redis.clear().catch((error) => {
+        logger.warn(
+          { err: error },
+          'shared cache not cleared (Redis unreachable): other nodes may serve stale reads until their TTL',
+        );
+      });
+    },
   };
 }
 

@@ -1,5 +1,8 @@
+import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ToolError } from '../errors/tool-error.js';
+import { silentLogger } from '../logging/logger.js';
+import type { RedisSettings } from '../redis/connection.js';
 import type { Middleware } from './types.js';
 
 export interface RateLimitOptions {
@@ -9,11 +12,19 @@ export interface RateLimitOptions {
   durationSec: number;
   /**
    * Where counters live. `memory` is per process; `redis` shares them across processes
-   * (several HTTP workers behind a load balancer). Counters fall back to memory if Redis fails.
+   * (several HTTP workers behind a load balancer); see `whenStoreDown` for outages.
    */
-  store?: { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix?: string };
+  store?: { kind: 'memory' } | ({ kind: 'redis' } & RedisSettings);
   /** How long start-up waits for Redis before counting in memory (ms). Default 2000. */
   connectTimeoutMs?: number;
+  /**
+   * While Redis is unreachable: `local` counts on each node (each node allows the full budget),
+   * `open` lets calls through uncounted, `closed` refuses them with an `isError` to retry later.
+   * Default `local`. Either way no call waits longer than Redis's command timeout.
+   */
+  whenStoreDown?: 'local' | 'open' | 'closed';
+  /** Where outage warnings go. */
+  logger?: Logger;
 }
 
 export interface RateLimiter {
@@ -34,25 +45,25 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
   let limiter: RateLimiterAbstract;
   let close = async () => {};
   const store = options.store ?? { kind: 'memory' };
+  const whenDown = options.whenStoreDown ?? 'local';
+  const logger = options.logger ?? silentLogger();
   if (store.kind === 'redis') {
-    const { Redis } = await import('ioredis');
-    // No offline queue: while Redis is away, calls are counted in memory (the insurance
-    // limiter) instead of waiting. So wait (briefly) for the first connection before serving.
-    const client = new Redis(store.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    client.on('error', () => {}); // the insurance limiter takes over; errors are not fatal
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.connectTimeoutMs ?? 2000);
-      client.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    const { openRedis, keyPrefixOf, whenReady } = await import('../redis/connection.js');
+    // No offline queue: while Redis is away a call is decided at once (see whenStoreDown)
+    // instead of waiting. So wait (briefly) for the first connection before serving.
+    const fallback = {
+      local: 'calls are counted per node',
+      open: 'calls pass uncounted',
+      closed: 'calls are refused',
+    };
+    const client = await openRedis(store, logger, { name: 'rate limits', fallback: fallback[whenDown] });
+    await whenReady(client, options.connectTimeoutMs ?? 2000);
 
     limiter = new RateLimiterRedis({
       ...base,
-      keyPrefix: store.keyPrefix ?? base.keyPrefix,
+      keyPrefix: `${keyPrefixOf(store)}rl`,
       storeClient: client,
-      insuranceLimiter: new RateLimiterMemory(base),
+      ...(whenDown === 'local' ? { insuranceLimiter: new RateLimiterMemory(base) } : {}),
     });
     close = async () => {
       client.disconnect();
@@ -65,7 +76,14 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
     try {
       await limiter.consume(key, 1);
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      if (!(rejection instanceof RateLimiterRes)) {
+        // The store failed (only without the local insurance limiter): open or closed by config.
+        if (whenDown === 'open') return next();
+        throw new ToolError(
+          `Rate limit store unreachable: ${call.kind} ${call.name} is refused until it is back. Retry in a few seconds.`,
+          { code: -32029, data: { retryAfterMs: 5000 } },
+        );
+      }
       const retryAfterMs = Math.max(rejection.msBeforeNext, 1);
       const seconds = Math.ceil(retryAfterMs / 1000);
       throw new ToolError(

@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import { answers } from '../ask/questions.js';
 import { type Asker, type AskKind, ClientCannotAnswerError, type Question } from '../ask/types.js';
+import { ToolError } from '../errors/tool-error.js';
 import { isTerminal, MemoryTaskStore, type StoredTask, TASKS_EXTENSION, type TaskStore } from './store.js';
 
 export interface TaskOptions {
@@ -20,6 +21,8 @@ export interface TaskOptions {
   pollIntervalMs?: number;
   /** How long a task may run (default 30 minutes; the per-call timeout does not apply). */
   timeoutMs?: number;
+  /** Most tasks one caller may have running at once (default 32). */
+  maxRunningPerPrincipal?: number;
 }
 
 /** Whether a request's client declared the Tasks extension (per request, 2026-07-28 envelope). */
@@ -50,11 +53,14 @@ export class Tasks {
   readonly pollIntervalMs: number;
   readonly timeoutMs: number;
   private readonly live = new Map<string, LiveTask>();
+  private readonly running = new Map<string, number>();
+  private readonly maxRunning: number;
 
   constructor(
     options: TaskOptions,
     private readonly logger: Logger,
   ) {
+    this.maxRunning = options.maxRunningPerPrincipal ?? 32;
     this.store = options.store ?? new MemoryTaskStore();
     this.ttlMs = Math.round(options.ttlMs ?? 15 * 60_000);
     this.pollIntervalMs = Math.round(options.pollIntervalMs ?? 1000);
@@ -71,6 +77,13 @@ export class Tasks {
     run: (task: LiveTask) => Promise<CallToolResult>,
     known: Record<string, unknown> = {},
   ): Promise<Record<string, unknown>> {
+    const running = this.running.get(principal) ?? 0;
+    if (running >= this.maxRunning) {
+      throw new ToolError(
+        `${running} tasks of yours are still running, the most allowed at once: wait for one to finish, or cancel one (tasks/cancel)`,
+      );
+    }
+    this.running.set(principal, running + 1);
     const now = new Date().toISOString();
     const task: StoredTask = {
       taskId: randomUUID(),
@@ -81,7 +94,12 @@ export class Tasks {
       ttlMs: this.ttlMs,
       pollIntervalMs: this.pollIntervalMs,
     };
-    await this.store.create(task);
+    try {
+      await this.store.create(task);
+    } catch (error) {
+      this.release(principal);
+      throw error;
+    }
     const live = new LiveTask(task.taskId, this.store, capabilities, this.logger, known);
     this.live.set(task.taskId, live);
     void run(live)
@@ -93,8 +111,15 @@ export class Tasks {
       .finally(() => {
         live.stop();
         this.live.delete(task.taskId);
+        this.release(principal);
       });
     return { resultType: 'task', ...view(task) };
+  }
+
+  private release(principal: string): void {
+    const left = (this.running.get(principal) ?? 1) - 1;
+    if (left > 0) this.running.set(principal, left);
+    else this.running.delete(principal);
   }
 
   /** tasks/get: the task as its principal sees it (others: unknown task). */

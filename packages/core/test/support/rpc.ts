@@ -10,7 +10,11 @@ export function modernRpc(factory: McpServerFactory) {
   const rpc = async (
     method: string,
     params: Record<string, unknown>,
-    options: { auth?: AuthInfo; capabilities?: Record<string, unknown> } = {},
+    options: {
+      auth?: AuthInfo;
+      capabilities?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<any> => {
     const name = (params.name ?? params.taskId) as string | undefined;
     const request = new Request('http://in-process.invalid/mcp', {
@@ -21,6 +25,7 @@ export function modernRpc(factory: McpServerFactory) {
         'mcp-protocol-version': '2026-07-28',
         'mcp-method': method,
         ...(name ? { 'mcp-name': name } : {}),
+        ...options.headers,
       },
       body: JSON.stringify({
         jsonrpc: '2.0',
@@ -43,7 +48,7 @@ export function modernRpc(factory: McpServerFactory) {
         .map((line) => JSON.parse(line.slice(6)))
         .find((message) => 'result' in message || 'error' in message);
     }
-    return response.json();
+    return { status: response.status, ...((await response.json()) as object) };
   };
   return { rpc, close: () => handler.close() };
 }

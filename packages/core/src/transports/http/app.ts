@@ -9,6 +9,8 @@ import {
   type ServerEventBus,
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
+import { memoryEventStores } from '../../redis/event-store.js';
+import type { SharedHttpState } from '../../redis/http-state.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { ResourceWatches } from '../../runtime/watches.js';
 import { type Authenticator, createAuthenticator } from './auth.js';
@@ -28,7 +30,9 @@ import {
 } from './guards/index.js';
 import { serveHealthz } from './healthz.js';
 import { listenStreams } from './listen-streams.js';
+import { operationsRoutes } from './operations.js';
 import type { ResolvedHttpOptions } from './options.js';
+import { serveReadyz } from './readyz.js';
 import { serveResourceMetadata } from './resource-metadata.js';
 import { sendResponse } from './send.js';
 import { LegacySessions } from './sessions.js';
@@ -58,8 +62,23 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     ? await createAuthenticator(options.auth, options.resourceUrl, logger)
     : undefined;
 
+  // Several nodes share change events and 2025 stream events through Redis (redis/).
+  let shared: SharedHttpState | undefined;
+  if (options.redis) {
+    const { openSharedHttpState } = await import('../../redis/http-state.js');
+    shared = await openSharedHttpState(options.redis, logger, {
+      bus: !options.bus,
+      eventStores: options.eventStores === undefined,
+      sessionTtlMs: limits.sessionIdleMs,
+    });
+  }
+  const readiness = { ...shared?.readiness, ...options.readiness };
+  let closing = false;
   const bus: ServerEventBus =
-    options.bus ?? new InMemoryServerEventBus((error) => logger.debug({ err: error }, 'bus listener failed'));
+    options.bus ??
+    shared?.bus ??
+    new InMemoryServerEventBus((error) => logger.debug({ err: error }, 'bus listener failed'));
+  const eventStores = options.eventStores ?? shared?.eventStores ?? memoryEventStores();
   const modern = createMcpHandler(runtime.factory, {
     legacy: 'reject',
     bus,
@@ -91,10 +110,22 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
       bus.publish(event);
     }
   });
-  const sessions = new LegacySessions(runtime.factory, limits, logger, (event) => ownEvents.has(event));
+  const sessions = new LegacySessions(
+    runtime.factory,
+    limits,
+    logger,
+    (event) => ownEvents.has(event),
+    eventStores,
+  );
   const unsubscribe = bus.subscribe((event) => sessions.forward(event));
 
   const serveListen = listenStreams(modern, watches, limits);
+  const operations = await operationsRoutes(
+    runtime,
+    options,
+    authenticator ? bearerAuthGuard(authenticator, logger) : anonymousGuard,
+    () => sessions.size,
+  );
 
   /** One MCP request, already past Host/Origin/auth checks and the body cap. */
   const serveMcp = async (request: Request, extra?: { authInfo?: AuthInfo }): Promise<Response> => {
@@ -141,11 +172,13 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     const query = url.indexOf('?');
     const pathname = query === -1 ? url : url.slice(0, query);
     if (pathname === '/healthz') return serveHealthz(req, res);
+    if (pathname === '/readyz') return serveReadyz(req, res, readiness, closing);
     const badHost = await checkHost(req, res);
     if (badHost) return sendResponse(res, badHost.response, badHost.close);
     if (authenticator?.metadataPaths.includes(pathname)) {
       return serveResourceMetadata(req, res, authenticator.metadata);
     }
+    if (pathname !== path && (await operations.handle(pathname, req, res))) return;
     if (pathname !== path) {
       return sendResponse(res, Response.json({ error: 'not found', endpoint: path }, { status: 404 }));
     }
@@ -168,10 +201,13 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
       return sessions.size;
     },
     async close() {
+      closing = true;
       unsubscribe();
       stopListChanges();
+      operations.close();
       await Promise.allSettled([modern.close(), sessions.closeAll()]);
       watches?.closeAll();
+      await shared?.close();
     },
   };
 }

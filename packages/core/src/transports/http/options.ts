@@ -5,6 +5,9 @@ import {
   localhostAllowedOrigins,
   type ServerEventBus,
 } from '@modelcontextprotocol/server';
+import type { HealthEntry } from './served.js';
+import type { RedisSettings } from '../../redis/connection.js';
+import type { SessionEventStores } from '../../redis/event-store.js';
 
 /** A static bearer token and the caller it stands for. */
 export interface StaticToken {
@@ -114,6 +117,27 @@ export interface HttpServeOptions {
   limits?: Partial<HttpLimits>;
   /** Where change events go; default in-process. A shared bus (Redis) lets several processes serve. */
   bus?: ServerEventBus;
+  /**
+   * Prometheus metrics at `/metrics`. Default: on for a loopback bind, off on any other unless
+   * set to true (it then takes the same bearer auth as the endpoint).
+   */
+  metrics?: boolean;
+  /** The read-only status page at `/` (default on; bearer auth as the endpoint beyond loopback). */
+  statusPage?: boolean;
+  /** Health of what the served module depends on (databases, upstreams): status page and metrics. */
+  health?: () => Promise<readonly HealthEntry[]>;
+  /**
+   * Redis shared by several nodes: the event bus (unless `bus` is given) and the 2025-era event
+   * store (unless `eventStores` is given) live there, and `/readyz` reports it.
+   */
+  redis?: RedisSettings;
+  /**
+   * Where 2025-era sessions keep stream events for `Last-Event-ID` resumption: bounded memory by
+   * default, Redis with `redis`; `false` turns resumability off.
+   */
+  eventStores?: SessionEventStores | false;
+  /** More reachability checks `/readyz` runs (a database, an upstream): name -> throws when down. */
+  readiness?: Record<string, () => Promise<void>>;
 }
 
 /** What the transport runs with once the address is known. */
@@ -127,6 +151,15 @@ export interface ResolvedHttpOptions {
   auth?: HttpAuthOptions;
   limits: HttpLimits;
   bus?: ServerEventBus;
+  /** `/metrics` and `/`, and what they report. */
+  operations: {
+    metrics: boolean;
+    statusPage: boolean;
+    health?: () => Promise<readonly HealthEntry[]>;
+  };
+  redis?: RedisSettings;
+  eventStores?: SessionEventStores | false;
+  readiness?: Record<string, () => Promise<void>>;
 }
 
 export class HttpConfigError extends Error {
@@ -231,6 +264,14 @@ export function resolveHttpOptions(options: HttpServeOptions, boundPort: number)
     auth: hasAuth(options.auth) ? options.auth : undefined,
     limits: { ...DEFAULT_HTTP_LIMITS, ...definedOnly(options.limits ?? {}) },
     bus: options.bus,
+    operations: {
+      metrics: options.metrics ?? loopback,
+      statusPage: options.statusPage ?? true,
+      ...(options.health ? { health: options.health } : {}),
+    },
+    ...(options.redis ? { redis: options.redis } : {}),
+    ...(options.eventStores !== undefined ? { eventStores: options.eventStores } : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { principalOf } from '../../define/context.js';
+import type { SessionEventStore, SessionEventStores } from '../../redis/event-store.js';
 import { batchRefusal, requestIdOf } from './body.js';
 import { jsonRpcError } from './guards/index.js';
 import type { HttpLimits } from './options.js';
@@ -27,6 +28,9 @@ interface Session {
   /** URIs this session asked `resources/subscribe` for (bus-published updates are forwarded). */
   readonly subscriptions: Set<string>;
 }
+
+/** What a client whose stream was cut waits before reconnecting with Last-Event-ID (SSE `retry`). */
+const RECONNECT_AFTER_MS = 1000;
 
 const MAX_SUBSCRIPTIONS_PER_SESSION = 1000;
 
@@ -55,6 +59,8 @@ export class LegacySessions {
     private readonly logger: Logger,
     /** Events published by this process's own resource watches (sessions already watch for themselves). */
     private readonly isOwnEvent: (event: ServerEvent) => boolean,
+    /** Where each session keeps its stream events for Last-Event-ID resumption; none when false. */
+    private readonly eventStores: SessionEventStores | false = false,
   ) {
     this.sweeper = setInterval(
       () => this.sweep(),
@@ -114,8 +120,14 @@ export class LegacySessions {
     });
     const server = product instanceof McpServer ? product.server : product;
     let session: Session | undefined;
+    // The id is known before the transport exists, so its event store can be keyed by it.
+    const sessionId = randomUUID();
+    const eventStore: SessionEventStore | undefined = this.eventStores
+      ? this.eventStores.forSession(sessionId)
+      : undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
+      sessionIdGenerator: () => sessionId,
+      ...(eventStore ? { eventStore, retryInterval: RECONNECT_AFTER_MS } : {}),
       onsessioninitialized: (id) => {
         session = {
           id,
@@ -131,6 +143,7 @@ export class LegacySessions {
     });
     // Set before connect: the protocol layer chains onto it. DELETE, close() and idle expiry all end here.
     transport.onclose = () => {
+      eventStore?.release();
       if (session && this.sessions.get(session.id) === session) this.sessions.delete(session.id);
     };
     transport.onerror = (error) => this.logger.debug({ err: error }, 'session transport error');
@@ -141,6 +154,7 @@ export class LegacySessions {
     });
     if (!session) {
       // The initialize was refused before a session existed: nothing to keep.
+      eventStore?.release();
       await product.close().catch(() => {});
       return response;
     }

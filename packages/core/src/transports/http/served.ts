@@ -1,0 +1,37 @@
+import type { ServerModule } from '../../define/server.js';
+
+/** One part of what is served: a mounted server (its namespace) or the module itself. */
+export interface ServedPart {
+  readonly name: string;
+  readonly tools: number;
+  readonly readOnlyTools: number;
+  readonly destructiveTools: number;
+}
+
+/** A dependency's health as the status page and the metrics show it (a database, an upstream). */
+export interface HealthEntry {
+  /** What it is: `postgres`, `upstream github`. No URL, no credentials. */
+  readonly name: string;
+  readonly state: 'up' | 'down' | 'starting' | 'unknown';
+  /** One short line: why it is down, how long it has been up. No secrets. */
+  readonly detail?: string;
+}
+
+/**
+ * What a module serves, by part: a composed module's tools carry the namespace they were mounted
+ * under (`servedPrefix` `fs_`), so the parts are told apart without the module saying so.
+ */
+export function servedParts(module: ServerModule): ServedPart[] {
+  const parts = new Map<string, { tools: number; readOnlyTools: number; destructiveTools: number }>();
+  for (const tool of module.tools) {
+    const prefix = (tool as { servedPrefix?: string }).servedPrefix;
+    const name = prefix ? prefix.split('_')[0] || module.name : module.name;
+    const part = parts.get(name) ?? { tools: 0, readOnlyTools: 0, destructiveTools: 0 };
+    part.tools++;
+    if (tool.annotations?.readOnlyHint) part.readOnlyTools++;
+    else if (tool.annotations?.destructiveHint !== false) part.destructiveTools++;
+    parts.set(name, part);
+  }
+  if (parts.size === 0) return [{ name: module.name, tools: 0, readOnlyTools: 0, destructiveTools: 0 }];
+  return [...parts].map(([name, counts]) => ({ name, ...counts }));
+}

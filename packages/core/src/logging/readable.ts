@@ -10,7 +10,7 @@ const LEVEL_NAMES: Record<number, string> = {
 };
 
 /** Fields every line has, or that say nothing to a person reading a terminal. */
-const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name', 'v', 'audit']);
+const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'v', 'audit']);
 
 /**
  * One pino JSON line as a person reads it on a terminal:
@@ -31,7 +31,8 @@ export function readableLine(json: string, colors = false): string {
   const tint =
     level === 'ERROR' || level === 'FATAL' ? 31 : level === 'WARN' ? 33 : level === 'INFO' ? 32 : 90;
   const fields = Object.entries(record)
-    .filter(([key]) => !HIDDEN.has(key))
+    // `name` is the logger's own (mcpkit) except in audit records, where it is the tool's.
+    .filter(([key, value]) => !HIDDEN.has(key) && !(key === 'name' && value === 'mcpkit'))
     .map(([key, value]) => `${key}=${fieldText(key, value)}`);
   const prefix = record.audit ? 'audit ' : '';
   return `${paint(90, clock)} ${paint(tint, level.padEnd(5))} ${prefix}${String(record.msg ?? '')}${

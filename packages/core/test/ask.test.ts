@@ -219,6 +219,28 @@ describe.each(ERAS)('%s era: asking the client', (era) => {
   });
 });
 
+describe('2025 era: time spent answering', () => {
+  it('does not count toward the call time limit', async () => {
+    const client = await connect(module, {
+      era: 'legacy',
+      timeoutMs: 200,
+      capabilities: ALL,
+      configure: (c) =>
+        c.setRequestHandler('elicitation/create', async () => {
+          // A person takes longer to answer than the call may run.
+          await new Promise((r) => setTimeout(r, 600));
+          return { action: 'accept', content: { name: 'Slow' } };
+        }),
+    });
+    try {
+      const result = await client.callTool({ name: 'greet', arguments: {} });
+      expect(resultText(result)).toBe('Hello, Slow!');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe.each(ERAS)('%s era: confirmation of destructive calls', (era) => {
   it('a destructive call the user confirms runs', async () => {
     const log: string[] = [];

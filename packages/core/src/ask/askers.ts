@@ -21,6 +21,8 @@ export class PushAsker implements Asker {
     private readonly capabilities: () => ClientCapabilities | undefined,
     private readonly listRoots: (options: { signal: AbortSignal; timeout: number }) => Promise<unknown>,
     private readonly signal: () => AbortSignal,
+    /** Stops the call's clock while the client answers (a person may take minutes). */
+    private readonly hold: () => () => void = () => () => {},
   ) {}
 
   can(kind: AskKind): boolean {
@@ -32,7 +34,13 @@ export class PushAsker implements Asker {
 
   async ask(question: Question, key: string | undefined): Promise<unknown> {
     if (key !== undefined && this.answered.has(key)) return this.answered.get(key);
-    const answer = await this.request(question);
+    const release = this.hold();
+    let answer: unknown;
+    try {
+      answer = await this.request(question);
+    } finally {
+      release();
+    }
     if (key !== undefined) this.answered.set(key, answer);
     return answer;
   }

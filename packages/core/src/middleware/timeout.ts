@@ -16,7 +16,22 @@ export function timeout(options: TimeoutOptions): Middleware {
     if (!Number.isFinite(ms) || ms <= 0) return next();
     // One promise and one timer per call (a race of two promises allocates more on a hot path).
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      // Time the call spends waiting on the client (a person answering a question) is not
+      // counted: the deadline moves by it.
+      let credited = 0;
+      const fire = () => {
+        if (call.held) {
+          timer = setTimeout(fire, Math.min(ms, 5000));
+          timer.unref?.();
+          return;
+        }
+        const owed = (call.heldMs ?? 0) - credited;
+        if (owed > 0) {
+          credited += owed;
+          timer = setTimeout(fire, owed);
+          timer.unref?.();
+          return;
+        }
         const what =
           call.kind === 'resource'
             ? `Reading ${call.uri}`
@@ -27,7 +42,8 @@ export function timeout(options: TimeoutOptions): Middleware {
         );
         call.abort(error);
         reject(error);
-      }, ms);
+      };
+      let timer = setTimeout(fire, ms);
       timer.unref?.();
       next().then(
         (outcome) => {

@@ -19,6 +19,10 @@ interface CallBase {
   /** Aborted on client cancel, disconnect, or `abort()` (the timeout uses it). */
   readonly signal: AbortSignal;
   abort(reason: unknown): void;
+  /** True while the call waits on the client (a question to the user); its clock is stopped. */
+  readonly held?: boolean;
+  /** Time spent waiting on the client so far (ms), which time limits do not count. */
+  readonly heldMs?: number;
   readonly logger: Logger;
   readonly startedAt: number;
 }

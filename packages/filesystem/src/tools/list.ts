@@ -100,8 +100,9 @@ export function listTools(fsx: FsContext): ToolDefinition[] {
     const width = Math.min(40, Math.max(0, ...page.map((e) => e.name.length)));
     const lines = page.map((e) => {
       const tag = TAG[e.kind];
-      if (!sizes || e.kind !== 'file') return `${tag} ${e.name}`;
-      return `${tag} ${e.name.padEnd(width)}  ${formatSize(e.size ?? 0).padStart(9)}`;
+      // A hard-linked file has no size to show (it may be one outside), not a size of 0.
+      if (!sizes || e.kind !== 'file' || e.size === undefined) return `${tag} ${e.name}`;
+      return `${tag} ${e.name.padEnd(width)}  ${formatSize(e.size).padStart(9)}`;
     });
     if (sizes && start === 0 && !nextCursor) {
       const files = entries.filter((e) => e.kind === 'file');

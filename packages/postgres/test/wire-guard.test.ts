@@ -56,7 +56,7 @@ function decode(bytes: Buffer) {
       }
       expect(i).toBe(body.length); // the rewritten length matches what it holds
       out.push({ type, values });
-    } else if (type === 'E') {
+    } else if (type === 'E' || type === 'N') {
       const fields: Record<string, string> = {};
       let i = 0;
       while (body[i] !== 0) {
@@ -160,6 +160,36 @@ describe('WireGuard', () => {
     }
   });
 
+  it('shortens each field of a long NoticeResponse, between rows, as it does an error', () => {
+    // A NOTICE is a message in its own right: a RAISE NOTICE quoting a huge value arrives as one.
+    const notice = message(
+      'N',
+      Buffer.concat([
+        ...Object.entries({ S: 'NOTICE', C: '00000', M: `saw ${'y'.repeat(200_000)}` }).map(([code, text]) =>
+          Buffer.from(`${code}${text}\0`),
+        ),
+        Buffer.from([0]),
+      ]),
+    );
+    const stream = Buffer.concat([
+      dataRow(['before']),
+      notice,
+      dataRow(['after']),
+      complete('SELECT 2'),
+      ready(),
+    ]);
+    for (const sizes of [[1], [7], [4096], [1 << 20]]) {
+      const out = decode(through(stream, { ...limits, messageBytes: 4096 }, sizes));
+      expect(out.map((m) => m.type)).toEqual(['D', 'N', 'D', 'C', 'Z']);
+      expect(out[0]!.values).toEqual(['before']);
+      expect(out[1]!.fields!.S).toBe('NOTICE');
+      expect(out[1]!.fields!.C).toBe('00000');
+      expect(out[1]!.fields!.M!.startsWith('saw yyy')).toBe(true);
+      expect(out[1]!.fields!.M!.length).toBeLessThanOrEqual(2048);
+      expect(out[2]!.values).toEqual(['after']);
+    }
+  });
+
   it('never holds more of a huge value than fieldBytes', () => {
     const guard = new WireGuard({ fieldBytes: 16, rowBytes: 1e9, messageBytes: 1e9 });
     const huge = 50 * 2 ** 20;
@@ -169,8 +199,16 @@ describe('WireGuard', () => {
     head.writeInt16BE(1, 5);
     head.writeInt32BE(huge, 7);
     const out: Buffer[] = [...guard.push(head)];
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    for (let sent = 0; sent < huge; sent += chunk.length) out.push(...guard.push(chunk));
+    let most = { viewed: 0, pinned: 0 };
+    for (let sent = 0; sent < huge; sent += 64 * 1024) {
+      // A fresh chunk each time, as a socket delivers them: keeping a slice of each would pin it.
+      out.push(...guard.push(Buffer.alloc(64 * 1024, 0x61)));
+      const now = held(guard);
+      most = { viewed: Math.max(most.viewed, now.viewed), pinned: Math.max(most.pinned, now.pinned) };
+    }
+    // What it holds mid-value: the kept 16 bytes and small headers, in at most a few chunks.
+    expect(most.viewed).toBeLessThanOrEqual(16 + 64);
+    expect(most.pinned).toBeLessThanOrEqual(3 * 64 * 1024);
     out.push(...guard.push(ready()));
     expect(decode(Buffer.concat(out))).toEqual([
       { type: 'D', values: ['a'.repeat(16)] },
@@ -178,3 +216,28 @@ describe('WireGuard', () => {
     ]);
   });
 });
+
+/**
+ * The bytes an object holds through its fields (followed a few levels into arrays and objects):
+ * `viewed` is the length of every buffer it keeps, `pinned` the size of the memory those buffers
+ * keep alive (a slice keeps its whole chunk).
+ */
+function held(root: object): { viewed: number; pinned: number } {
+  let viewed = 0;
+  const backing = new Set<ArrayBufferLike>();
+  const seen = new Set<object>();
+  const visit = (value: unknown, depth: number) => {
+    if (!value || typeof value !== 'object' || seen.has(value) || depth > 4) return;
+    seen.add(value);
+    if (ArrayBuffer.isView(value)) {
+      viewed += value.byteLength;
+      backing.add(value.buffer);
+      return;
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) visit(child, depth + 1);
+  };
+  visit(root, 0);
+  let pinned = 0;
+  for (const buffer of backing) pinned += buffer.byteLength;
+  return { viewed, pinned };
+}

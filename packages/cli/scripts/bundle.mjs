@@ -3,15 +3,19 @@
 // need at start-up (the MCP client, YAML, the HTTP stack, each server's own code) split into
 // chunks that load on first use. Runs after `tsc -b` (which type-checks and emits declarations);
 // it overwrites tsc's dist/bin.js with the bundle.
-import { readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeMetafile, build } from 'esbuild';
-import { serverPackages } from '../../../scripts/workspaces.mjs';
+import { serverPackages, workspaces } from '../../../scripts/workspaces.mjs';
 
 const cli = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const root = path.resolve(cli, '../..');
-const dist = path.join(cli, 'dist');
+// MCPKIT_BUNDLE_OUTDIR (a folder beside dist/, e.g. packages/cli/.bench-dist) bundles there instead:
+// benchmarks build a private copy without racing a build of dist/.
+const dist = process.env.MCPKIT_BUNDLE_OUTDIR
+  ? path.resolve(process.env.MCPKIT_BUNDLE_OUTDIR)
+  : path.join(cli, 'dist');
 const readJson = async (file) => JSON.parse(await readFile(file, 'utf8'));
 
 // Dependencies that only a server's own code uses (a database driver, wasm, native add-ons) stay
@@ -42,7 +46,16 @@ const pure = [
   ].map((name) => path.join(root, 'node_modules', name) + path.sep),
 ];
 
-/** `import.meta.url` in workspace code (data folders, worker files) must keep naming the original file. */
+/**
+ * `import.meta.url` in workspace code (data folders, worker files, package.json versions) must keep
+ * naming a file of the package it was written in, in the repository and in an install alike:
+ * - the CLI's own files: relative to dist/ (`__mcpkitFileUrl('bin.js')`);
+ * - a published package (@mcpkit/postgres): its installed copy, found the way Node finds packages,
+ *   in node_modules beside or above the CLI (`__mcpkitFileUrl('dist/x.js', '@mcpkit/postgres')`;
+ *   in the repository that is the workspace link);
+ * - a private package (the examples, never published): its package.json and data folders are
+ *   copied into dist/bundled/<folder>/ (copyPrivateAssets) and its files are named there.
+ */
 function workspaceFileUrls() {
   return {
     name: 'workspace-file-urls',
@@ -55,14 +68,47 @@ function workspaceFileUrls() {
         const emitted = args.path
           .replace(`${path.sep}src${path.sep}`, `${path.sep}dist${path.sep}`)
           .replace(/\.ts$/, '.js');
-        const relative = path.relative(dist, emitted).split(path.sep).join('/');
-        return {
-          contents: source.replaceAll('import.meta.url', `__mcpkitFileUrl(${JSON.stringify(relative)})`),
-          loader: 'ts',
-        };
+        const owner = workspaceOf(emitted);
+        const posix = (p) => p.split(path.sep).join('/');
+        let call;
+        if (!owner || owner.dir === cli)
+          call = `__mcpkitFileUrl(${JSON.stringify(posix(path.relative(dist, emitted)))})`;
+        else if (owner.pkg.private) {
+          const copy = path.join(
+            dist,
+            'bundled',
+            path.basename(owner.dir),
+            path.relative(owner.dir, emitted),
+          );
+          call = `__mcpkitFileUrl(${JSON.stringify(posix(path.relative(dist, copy)))})`;
+        } else {
+          const inPackage = posix(path.relative(owner.dir, emitted));
+          call = `__mcpkitFileUrl(${JSON.stringify(inPackage)}, ${JSON.stringify(owner.pkg.name)})`;
+        }
+        return { contents: source.replaceAll('import.meta.url', call), loader: 'ts' };
       });
     },
   };
+}
+
+const workspaceDirs = workspaces().map(({ dir, pkg }) => ({ dir: path.join(root, dir), pkg }));
+/** The workspace package a file belongs to. */
+function workspaceOf(file) {
+  return workspaceDirs.find(({ dir }) => file.startsWith(dir + path.sep));
+}
+
+/** A private package's package.json and data folders (not its code: that is bundled), into dist/bundled/. */
+async function copyPrivateAssets() {
+  for (const { dir, pkg } of workspaceDirs) {
+    if (!pkg.private || !pkg.mcpkit?.declaration) continue;
+    const target = path.join(dist, 'bundled', path.basename(dir));
+    await mkdir(target, { recursive: true });
+    await cp(path.join(dir, 'package.json'), path.join(target, 'package.json'));
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || ['src', 'dist', 'node_modules', 'test'].includes(entry.name)) continue;
+      await cp(path.join(dir, entry.name), path.join(target, entry.name), { recursive: true });
+    }
+  }
 }
 
 function externalsAndPurity() {
@@ -89,6 +135,8 @@ function externalsAndPurity() {
 }
 
 await rm(path.join(dist, 'chunks'), { recursive: true, force: true });
+await rm(path.join(dist, 'bundled'), { recursive: true, force: true });
+await copyPrivateAssets();
 const result = await build({
   entryPoints: { bin: path.join(cli, 'src/bin.ts') },
   outdir: dist,
@@ -98,7 +146,8 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  // MCPKIT_BUNDLE_MINIFY=0 keeps names readable (for CPU profiles).
+  minify: process.env.MCPKIT_BUNDLE_MINIFY !== '0',
   legalComments: 'none',
   conditions: ['@mcpkit/source'],
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
@@ -107,7 +156,11 @@ const result = await build({
       "import { createRequire as __mcpkitRequire } from 'node:module';",
       'const require = __mcpkitRequire(import.meta.url);',
       "const __mcpkitDist = new URL(import.meta.url.includes('/chunks/') ? '../' : './', import.meta.url);",
-      'const __mcpkitFileUrl = (p) => new URL(p, __mcpkitDist).href;',
+      // A published package's file: its copy in node_modules beside or above the CLI, as Node finds it.
+      'const __mcpkitFileUrl = (p, pkg) => { if (!pkg) return new URL(p, __mcpkitDist).href;',
+      "for (let d = new URL('../', __mcpkitDist); ; ) { const c = new URL('node_modules/' + pkg + '/', d);",
+      "if (require('node:fs').existsSync(new URL('package.json', c))) return new URL(p, c).href;",
+      "const up = new URL('../', d); if (up.href === d.href) return new URL(p, c).href; d = up; } };",
     ].join(' '),
   },
   plugins: [externalsAndPurity(), workspaceFileUrls()],
@@ -115,7 +168,7 @@ const result = await build({
   logLevel: 'warning',
 });
 const outputs = Object.entries(result.metafile.outputs);
-const eager = outputs.find(([file]) => file.endsWith('dist/bin.js'));
+const eager = outputs.find(([file]) => file.endsWith('/bin.js'));
 const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
 console.log(
   `bundled mcpkit: dist/bin.js ${(eager[1].bytes / 1024).toFixed(0)} KiB + ${outputs.length - 1} chunks (${(total / 1024).toFixed(0)} KiB in all)`,

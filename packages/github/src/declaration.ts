@@ -54,6 +54,7 @@ export const servers = [
       tools: 'GITHUB_TOOLS',
       excludeTools: 'GITHUB_EXCLUDE_TOOLS',
       lockdown: 'GITHUB_LOCKDOWN_MODE',
+      readOnly: 'GITHUB_READ_ONLY', // as github-mcp-server: wins over everything
     },
     writes: 'off',
     async create({ host, ...options }, { logger, env }) {

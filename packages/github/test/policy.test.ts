@@ -108,6 +108,11 @@ describe('write policy', () => {
         .map((t) => t.name)
         .sort(),
     ).toEqual(['get_issue', 'list_issues']);
+    // GITHUB_READ_ONLY=1 wins over --allow-writes, as in github-mcp-server.
+    const readOnly = await listed({ allowWrites: true }, { GITHUB_READ_ONLY: '1' });
+    expect(readOnly.length).toBeGreaterThan(0);
+    expect(readOnly.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+    expect((await listed({ allowWrites: true })).some((t) => t.name === 'create_issue')).toBe(true);
     await expect(serve({ toolsets: 'gists' })).rejects.toThrow(
       /Unknown GitHub toolset "gists"; known toolsets: context, repos/,
     );

@@ -51,7 +51,7 @@ export interface ServerDeclarationSpec<S extends z.ZodRawShape> {
   /** How positional arguments map to an option. Without it, a server takes none. */
   args?: PositionalArgs;
   /** Options filled from the environment when not given: `{ apiUrl: 'GITHUB_API_URL' }`. */
-  env?: Partial<Record<keyof S & string, string>>;
+  env?: Partial<Record<(keyof S & string) | keyof WriteFlagShape, string>>;
   /** Options (and positional arguments) that are local paths: `mcpkit config claude` makes them absolute. */
   paths?: readonly (keyof S & string)[];
   /** Whether the server's writing tools are served unless a flag says otherwise. */

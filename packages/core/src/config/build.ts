@@ -28,7 +28,7 @@ function sharedStores(config: McpkitConfig, logger: Logger): Pick<RuntimeOptions
   const out: Pick<RuntimeOptions, 'rateLimit' | 'cache'> = {};
   if (config.rateLimit) {
     const { store, ...rest } = config.rateLimit;
-    const kind = store?.kind ?? (redis ? 'redis' : 'memory');
+    const kind = store.kind;
     out.rateLimit = {
       ...rest,
       logger,
@@ -37,8 +37,8 @@ function sharedStores(config: McpkitConfig, logger: Logger): Pick<RuntimeOptions
           ? {
               ...redis,
               kind: 'redis',
-              url: (store?.kind === 'redis' && store.url) || redis!.url,
-              ...(store?.kind === 'redis' && store.keyPrefix ? { keyPrefix: store.keyPrefix } : {}),
+              url: (store.kind === 'redis' && store.url) || redis!.url,
+              ...(store.kind === 'redis' && store.keyPrefix ? { keyPrefix: store.keyPrefix } : {}),
             }
           : { kind: 'memory' },
     };

@@ -71,12 +71,12 @@ export const RateLimitSchema = z
           })
           .strict(),
       ])
-      .optional()
-      .describe('Where counters live; default redis when a redis section exists, else memory'),
+      .default({ kind: 'memory' })
+      .describe('Where counters live: memory (per node) or redis (shared; url from the redis section)'),
     whenStoreDown: z
       .enum(['local', 'open', 'closed'])
-      .default('local')
-      .describe('While Redis is unreachable: count per node, let calls pass, or refuse them'),
+      .optional()
+      .describe('While Redis is unreachable: count per node (default), let calls pass, or refuse them'),
   })
   .strict();
 

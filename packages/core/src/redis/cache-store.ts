@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { keyPrefixOf, openRedis, type RedisSettings } from './connection.js';
+import { keyPrefixOf, openRedis, type RedisSettings, whenReady } from './connection.js';
 
 /** Where the response cache keeps entries: in-process, or shared by every node. */
 export interface CacheStore {
@@ -43,6 +43,9 @@ export class RedisCacheStore implements CacheStore {
     });
     client.defineCommand('mcpkitCacheGet', { numberOfKeys: 1, lua: GET });
     client.defineCommand('mcpkitCacheSet', { numberOfKeys: 1, lua: SET });
+    // Opened on the first cacheable call: that call waits (briefly) for the connection, so the
+    // first entry is shared too.
+    await whenReady(client, settings.connectTimeoutMs ?? 2000);
     return new RedisCacheStore(client as CacheCommands, `${keyPrefixOf(settings)}cache:`);
   }
 

@@ -154,9 +154,12 @@ export class RoundTrips {
   }
 }
 
+/** A digest of the arguments, the same whatever order a client sends their keys in. */
 function fingerprint(input: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(input ?? null))
-    .digest('base64url')
-    .slice(0, 22);
+  const sorted = JSON.stringify(input ?? null, (_key, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
+  return createHash('sha256').update(sorted).digest('base64url').slice(0, 22);
 }

@@ -610,26 +610,24 @@ describe('timeouts, cancellation and load', () => {
   });
 
   it('a cancelled call stops its statement on the server too', async () => {
-    const client = await serve({ statementTimeout: 20_000 });
-    const admin = new pg.Client({ connectionString: cluster.adminUrl });
-    await admin.connect();
-    const waiting = async () =>
+    // A statement that computes for far longer than the test waits (5000^3 rows, no lock, so the
+    // 5 s lock timeout cannot end it, and nothing spilled to disk): only the cancellation can
+    // stop it before the 60 s statement timeout. (Its text on the server is the cursor's FETCH,
+    // so the reader role's active backends are counted: the server's other ones are idle.)
+    const client = await serve({ statementTimeout: 60_000 });
+    const running = async () =>
       (
         await cluster.admin(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'reader' AND wait_event_type = 'Lock'",
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'reader' AND state = 'active'",
         )
       )[0].n as number;
+    const controller = new AbortController();
+    const call = client.callTool(
+      { name: 'query', arguments: { sql: 'SELECT count(*) FROM big a, big b, big c' } },
+      { signal: controller.signal },
+    );
     try {
-      await admin.query('BEGIN; LOCK TABLE locked IN ACCESS EXCLUSIVE MODE');
-      const controller = new AbortController();
-      const call = client.callTool(
-        { name: 'query', arguments: { sql: 'SELECT count(*) FROM locked' } },
-        {
-          signal: controller.signal,
-        },
-      );
-      await new Promise((r) => setTimeout(r, 400));
-      expect(await waiting()).toBe(1);
+      await expect.poll(running, { timeout: 30_000, interval: 50 }).toBe(1);
       controller.abort();
       // the client may see its own abort or the server's answer to the cancellation
       const ended = await call.then(
@@ -637,18 +635,12 @@ describe('timeouts, cancellation and load', () => {
         (error: Error) => error.message,
       );
       expect(ended).toMatch(/cancel|abort/i);
-      // well before the 5 s lock timeout would end it anyway
-      const deadline = Date.now() + 3000;
-      while ((await waiting()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(await waiting()).toBe(0);
-      await admin.query('ROLLBACK');
-      const next = await client.callTool({
-        name: 'query',
-        arguments: { sql: 'SELECT count(*) AS n FROM locked' },
-      });
+      await expect.poll(running, { timeout: 30_000, interval: 100 }).toBe(0);
+      const next = await client.callTool({ name: 'query', arguments: { sql: 'SELECT 1 AS one' } });
       expect(next.isError).toBeFalsy();
     } finally {
-      await admin.end();
+      controller.abort();
+      await call.catch(() => {});
       await client.close();
     }
   });
@@ -662,7 +654,18 @@ describe('timeouts, cancellation and load', () => {
       const blocked = [1, 2].map(() =>
         client.callTool({ name: 'query', arguments: { sql: 'SELECT count(*) FROM locked' } }),
       );
-      await new Promise((r) => setTimeout(r, 200));
+      // Both connections are taken once both statements wait on the lock (the server's own view).
+      await expect
+        .poll(
+          async () =>
+            (
+              await cluster.admin(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'reader' AND wait_event_type = 'Lock'",
+              )
+            )[0].n,
+          { timeout: 30_000, interval: 20 },
+        )
+        .toBe(2);
       const waiting = client.callTool({ name: 'query', arguments: { sql: 'SELECT 1' } });
       const refused = await client.callTool({ name: 'query', arguments: { sql: 'SELECT 1' } });
       expectToolError(refused, /busy: all 2 connections are in use and 1 calls are already waiting/);
@@ -741,23 +744,35 @@ describe('writes', () => {
 });
 
 describe('start', () => {
-  it('warns on stderr when read-only rests on a superuser or a table owner', async () => {
+  it('warns on stderr when read-only rests on a superuser, a table owner or a writer', async () => {
     const log = path.join(os.tmpdir(), `mcpkit-pg-log-${process.pid}.jsonl`);
+    // A role that owns the tables through membership in their owner, without being a superuser;
+    // dropped again below, so the state every other test compares against is unchanged.
+    await cluster.admin("CREATE ROLE keeper LOGIN PASSWORD 'keeper-pw'; GRANT admin TO keeper");
     try {
       const logger = createLogger({ destination: log, level: 'warn' });
-      const superuser = await createPostgresServer({ url: cluster.adminUrl, logger });
-      await superuser.close?.();
-      const reader = await createPostgresServer({ url: cluster.readerUrl, logger });
-      await reader.close?.();
+      const keeperUrl = cluster.readerUrl.replace('reader:reader-pw', 'keeper:keeper-pw');
+      for (const url of [cluster.adminUrl, keeperUrl, cluster.writerUrl, cluster.readerUrl]) {
+        const server = await createPostgresServer({ url, logger });
+        await server.close?.();
+      }
+      // With writes allowed there is nothing to warn about, whoever connects.
+      const writing = await createPostgresServer({ url: cluster.writerUrl, logger, allowWrites: true });
+      await writing.close?.();
       await new Promise<void>((resolve) => logger.flush(() => resolve())); // lines are gathered before written
       const lines = readFileSync(log, 'utf8')
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l).msg as string);
-      expect(lines).toHaveLength(1);
+      expect(lines).toHaveLength(3);
       expect(lines[0]).toMatch(/role "admin" is a superuser.*least-privilege role/);
+      expect(lines[1]).toMatch(
+        /role "keeper" owns \d+ tables and views: it could alter or drop them.*least-privilege/,
+      );
+      expect(lines[2]).toMatch(/role "writer" may write to \d+ tables.*least-privilege role/);
     } finally {
       rmSync(log, { force: true });
+      await cluster.admin('DROP ROLE keeper');
     }
   });
 

@@ -114,13 +114,13 @@ export type {
 } from './middleware/types.js';
 export { byteLength, formatBytes, truncateUtf8 } from './output/truncate.js';
 export { applyPolicy, type PolicyOptions } from './policy/policy.js';
+export { type CallEvents, type CallRecord, type CallResult, CallStats } from './runtime/call-stats.js';
 export {
   type ConfirmOption,
   type ConfirmPolicy,
   isDestructiveTool,
 } from './runtime/confirm.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime/runtime.js';
-export { type CallEvents, type CallRecord, type CallResult, CallStats } from './runtime/call-stats.js';
 // Declaring servers for the CLI and config files.
 export { ServerCatalog, UnknownServerError } from './servers/catalog.js';
 export {

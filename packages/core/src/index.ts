@@ -5,8 +5,8 @@
  * `@mcpkit/core/stdio`, `/http`, `/config`, `/client` and `/testing`.
  */
 
-export type { RoundTripOptions } from './ask/round-trips.js';
 // Asking the client (elicitation, sampling, roots) from a handler.
+export type { RoundTripOptions } from './ask/round-trips.js';
 export {
   type AskKind,
   ClientCannotAnswerError,

@@ -334,6 +334,59 @@ describe('Tasks extension', () => {
   });
 });
 
+describe('confirmation of a destructive task', () => {
+  it('is asked before the task exists; declined, no task is created', async () => {
+    let wiped = 0;
+    const wiping = defineServer({
+      name: 'wipe',
+      version: '1.0.0',
+      tools: [
+        defineTool({
+          name: 'wipe_cache',
+          description: 'Wipes the cache (long, destructive)',
+          annotations: annotations.destructive(),
+          taskSupport: 'optional',
+          handler: () => {
+            wiped++;
+            return text('wiped');
+          },
+        }),
+      ],
+    });
+    const confirming = await createRuntime(wiping, { audit: false, confirm: 'destructive' });
+    const { rpc: call, close } = modernRpc(confirming.factory);
+    const capabilities = { elicitation: {}, extensions: { [TASKS]: {} } };
+    try {
+      const ask = (await call('tools/call', { name: 'wipe_cache', arguments: {} }, { capabilities })).result;
+      expect(ask.resultType).toBe('input_required');
+      expect(ask.taskId).toBeUndefined();
+      expect(Object.keys(ask.inputRequests)).toEqual(['mcpkit_confirm']);
+      const retry = (answer: unknown) =>
+        call(
+          'tools/call',
+          {
+            name: 'wipe_cache',
+            arguments: {},
+            inputResponses: { mcpkit_confirm: answer },
+            requestState: ask.requestState,
+          },
+          { capabilities },
+        );
+      const declined = (await retry({ action: 'decline' })).result;
+      expect(declined.isError).toBe(true);
+      expect(declined.taskId).toBeUndefined();
+      expect(wiped).toBe(0);
+      const confirmed = (await retry({ action: 'accept', content: { confirm: true } })).result;
+      expect(confirmed.resultType).toBe('task');
+      for (let i = 0; i < 500 && wiped === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(wiped).toBe(1);
+    } finally {
+      await close();
+      await confirming.close();
+    }
+  });
+});
+
 describe('limits', () => {
   it('a caller may have only so many tasks running at once', async () => {
     const limited = await createRuntime(module, { audit: false, tasks: { maxRunningPerPrincipal: 1 } });

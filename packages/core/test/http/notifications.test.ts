@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Resolves with the next notification of `method` the client receives. */
-function next(client: Client, method: string, timeoutMs = 5000): Promise<any> {
+function next(client: Client, method: string, timeoutMs = 20_000): Promise<any> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${method} within ${timeoutMs} ms`)), timeoutMs);
     client.setNotificationHandler(method as any, (notification: any) => {
@@ -20,7 +20,7 @@ function next(client: Client, method: string, timeoutMs = 5000): Promise<any> {
   });
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
@@ -36,8 +36,6 @@ async function subscribe(
 ) {
   if (era === 'legacy') {
     if (filter.uri) await client.subscribeResource({ uri: filter.uri });
-    // The 2025 client takes change notifications on its GET stream; give it a moment to open.
-    await new Promise((r) => setTimeout(r, 200));
     return async () => {
       if (filter.uri) await client.unsubscribeResource({ uri: filter.uri });
     };
@@ -49,6 +47,23 @@ async function subscribe(
   return () => subscription.close();
 }
 
+/**
+ * Does `cause` until `arrived` settles: a 2025 client takes change notifications on a GET stream
+ * that opens in the background, so a first change may come before it can be delivered. Waits for
+ * the notification itself, never for a time.
+ */
+async function untilDelivered<T>(arrived: Promise<T>, cause: () => void): Promise<T> {
+  let done = false;
+  const settled = arrived.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    cause();
+    await Promise.race([settled, new Promise((r) => setTimeout(r, 250))]);
+  }
+  return settled;
+}
+
 describe.each(ERAS)('change notifications (%s)', (era) => {
   it('tells a subscribed client when a watched resource changes, and stops watching after', async () => {
     const client = await connectHttp(server.handle.url, era);
@@ -56,8 +71,8 @@ describe.each(ERAS)('change notifications (%s)', (era) => {
       const stop = await subscribe(client, era, { uri: 'memo://one' });
       await until(() => server.watchable.watched().includes('memo://one'));
       const updated = next(client, 'notifications/resources/updated');
-      server.watchable.change('memo://one');
-      expect((await updated).params.uri).toBe('memo://one');
+      const notification = await untilDelivered(updated, () => server.watchable.change('memo://one'));
+      expect(notification.params.uri).toBe('memo://one');
       await stop();
       await until(() => !server.watchable.watched().includes('memo://one'));
     } finally {
@@ -70,8 +85,7 @@ describe.each(ERAS)('change notifications (%s)', (era) => {
     try {
       const stop = await subscribe(client, era, { uri: 'memo://one', tools: true });
       const listChanged = next(client, 'notifications/tools/list_changed');
-      server.handle.notify.toolsChanged();
-      await listChanged;
+      await untilDelivered(listChanged, () => server.handle.notify.toolsChanged());
       const updated = next(client, 'notifications/resources/updated');
       server.handle.notify.resourceUpdated('memo://one');
       expect((await updated).params.uri).toBe('memo://one');
@@ -86,17 +100,30 @@ describe.each(ERAS)('change notifications (%s)', (era) => {
     const bystander = await connectHttp(server.handle.url, era);
     try {
       const stop = await subscribe(subscribed, era, { uri: 'memo://one' });
+      // The bystander watches another resource: its update, sent after, is the sentinel.
+      const stopOther = await subscribe(bystander, era, { uri: 'memo://two' });
       await until(() => server.watchable.watched().includes('memo://one'));
-      let leaked = false;
-      bystander.setNotificationHandler('notifications/resources/updated' as any, () => {
-        leaked = true;
+      await until(() => server.watchable.watched().includes('memo://two'));
+      const seen: string[] = [];
+      let sentinel!: () => void;
+      const arrived = new Promise<void>((resolve) => {
+        sentinel = resolve;
+      });
+      bystander.setNotificationHandler('notifications/resources/updated' as any, (n: any) => {
+        seen.push(n.params.uri);
+        if (n.params.uri === 'memo://two') sentinel();
       });
       const updated = next(subscribed, 'notifications/resources/updated');
-      server.watchable.change('memo://one');
-      await updated;
-      await new Promise((r) => setTimeout(r, 200));
-      expect(leaked).toBe(false);
+      await untilDelivered(updated, () => server.watchable.change('memo://one'));
+      // Once the bystander has the later update on its own stream, an earlier leak would be there.
+      await untilDelivered(arrived, () => {
+        server.watchable.change('memo://one');
+        server.watchable.change('memo://two');
+      });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((uri) => uri !== 'memo://two')).toEqual([]);
       await stop();
+      await stopOther();
     } finally {
       await subscribed.close();
       await bystander.close();
@@ -111,7 +138,9 @@ describe('listen streams per caller', () => {
     try {
       const first = await (client as any).listen({ resourceSubscriptions: ['memo://one'] });
       const second = await (client as any).listen({ toolsListChanged: true });
-      await expect((client as any).listen({ toolsListChanged: true })).rejects.toThrow();
+      await expect((client as any).listen({ toolsListChanged: true })).rejects.toThrow(
+        /Subscription limit reached: 2 listen streams are open for this caller/,
+      );
       await first.close();
       await until(() => !capped.watchable.watched().includes('memo://one'));
       const third = await (client as any).listen({ toolsListChanged: true });

@@ -4,7 +4,7 @@ import { defineServer, defineTool, text } from '../src/index.js';
 import { connect, ERAS, resultText, type TestClient } from '../src/testing/index.js';
 
 function contextServer() {
-  const seen = { aborted: 0, reason: '' };
+  const seen = { started: 0, aborted: 0, reason: '' };
   const module = defineServer({
     name: 'ctx',
     version: '1',
@@ -27,6 +27,7 @@ function contextServer() {
         description: 'Waits until cancelled',
         handler: (_input, ctx) =>
           new Promise((resolve) => {
+            seen.started++;
             ctx.signal.addEventListener('abort', () => {
               seen.aborted++;
               seen.reason = String(ctx.signal.reason);
@@ -66,10 +67,11 @@ describe.each(ERAS)('handler context (%s era)', (era) => {
     client = await connect(server.module, { era });
     const controller = new AbortController();
     const call = client.callTool({ name: 'wait', arguments: {} }, { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 50));
-    controller.abort('user pressed stop');
-    await expect(call).rejects.toThrow();
-    await expect.poll(() => server.seen.aborted).toBe(1);
+    // Cancel once the handler runs (the server's own view), not after a guessed pause.
+    await expect.poll(() => server.seen.started, { timeout: 20_000 }).toBe(1);
+    controller.abort(new Error('user pressed stop'));
+    await expect(call).rejects.toThrow('user pressed stop');
+    await expect.poll(() => server.seen.aborted, { timeout: 20_000 }).toBe(1);
   });
 });
 

@@ -388,6 +388,23 @@ describe('confirmation of a destructive task', () => {
 });
 
 describe('limits', () => {
+  it('arguments past the element limit are refused as they are without tasks', async () => {
+    const bounded = await createRuntime(module, { audit: false, maxInputElements: 10 });
+    const { rpc: call, close } = modernRpc(bounded.factory);
+    try {
+      const reply = await call(
+        'tools/call',
+        { name: 'long_search', arguments: { query: 'x', extra: Array.from({ length: 50 }, (_, i) => i) } },
+        { capabilities: { extensions: { [TASKS]: {} } } },
+      );
+      expect(reply.result?.resultType).not.toBe('task');
+      expect(JSON.stringify(reply)).toMatch(/more than the maximum of 10 elements/);
+    } finally {
+      await close();
+      await bounded.close();
+    }
+  });
+
   it('a caller may have only so many tasks running at once', async () => {
     const limited = await createRuntime(module, { audit: false, tasks: { maxRunningPerPrincipal: 1 } });
     const { rpc: call, close } = modernRpc(limited.factory);

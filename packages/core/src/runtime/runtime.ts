@@ -172,6 +172,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
       asking,
       confirm,
       tasks,
+      maxInputElements: options.maxInputElements ?? 100_000,
     });
     registrations.sync(['tools', 'prompts', 'resources']);
     if (offersTasks && era === 'modern' && tasks)
@@ -254,7 +255,12 @@ class Registrations {
     private readonly chain: (call: Call, next: () => Promise<CallOutcome>) => Promise<CallOutcome>,
     private readonly connection: Connection,
     private readonly currentTools: () => readonly ToolDefinition[],
-    private readonly policy: { asking: Asking; confirm: ConfirmPolicy | undefined; tasks?: Tasks },
+    private readonly policy: {
+      asking: Asking;
+      confirm: ConfirmPolicy | undefined;
+      tasks?: Tasks;
+      maxInputElements: number;
+    },
   ) {}
 
   /**
@@ -293,6 +299,8 @@ class Registrations {
   ): Promise<Record<string, unknown> | undefined> {
     const tasks = this.policy.tasks;
     if (!tasks) return undefined;
+    // The same bounds as the SDK's own path: element count, then the tool's schema.
+    if (elementCount(args, this.policy.maxInputElements) > this.policy.maxInputElements) return undefined;
     const schema = (tool.input ?? this.emptyInput) as { '~standard': { validate(v: unknown): unknown } };
     const checked = (await schema['~standard'].validate(args)) as { value?: unknown; issues?: unknown };
     if (checked.issues) return undefined;
@@ -446,6 +454,22 @@ function taskContext(sdk: ServerContext, live: LiveTask): ServerContext {
       log: async () => {},
     },
   } as unknown as ServerContext;
+}
+
+/** Array elements and object members in `value`, counting stops past `limit`. */
+function elementCount(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && count <= limit) {
+    const item = stack.pop();
+    if (item && typeof item === 'object') {
+      const children = Array.isArray(item) ? item : Object.values(item);
+      count += children.length;
+      if (count > limit) break;
+      for (const child of children) stack.push(child);
+    }
+  }
+  return count;
 }
 
 const isTaskCapable = (tool: ToolDefinition) =>

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { option } from '@mcpkit/core';
 import * as z from 'zod';
 
@@ -11,7 +13,11 @@ export const PostgresOptionsSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
       .optional()
       .describe('Server to connect to; without one, the embedded database is used'),
-    dataDir: z.string().min(1).optional().describe('Embedded database folder (default ./.mcpkit/pgdata)'),
+    dataDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Embedded database folder (default: mcpkit/pgdata in the per-user data folder)'),
     maxRows: whole(1, 10_000).default(100).describe('Rows a query returns unless it asks for another number'),
     maxRowsLimit: whole(1, 10_000).default(2_000).describe('Most rows one query call may ask for'),
     maxResultBytes: whole(1_024, 8_000_000)
@@ -33,4 +39,28 @@ export const PostgresModuleOptionsSchema = PostgresOptionsSchema.extend({
 export type PostgresOptionsInput = z.input<typeof PostgresModuleOptionsSchema>;
 export type PostgresOptions = z.output<typeof PostgresModuleOptionsSchema>;
 
-export const DEFAULT_DATA_DIR = '.mcpkit/pgdata';
+/** The embedded database's folder inside the per-user data folder (see defaultDataDir). */
+export const DEFAULT_DATA_DIR = 'mcpkit/pgdata';
+
+/**
+ * Where the embedded database lives when no dataDir is given: one per-user folder, whatever
+ * folder the command runs in (Claude Desktop starts servers in a folder of its own choosing).
+ * Linux and others: $XDG_DATA_HOME or ~/.local/share; macOS: ~/Library/Application Support;
+ * Windows: %LOCALAPPDATA%. Then mcpkit/pgdata.
+ */
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
+  let base: string;
+  if (platform === 'win32') base = env.LOCALAPPDATA || join(home, 'AppData', 'Local');
+  else if (platform === 'darwin') base = join(home, 'Library', 'Application Support');
+  else {
+    // The XDG spec ignores a relative XDG_DATA_HOME.
+    const xdg = env.XDG_DATA_HOME;
+    base = xdg && path.posix.isAbsolute(xdg) ? xdg : join(home, '.local', 'share');
+  }
+  return join(base, 'mcpkit', 'pgdata');
+}

@@ -14,7 +14,7 @@ import { loadDemoData } from './embedded/demo.js';
 import { type DemoData, embeddedPool, openEmbedded } from './embedded/open.js';
 import { FIELD_CUT_BYTES } from './format.js';
 import {
-  DEFAULT_DATA_DIR,
+  defaultDataDir,
   PostgresModuleOptionsSchema,
   type PostgresOptions,
   type PostgresOptionsInput,
@@ -133,7 +133,8 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     opened = db;
     database = Promise.resolve(db);
   } else {
-    const dataDir = path.resolve(cwd, options.dataDir ?? DEFAULT_DATA_DIR);
+    const dataDir = options.dataDir ? path.resolve(cwd, options.dataDir) : defaultDataDir();
+    logger.info({ dataDir }, `opening the embedded database in ${dataDir}`);
     const host = await openEmbedded(dataDir, {
       logger,
       demo: options.demo ? (demoData ?? loadDemoData) : undefined,
@@ -152,10 +153,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     // Opening takes about a second: serve tools/list now, and let the first call wait for it.
     database = db.init().then(
       (info) => {
-        logger.info(
-          { server: info.version.split(' (')[0], dataDir: options.dataDir ?? DEFAULT_DATA_DIR },
-          'embedded database open',
-        );
+        logger.info({ server: info.version.split(' (')[0], dataDir }, 'embedded database open');
         return db;
       },
       async (error) => {

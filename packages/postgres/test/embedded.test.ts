@@ -9,6 +9,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../src/embedded/demo.js';
 import { createPostgresServer } from '../src/index.js';
+import { defaultDataDir } from '../src/options.js';
 import { ATTACKS, expectToolError } from './support/fixtures.js';
 
 // The embedded database (PGlite in a worker thread) in a temp data folder: created once with
@@ -275,30 +276,53 @@ describe('embedded database, reopened', () => {
 describe('mcpkit serve postgres', () => {
   const cli = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 
-  it.skipIf(!existsSync(cli))('with no URL serves the embedded database with the demo tables', async () => {
-    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mcpkit-serve-pg-'));
-    const stdio = new Client({ name: 'test', version: '0' });
-    try {
-      await stdio.connect(
-        new StdioClientTransport({
-          command: process.execPath,
-          args: [cli, 'serve', 'postgres', '--log-level=error'],
-          cwd,
-          stderr: 'ignore',
-        }),
-      );
-      const { tools } = await stdio.listTools();
-      expect(tools.map((t) => t.name)).toContain('query');
-      expect(tools.map((t) => t.name)).not.toContain('execute');
-      const result = await stdio.callTool({
-        name: 'query',
-        arguments: { sql: "SELECT name FROM customers WHERE id = 'C-001'" },
-      });
-      expect(resultText(result)).toBe('name\nJohn Doe\n(1 row)');
-      expect(existsSync(path.join(cwd, '.mcpkit', 'pgdata', 'PG_VERSION'))).toBe(true);
-    } finally {
-      await stdio.close();
-      rmSync(cwd, { recursive: true, force: true });
-    }
+  it.skipIf(!existsSync(cli))(
+    'with no URL serves the embedded database in the per-user data folder',
+    async () => {
+      const cwd = mkdtempSync(path.join(os.tmpdir(), 'mcpkit-serve-pg-'));
+      const stdio = new Client({ name: 'test', version: '0' });
+      try {
+        await stdio.connect(
+          new StdioClientTransport({
+            command: process.execPath,
+            args: [cli, 'serve', 'postgres', '--log-level=error'],
+            cwd,
+            // The per-user data folder on Linux (and other Unix) is $XDG_DATA_HOME.
+            env: { ...process.env, XDG_DATA_HOME: path.join(cwd, 'data-home') } as Record<string, string>,
+            stderr: 'ignore',
+          }),
+        );
+        const { tools } = await stdio.listTools();
+        expect(tools.map((t) => t.name)).toContain('query');
+        expect(tools.map((t) => t.name)).not.toContain('execute');
+        const result = await stdio.callTool({
+          name: 'query',
+          arguments: { sql: "SELECT name FROM customers WHERE id = 'C-001'" },
+        });
+        expect(resultText(result)).toBe('name\nJohn Doe\n(1 row)');
+        const expected = process.platform === 'linux' ? path.join(cwd, 'data-home') : undefined;
+        if (expected) expect(existsSync(path.join(expected, 'mcpkit', 'pgdata', 'PG_VERSION'))).toBe(true);
+        expect(existsSync(path.join(cwd, '.mcpkit'))).toBe(false); // nothing in the working folder
+      } finally {
+        await stdio.close();
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe('the default data folder', () => {
+  it('is mcpkit/pgdata in the per-user data folder of each platform', () => {
+    expect(defaultDataDir({ XDG_DATA_HOME: '/x/data' }, 'linux', '/home/u')).toBe('/x/data/mcpkit/pgdata');
+    expect(defaultDataDir({}, 'linux', '/home/u')).toBe('/home/u/.local/share/mcpkit/pgdata');
+    expect(defaultDataDir({ XDG_DATA_HOME: 'relative' }, 'linux', '/home/u')).toBe(
+      '/home/u/.local/share/mcpkit/pgdata',
+    );
+    expect(defaultDataDir({}, 'darwin', '/Users/u')).toBe(
+      '/Users/u/Library/Application Support/mcpkit/pgdata',
+    );
+    expect(defaultDataDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u')).toBe(
+      'C:\\Users\\u\\AppData\\Local\\mcpkit\\pgdata',
+    );
   });
 });

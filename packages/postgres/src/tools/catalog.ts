@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { describeTable, listSchemas, listTables, renderTable } from '../catalog.js';
 import type { PgContext } from '../context.js';
 import { plural, thousands } from '../format.js';
+import { orNull } from './portable.js';
 
 const READ = {
   readOnlyHint: true,
@@ -16,10 +17,10 @@ const TableShape = z.object({
   schema: z.string(),
   name: z.string(),
   kind: z.string(),
-  rowEstimate: z.number().nullable().describe('Planner estimate; null when never analyzed or a view'),
-  bytes: z.number().nullable(),
-  size: z.string().nullable(),
-  comment: z.string().nullable(),
+  rowEstimate: orNull(z.number()).describe('Planner estimate; null when never analyzed or a view'),
+  bytes: orNull(z.number()),
+  size: orNull(z.string()),
+  comment: orNull(z.string()),
 });
 
 export function listSchemasTool(pg: PgContext) {
@@ -38,7 +39,7 @@ export function listSchemasTool(pg: PgContext) {
           owner: z.string(),
           tables: z.number().int(),
           usable: z.boolean(),
-          comment: z.string().nullable(),
+          comment: orNull(z.string()),
         }),
       ),
     }),
@@ -102,7 +103,7 @@ const ConstraintShape = z.object({
   type: z.string(),
   columns: z.array(z.string()),
   definition: z.string(),
-  references: z.string().nullable().optional(),
+  references: orNull(z.string()).optional(),
 });
 
 export function describeTableTool(pg: PgContext) {
@@ -120,20 +121,20 @@ export function describeTableTool(pg: PgContext) {
           name: z.string(),
           type: z.string(),
           nullable: z.boolean(),
-          default: z.string().nullable(),
-          identity: z.string().nullable(),
-          generated: z.string().nullable(),
-          comment: z.string().nullable(),
+          default: orNull(z.string()),
+          identity: orNull(z.string()),
+          generated: orNull(z.string()),
+          comment: orNull(z.string()),
         }),
       ),
-      primaryKey: z.array(z.string()).nullable(),
+      primaryKey: orNull(z.array(z.string())),
       foreignKeys: z.array(ConstraintShape),
       referencedBy: z.array(z.object({ table: z.string(), name: z.string(), definition: z.string() })),
       indexes: z.array(
         z.object({ name: z.string(), definition: z.string(), unique: z.boolean(), primary: z.boolean() }),
       ),
       constraints: z.array(ConstraintShape),
-      viewDefinition: z.string().nullable(),
+      viewDefinition: orNull(z.string()),
     }),
     annotations: READ,
     async handler({ table }, ctx) {

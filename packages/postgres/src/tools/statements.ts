@@ -15,10 +15,17 @@ import {
   toTable,
 } from '../format.js';
 import { checkWrite, describeType, singleStatement } from '../sql/guard.js';
+import { JsonValue } from './portable.js';
 
-const Param = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+// Each branch described, so the schema lists single types (anyOf), not a `type` array.
+const scalars = [
+  z.string().describe('text (Postgres casts it to the column type)'),
+  z.number(),
+  z.boolean(),
+  z.null().describe('SQL NULL'),
+] as const;
 const Params = z
-  .array(z.union([Param, z.array(Param)]))
+  .array(z.union([...scalars, z.array(z.union(scalars)).describe('an array, for = ANY($n)')]))
   .max(100)
   .optional()
   .describe(
@@ -30,7 +37,7 @@ const ColumnShape = z.object({ name: z.string(), type: z.string() });
 const RowsOutput = {
   columns: z.array(ColumnShape).describe('Column names and Postgres types, in order'),
   rows: z
-    .array(z.array(z.unknown()))
+    .array(z.array(JsonValue))
     .describe(
       'Rows as arrays in column order; numbers, booleans and JSON typed, other values as Postgres text',
     ),

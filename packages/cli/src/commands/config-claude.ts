@@ -16,10 +16,14 @@ const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c
  * `mcpkit serve` would, then prints the entry to paste under "mcpServers" in
  * claude_desktop_config.json. Claude Desktop starts servers from an unknown folder with a minimal
  * PATH, so the entry names this Node and this mcpkit by absolute path, and local paths (the
- * declaration's path arguments and options) are made absolute.
+ * declaration's path arguments and options) are made absolute. That form works before mcpkit is
+ * published; `--npx` prints the published form instead (`npx -y mcpkit serve ...`), which needs
+ * only Node on the PATH and fetches mcpkit from the registry.
  */
 export function configClaude(parsed: ParsedArgs): void {
   const [what, server, ...args] = parsed.positionals;
+  const npx = parsed.options.has('npx');
+  parsed.options.delete('npx'); // ours, not the server's
   if (what !== 'claude') throw new UsageError('usage: mcpkit config claude <server> [args...] [options]');
   if (!server) throw new UsageError('config claude needs a server name (mcpkit serve --list)');
   const declaration = catalog.get(server);
@@ -43,7 +47,10 @@ export function configClaude(parsed: ParsedArgs): void {
     return `--${name}=${isPath ? path.resolve(value) : value}`;
   });
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url).href.replace('/commands/bin.js', '/bin.js'));
-  const entry = { command: process.execPath, args: [bin, 'serve', server, ...absoluteArgs, ...flags] };
+  const serve = ['serve', server, ...absoluteArgs, ...flags];
+  const entry = npx
+    ? { command: 'npx', args: ['-y', 'mcpkit', ...serve] }
+    : { command: process.execPath, args: [bin, ...serve] };
   // `"name": {...}`, the member to paste inside "mcpServers": { ... }.
   const member = JSON.stringify({ [server]: entry }, null, 2)
     .split('\n')

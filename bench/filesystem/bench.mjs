@@ -29,7 +29,14 @@ const flag = (name, fallback) => {
 const RUNS = Number(flag('runs', '5'));
 const ONLY = flag('only', '')?.split(',').filter(Boolean);
 
-const CLI = path.join(repo, 'packages/cli/dist/bin.js');
+// MCPKIT_CLI names another bundle of the CLI (say, a private one built with MCPKIT_BUNDLE_OUTDIR).
+const CLI = process.env.MCPKIT_CLI
+  ? path.resolve(process.env.MCPKIT_CLI)
+  : path.join(repo, 'packages/cli/dist/bin.js');
+// --prof: mcpkit's server runs under `node --cpu-prof` (profiles in bench/.work/prof).
+const PROFILE = args.includes('--prof')
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repo, 'bench/.work/prof')}`]
+  : [];
 const REFERENCE = path.join(repo, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 const referenceVersion = JSON.parse(
   fs.readFileSync(
@@ -41,6 +48,7 @@ const referenceVersion = JSON.parse(
 const SERVERS = {
   mcpkit: [
     process.execPath,
+    ...PROFILE,
     CLI,
     'serve',
     'filesystem',

@@ -3,8 +3,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The bundled mcpkit CLI (`npm run build` makes it). */
-export const cli = path.join(repo, 'packages/cli/dist/bin.js');
+/**
+ * The bundled mcpkit CLI (`npm run build` makes it); MCPKIT_CLI names another bundle, such as a
+ * private one (`MCPKIT_BUNDLE_OUTDIR=bench/.work/cli node packages/cli/scripts/bundle.mjs`).
+ */
+export const cli = process.env.MCPKIT_CLI
+  ? path.resolve(process.env.MCPKIT_CLI)
+  : path.join(repo, 'packages/cli/dist/bin.js');
+
+/**
+ * `--prof`: the servers run under `node --cpu-prof`, their profiles written to bench/.work/prof
+ * (each exits on SIGTERM through process.exit, which writes the profile; the reference server
+ * would otherwise die without one).
+ */
+export const nodeFlags = process.argv.includes('--prof')
+  ? [
+      '--cpu-prof',
+      `--cpu-prof-dir=${path.join(repo, 'bench/.work/prof')}`,
+      '--import',
+      'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))',
+    ]
+  : [];
 /** The reference server, @modelcontextprotocol/server-postgres, from the bench's dependencies. */
 export const reference = path.join(repo, 'node_modules/@modelcontextprotocol/server-postgres/dist/index.js');
 

@@ -11,7 +11,7 @@ import { serverPackages, workspaces } from '../../../scripts/workspaces.mjs';
 
 const cli = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const root = path.resolve(cli, '../..');
-// MCPKIT_BUNDLE_OUTDIR (a folder beside dist/, e.g. packages/cli/.bench-dist) bundles there instead:
+// MCPKIT_BUNDLE_OUTDIR (say, bench/.work/cli) bundles there instead of dist/, so that
 // benchmarks build a private copy without racing a build of dist/.
 const dist = process.env.MCPKIT_BUNDLE_OUTDIR
   ? path.resolve(process.env.MCPKIT_BUNDLE_OUTDIR)

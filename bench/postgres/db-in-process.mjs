@@ -1,0 +1,108 @@
+// The database path alone, in this process: mcpkit's Database.read (one batch: BEGIN READ ONLY,
+// DECLARE, FETCH, MOVE, DEALLOCATE ALL, advisory unlock, ROLLBACK, through the wire guard)
+// against what the reference server does per call (node-postgres: BEGIN TRANSACTION READ ONLY,
+// the query, ROLLBACK, three round trips), a new 1-row SQL text each call, rounds alternating.
+// CPU per call of this process (the database's is not counted). Not a test.
+//
+//   node bench/postgres/db-in-process.mjs [--rows=100000] [--calls=4000] [--rounds=7] [--prof]
+// It bundles packages/postgres/src/db with esbuild first (TypeScript sources, no build needed).
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import pg from 'pg';
+import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
+import { arg, median, repo } from './common.mjs';
+
+const ROWS = arg('rows', 100_000);
+const CALLS = arg('calls', 4000);
+const ROUNDS = arg('rounds', 7);
+
+const out = path.join(repo, 'bench/.work/db-in-process.mjs');
+await build({
+  stdin: {
+    contents: "export { Database } from './packages/postgres/src/db/database.ts';",
+    resolveDir: repo,
+    loader: 'ts',
+  },
+  outfile: out,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  conditions: ['@mcpkit/source'],
+  packages: 'external',
+  logLevel: 'warning',
+});
+const { Database } = await import(pathToFileURL(out).href);
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });
+try {
+  await cluster.admin(
+    `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket FROM generate_series(1, ${ROWS}) g;
+     ALTER TABLE big ADD PRIMARY KEY (id); ANALYZE big; GRANT SELECT ON big TO reader;`,
+  );
+  const db = new Database(
+    new pg.Pool({ connectionString: cluster.readerUrl, max: 1, idleTimeoutMillis: 30_000 }),
+    {
+      mode: 'server',
+      statementTimeoutMs: 30_000,
+      lockTimeoutMs: 5_000,
+      countLimit: 1_000_000,
+      countTimeoutMs: 1_000,
+      wire: { fieldBytes: 64 * 1024, rowBytes: 8 * 2 ** 20, messageBytes: 64 * 1024 },
+      gate: { capacity: 1, maxWaiting: 64, waitMs: 10_000 },
+      logger: silent,
+    },
+  );
+  await db.init();
+  const refPool = new pg.Pool({ connectionString: cluster.readerUrl, max: 1 });
+  const sql = (i) => `SELECT * FROM big WHERE id = ${1 + ((i * 7919) % ROWS)}`;
+  const contenders = {
+    'mcpkit Database.read': async (i) => {
+      const r = await db.read(sql(i), [], { maxRows: 100 });
+      if (r.rows.length !== 1) throw new Error('expected one row');
+    },
+    'reference (BEGIN READ ONLY, query, ROLLBACK)': async (i) => {
+      const client = await refPool.connect();
+      try {
+        await client.query('BEGIN TRANSACTION READ ONLY');
+        const r = await client.query(sql(i));
+        if (r.rows.length !== 1) throw new Error('expected one row');
+      } finally {
+        client.query('ROLLBACK').catch(() => {});
+        client.release();
+      }
+    },
+  };
+  const results = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (const call of Object.values(contenders)) for (let i = 0; i < 4000; i++) await call(i);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, call] of Object.entries(contenders)) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < CALLS; i++) await call(r * CALLS + i);
+      const ms = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      results[name].push({ us: (used.user + used.system) / CALLS, perSecond: CALLS / (ms / 1000) });
+    }
+  }
+  console.log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log('| path | CPU µs/call (median) | calls/s |');
+  console.log('|---|---:|---:|');
+  for (const [name, rs] of Object.entries(results)) {
+    console.log(
+      `| ${name} | ${median(rs.map((x) => x.us)).toFixed(1)} | ${median(rs.map((x) => x.perSecond)).toFixed(0)} |`,
+    );
+  }
+  await db.close();
+  await refPool.end();
+} finally {
+  await cluster.stop();
+}

@@ -64,7 +64,9 @@ export async function readText(
     }
     return { window, size };
   } finally {
-    await handle.close();
+    // Not awaited: the answer need not wait a thread-pool round trip for a read-only
+    // descriptor to close (it is closed right after, whatever happened).
+    handle.close().catch(() => {});
   }
 }
 

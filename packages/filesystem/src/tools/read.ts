@@ -6,6 +6,7 @@ import { continuationNote, readText, sniff, type TextRead } from '../fs/read-tex
 import { isUtf16, looksBinary, utf8Prefix } from '../fs/text.js';
 import { PathError } from '../sandbox/errors.js';
 import { type FsContext, formatSize, READ_ONLY, shownAbsolute } from './context.js';
+import { withServedNames } from './served-names.js';
 
 type ContentBlock = NonNullable<ToolResult['content']>[number];
 
@@ -48,7 +49,7 @@ export function readTools(fs: FsContext): ToolDefinition[] {
             maxBytes: limits.maxReadBytes,
           };
     const read = await readText(sandbox, resolved, request, ctx.signal);
-    return textResult(read, limits.maxReadBytes);
+    return textResult(read, limits.maxReadBytes, ctx.servedName('read_text_file'));
   };
 
   const description =
@@ -151,7 +152,8 @@ export function readTools(fs: FsContext): ToolDefinition[] {
               : 'a binary file (use read_media_file)';
             return { path, error: `Error: ${path}: ${what}` };
           }
-          return { path, file, size };
+          // A file the sniff read whole (most small files) is not read a second time.
+          return { path, file, size, head: head.length === size ? head : undefined };
         } catch (error) {
           return { path, error: `Error: ${describeError(error)}` };
         }
@@ -169,9 +171,14 @@ export function readTools(fs: FsContext): ToolDefinition[] {
         if (!o.file) return o.error!;
         try {
           const allowed = share.get(index) ?? 0;
-          const bytes = Buffer.allocUnsafe(allowed);
-          const { bytesRead } = allowed ? await o.file.handle.read(bytes, 0, allowed, 0) : { bytesRead: 0 };
-          let view = bytes.subarray(0, bytesRead);
+          let view: Buffer;
+          if (o.head && allowed >= o.head.length) view = o.head;
+          else {
+            const bytes = Buffer.allocUnsafe(allowed);
+            const { bytesRead } = allowed ? await o.file.handle.read(bytes, 0, allowed, 0) : { bytesRead: 0 };
+            view = bytes.subarray(0, bytesRead);
+          }
+          const bytesRead = view.length;
           let note = '';
           if (bytesRead < o.size!) {
             const lastNewline = view.lastIndexOf(0x0a);
@@ -181,15 +188,16 @@ export function readTools(fs: FsContext): ToolDefinition[] {
                 : view.subarray(0, utf8Prefix(view, view.length));
             let lines = 0;
             for (let at = view.indexOf(0x0a); at !== -1; at = view.indexOf(0x0a, at + 1)) lines++;
-            note = `\n[Cut at ${formatSize(view.length)} of ${formatSize(o.size!)} to fit the ${formatSize(limits.maxTotalReadBytes)} total; read the rest with read_text_file offset=${lines + 1}]`;
+            note = `\n[Cut at ${formatSize(view.length)} of ${formatSize(o.size!)} to fit the ${formatSize(limits.maxTotalReadBytes)} total; read the rest with ${ctx.servedName('read_text_file')} offset=${lines + 1}]`;
           }
           let text = view.toString('utf8');
           if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
           return `${o.path}:\n${text}${note}\n`;
         } catch (error) {
-          return `Error: ${describeError(error)}`;
+          return `Error: ${withServedNames(describeError(error), ctx)}`;
         } finally {
-          await o.file.handle.close();
+          // Not awaited: the answer need not wait for a read-only descriptor to close.
+          o.file.handle.close().catch(() => {});
         }
       });
       return { content: [{ type: 'text', text: parts.join('\n---\n') }] };
@@ -199,8 +207,9 @@ export function readTools(fs: FsContext): ToolDefinition[] {
   return [readTextFile, readFile, readMediaFile, readMultipleFiles];
 }
 
-function textResult(read: TextRead, maxBytes: number): ToolResult {
-  const note = continuationNote(read, maxBytes);
+/** The text and, after a partial read, the note naming the tool (as served) and offset for the rest. */
+function textResult(read: TextRead, maxBytes: number, servedTool: string): ToolResult {
+  const note = continuationNote(read, maxBytes, servedTool);
   const content: ContentBlock[] = [{ type: 'text', text: read.window.text }];
   if (note) content.push({ type: 'text', text: note });
   return { content };

@@ -13,7 +13,7 @@ import {
   textContents,
 } from '../../src/index.js';
 import { resultText } from '../../src/testing/index.js';
-import { Balancer, connectVia, hasTopologyTools, RedisProcess, waitFor } from './topology.js';
+import { Balancer, hasTopologyTools, RedisProcess, waitFor } from './topology.js';
 
 /**
  * Three nodes in this process (each its own runtime and HTTP listener, sharing nothing but Redis)

@@ -72,7 +72,11 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
       sessionTtlMs: limits.sessionIdleMs,
     });
   }
-  const readiness = { ...shared?.readiness, ...options.readiness };
+  const readiness = {
+    ...shared?.readiness,
+    ...healthChecks(options.operations?.health),
+    ...options.readiness,
+  };
   let closing = false;
   const bus: ServerEventBus =
     options.bus ??
@@ -208,6 +212,24 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
       await Promise.allSettled([modern.close(), sessions.closeAll()]);
       watches?.closeAll();
       await shared?.close();
+    },
+  };
+}
+
+/**
+ * The module's dependencies (databases, upstreams), as the status page sees them, as one
+ * readiness check each: `down` fails it (`starting` and `unknown` do not hold a node back).
+ */
+function healthChecks(
+  health: (() => Promise<readonly { name: string; state: string; detail?: string }[]>) | undefined,
+): Record<string, () => Promise<void>> {
+  if (!health) return {};
+  return {
+    dependencies: async () => {
+      const down = (await health()).filter((entry) => entry.state === 'down');
+      if (down.length) {
+        throw new Error(down.map((e) => `${e.name} down${e.detail ? ` (${e.detail})` : ''}`).join('; '));
+      }
     },
   };
 }

@@ -7,6 +7,7 @@
 // - `args`: positional arguments after `mcpkit serve <server>` (folders, a spec);
 // - `env`: an environment variable (credentials: never an argument, so never in a process list);
 // - `flag`: a boolean `--flag=true|false` (the write switches every server has).
+// `package` is the npm package that declares the server (its files and dependencies ship with it).
 
 /** The registry namespace the servers are published under (must match the publisher's GitHub login). */
 export const REGISTRY_NAMESPACE = 'io.github.mcpkit';
@@ -35,6 +36,7 @@ const readOnly = {
 
 export const SERVERS = {
   filesystem: {
+    package: '@mcpkit/filesystem',
     title: 'mcpkit Filesystem',
     summary: 'Read, search and edit files in the folders you allow; bounded output, watched resources',
     inputs: [
@@ -51,6 +53,7 @@ export const SERVERS = {
     ],
   },
   postgres: {
+    package: '@mcpkit/postgres',
     title: 'mcpkit PostgreSQL',
     summary: 'Query PostgreSQL read-only by default: schemas, tables, explain plans, bounded rows',
     inputs: [
@@ -69,6 +72,7 @@ export const SERVERS = {
     ],
   },
   github: {
+    package: '@mcpkit/github',
     title: 'mcpkit GitHub',
     summary: 'GitHub repositories, files, issues, pull requests and commits; writes only when allowed',
     inputs: [
@@ -88,6 +92,7 @@ export const SERVERS = {
     ],
   },
   slack: {
+    package: '@mcpkit/slack',
     title: 'mcpkit Slack',
     summary: 'Slack channels, threads, users and search; posts only to the channels you allow',
     inputs: [
@@ -116,6 +121,7 @@ export const SERVERS = {
     ],
   },
   gdrive: {
+    package: '@mcpkit/gdrive',
     title: 'mcpkit Google Drive',
     summary: 'Google Drive search, folders, Docs as Markdown, Sheets as CSV; writes only when allowed',
     inputs: [
@@ -132,6 +138,7 @@ export const SERVERS = {
     ],
   },
   openapi: {
+    package: '@mcpkit/openapi',
     title: 'mcpkit OpenAPI',
     summary: 'Any OpenAPI or Swagger API as tools: each operation a tool, GETs only unless allowed',
     inputs: [
@@ -148,6 +155,8 @@ export const SERVERS = {
     ],
   },
   catalog: {
+    // The examples are private: the CLI bundles the demo, so it needs no package of its own.
+    package: null,
     title: 'mcpkit Catalog demo',
     summary: 'A demo store: search customers and product prices, catalog resources, a review prompt',
     inputs: [],

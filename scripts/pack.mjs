@@ -39,7 +39,9 @@ export function packPublished(dest, root = repoRoot) {
 export function installTarballs(prefix, tarballs) {
   mkdirSync(prefix, { recursive: true });
   writeFileSync(path.join(prefix, 'package.json'), '{ "private": true }\n');
-  run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', '--ignore-scripts', ...tarballs], prefix);
+  // --prefer-offline: modules already in npm's cache are not fetched again (the test runs faster).
+  const flags = ['--no-audit', '--no-fund', '--omit=dev', '--ignore-scripts', '--prefer-offline'];
+  run('npm', ['install', ...flags, ...tarballs], prefix);
   return path.join(prefix, 'node_modules', '.bin', process.platform === 'win32' ? 'mcpkit.cmd' : 'mcpkit');
 }
 

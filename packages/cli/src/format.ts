@@ -23,10 +23,7 @@ export function formatTools(tools: Tool[], others: readonly string[] = []): stri
   }
   return tools
     .map((tool) => {
-      const hints = [
-        tool.annotations?.readOnlyHint ? 'read-only' : undefined,
-        tool.annotations?.destructiveHint ? 'destructive' : undefined,
-      ].filter(Boolean);
+      const hints = annotationHints(tool);
       const head = `${tool.name}${hints.length ? `  [${hints.join(', ')}]` : ''}`;
       const description = tool.description ? `\n  ${tool.description.replace(/\n/g, '\n  ')}` : '';
       const properties = (tool.inputSchema.properties ?? {}) as Record<string, JsonSchemaProperty>;
@@ -46,6 +43,27 @@ export function formatTools(tools: Tool[], others: readonly string[] = []): stri
       return head + description + args.join('');
     })
     .join('\n\n');
+}
+
+/**
+ * What a tool may change, from its annotations as MCP defines their defaults: a tool that is not
+ * read-only is taken to be destructive unless it says `destructiveHint: false`.
+ */
+export function annotationHints(tool: Pick<Tool, 'annotations'>): string[] {
+  const a = tool.annotations ?? {};
+  const hints = [a.readOnlyHint ? 'read-only' : a.destructiveHint === false ? 'writes' : 'destructive'];
+  if (!a.readOnlyHint && a.idempotentHint) hints.push('idempotent');
+  if (a.openWorldHint) hints.push('open world');
+  return hints;
+}
+
+/** One progress notification as a line: `progress 3/10 (30%) message`. */
+export function formatProgress(p: { progress: number; total?: number; message?: string }): string {
+  const amount =
+    p.total !== undefined && p.total > 0
+      ? `${p.progress}/${p.total} (${Math.floor((100 * p.progress) / p.total)}%)`
+      : `${p.progress}`;
+  return `progress ${amount}${p.message ? ` ${p.message}` : ''}`;
 }
 
 /** The result's text blocks (what a model reads); other blocks are summarised. */

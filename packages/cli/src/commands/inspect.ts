@@ -8,6 +8,7 @@ import type {
   Tool,
 } from '@modelcontextprotocol/client';
 import {
+  formatProgress,
   formatPromptResult,
   formatPrompts,
   formatReadResult,
@@ -155,7 +156,18 @@ export async function call(parsed: ParsedArgs): Promise<number> {
   return withClient(parsed, positionals, async (client, json) => {
     let input = args;
     if (Object.keys(pairs).length) input = { ...args, ...(await typedPairs(client, name, pairs)) };
-    const result = (await client.callTool({ name, arguments: input })) as CallToolResult;
+    // Long calls report progress: one line each on stderr (rewritten in place on a terminal).
+    const tty = process.stderr.isTTY;
+    let shown = false;
+    const onprogress = (p: { progress: number; total?: number; message?: string }) => {
+      process.stderr.write(tty ? `\r\x1b[2K${formatProgress(p)}` : `${formatProgress(p)}\n`);
+      shown = true;
+    };
+    const result = (await client
+      .callTool({ name, arguments: input }, { onprogress, resetTimeoutOnProgress: true })
+      .finally(() => {
+        if (tty && shown) process.stderr.write('\n');
+      })) as CallToolResult;
     print(json ? JSON.stringify(result, null, 2) : formatResult(result));
     return result.isError ? 1 : 0;
   });

@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -242,4 +242,47 @@ describe('a stdio server started from a terminal', () => {
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(lines.map((l) => JSON.parse(l).msg)).toContain('serving calculator on stdio');
   });
+});
+
+describe('namespaced servers name other tools as they are served', () => {
+  it('filesystem mounted as files, postgres as db: messages send the model to files_… and db_… tools', async () => {
+    const root = path.join(dir, 'root');
+    await mkdir(root, { recursive: true });
+    await writeFile(path.join(root, 'long.txt'), 'line\n'.repeat(50));
+    await writeFile(
+      path.join(dir, 'ns.yaml'),
+      [
+        'servers:',
+        '  files:',
+        '    server: filesystem',
+        '    args: [root]',
+        '    options: {maxReadLines: 5}',
+        '  db:',
+        '    server: postgres',
+        '    options: {dataDir: pgdata-ns}',
+        '',
+      ].join('\n'),
+    );
+    const outside = await mcpkit(
+      ['call', '--config', 'ns.yaml', 'files_read_text_file', `path=${path.join(tmpdir(), 'elsewhere.txt')}`],
+      dir,
+    );
+    expect(outside.code).toBe(1);
+    expect(outside.stdout).toMatch(/call files_list_allowed_directories/);
+    const partial = await mcpkit(
+      ['call', '--config', 'ns.yaml', 'files_read_text_file', 'path=long.txt'],
+      dir,
+    );
+    expect(partial.stdout).toMatch(/call files_read_text_file with offset=6/);
+    const prompt = await mcpkit(
+      ['prompt', '--config', 'ns.yaml', 'db_question_to_sql', 'question=how many?'],
+      dir,
+    );
+    expect(prompt.stdout).toMatch(/run it with the db_query tool/);
+    const missing = await mcpkit(
+      ['call', '--config', 'ns.yaml', 'db_describe_table', 'table=nothing_like_it'],
+      dir,
+    );
+    expect(missing.stdout).toMatch(/Use db_list_tables/);
+  }, 180_000);
 });

@@ -8,6 +8,7 @@ import { infoTools } from './tools/info.js';
 import { listTools } from './tools/list.js';
 import { readTools } from './tools/read.js';
 import { searchTools } from './tools/search.js';
+import { servedNamesInErrors } from './tools/served-names.js';
 import { writeTools } from './tools/write.js';
 
 export interface FilesystemServerOptions extends FilesystemOptions {
@@ -41,7 +42,7 @@ export async function createFilesystemServer(options: FilesystemServerOptions): 
     ...listTools(fsx),
     ...searchTools(fsx),
     ...infoTools(fsx),
-  ];
+  ].map(servedNamesInErrors);
   const watcher = new ResourceWatcher(sandbox, limits.watchDebounceMs, logger);
   return defineServer({
     name: 'filesystem',

@@ -86,13 +86,13 @@ export function questionToSqlPrompt(pg: PgContext) {
         'Schema:',
         described.join('\n\n') || '(no tables)',
         omitted.length || more > 0
-          ? `\nNot shown above (use describe_table): ${[...omitted, ...(more > 0 ? [`${more} more tables`] : [])].join(', ')}`
+          ? `\nNot shown above (use ${ctx.servedName('describe_table')}): ${[...omitted, ...(more > 0 ? [`${more} more tables`] : [])].join(', ')}`
           : '',
         '',
         `Question: ${question}`,
         '',
         'Write one read-only SELECT that answers it: only tables and columns shown above, explicit JOINs on the keys, $1-style parameters for values, a LIMIT when the answer could be long.',
-        'Then run it with the query tool, check the result makes sense, and answer the question in words, citing the numbers.',
+        `Then run it with the ${ctx.servedName('query')} tool, check the result makes sense, and answer the question in words, citing the numbers.`,
       ];
       return userMessage(lines.filter((l) => l !== undefined).join('\n'));
     },

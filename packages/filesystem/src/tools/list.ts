@@ -118,7 +118,7 @@ export function listTools(fsx: FsContext): ToolDefinition[] {
     if (nextCursor) {
       lines.push(
         '',
-        `[Showing entries ${start + 1}-${end} of ${entries.length}. More: call ${tool} with cursor="${nextCursor}"]`,
+        `[Showing entries ${start + 1}-${end} of ${entries.length}. More: call ${ctx.servedName(tool)} with cursor="${nextCursor}"]`,
       );
     }
     return structured(

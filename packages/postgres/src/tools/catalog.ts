@@ -1,4 +1,4 @@
-import { defineTool, structured } from '@mcpkit/core';
+import { defineTool, isToolError, structured } from '@mcpkit/core';
 import * as z from 'zod';
 import { describeTable, listSchemas, listTables, renderTable } from '../catalog.js';
 import type { PgContext } from '../context.js';
@@ -138,7 +138,12 @@ export function describeTableTool(pg: PgContext) {
     }),
     annotations: READ,
     async handler({ table }, ctx) {
-      const description = await describeTable(await pg.database(), table, ctx.signal);
+      const description = await describeTable(await pg.database(), table, ctx.signal).catch((error) => {
+        // "Use list_tables …": the tool as served (db_list_tables when mounted as db).
+        if (isToolError(error))
+          error.message = error.message.replace('list_tables', ctx.servedName('list_tables'));
+        throw error;
+      });
       return structured({ ...description }, renderTable(description));
     },
   });

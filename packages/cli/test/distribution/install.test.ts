@@ -3,9 +3,12 @@
 // and the installed `mcpkit` binary serving servers; then a Claude Desktop bundle (MCPB) built from
 // that install, checked by the official tooling and run the way a host runs it.
 // Needs the build (`npm test` builds first) and the npm registry.
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { getMcpConfigForManifest, validateManifest } from '@anthropic-ai/mcpb';
 import { eraClientOptions } from '@mcpkit/core/client';
 import { resultText } from '@mcpkit/core/testing';
@@ -16,6 +19,7 @@ import { SERVERS } from '../../../../distribution/servers.mjs';
 import { buildBundles, mcpb, mcpbManifest } from '../../../../scripts/bundle-mcpb.mjs';
 import { installTarballs, packPublished, publishedWorkspaces } from '../../../../scripts/pack.mjs';
 
+const run = promisify(execFile);
 let work: string;
 let prefix: string;
 let bin: string;
@@ -101,6 +105,40 @@ describe('installed from the packed tarballs', () => {
       const result = await client.callTool({ name: 'list_tables', arguments: {} });
       expect(result.isError, resultText(result)).toBeFalsy();
       expect(resultText(result)).toMatch(/customers/);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('the Claude Desktop entries `mcpkit config claude` prints', () => {
+  const REPO_CLI = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+  const entryFor = async (...args: string[]) => {
+    const { stdout } = await run(process.execPath, [REPO_CLI, 'config', 'claude', ...args], { cwd: work });
+    const entries = JSON.parse(`{${stdout}}`) as Record<string, { command: string; args: string[] }>;
+    return Object.values(entries)[0]!;
+  };
+
+  it('the published form (npx -y mcpkit serve ...) runs the installed package', async () => {
+    const entry = await entryFor('filesystem', folder, '--npx');
+    expect(entry.command).toBe('npx');
+    expect(entry.args).toEqual(['-y', 'mcpkit', 'serve', 'filesystem', folder]);
+    // What npx runs once mcpkit is published: the package's bin with the rest of the arguments.
+    const client = await connectTo(bin, entry.args.slice(2));
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('read_text_file');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('the local-path form runs as written, from any folder, before anything is published', async () => {
+    const entry = await entryFor('filesystem', folder);
+    expect(entry.command).toBe(process.execPath);
+    expect(entry.args.slice(1)).toEqual(['serve', 'filesystem', folder]);
+    const client = await connectTo(entry.command, entry.args);
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('read_text_file');
     } finally {
       await client.close();
     }

@@ -5,9 +5,9 @@ import {
   localhostAllowedOrigins,
   type ServerEventBus,
 } from '@modelcontextprotocol/server';
-import type { HealthEntry } from './served.js';
 import type { RedisSettings } from '../../redis/connection.js';
 import type { SessionEventStores } from '../../redis/event-store.js';
+import type { HealthEntry } from './served.js';
 
 /** A static bearer token and the caller it stands for. */
 export interface StaticToken {

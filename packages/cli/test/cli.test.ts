@@ -71,13 +71,22 @@ describe.each(ERAS)('`mcpkit serve` as a child process over stdio (%s era)', (er
     const file = path.join(dir, `two-${era}.yaml`);
     await writeFile(
       file,
-      `servers:\n  shop:\n    server: catalog\n    args: ["${DATA.replaceAll('\\', '/')}"]\n  calc:\n    server: calculator\nreadOnly: true\n`,
+      // A filesystem mount brings writing tools: read-only must be what removes them.
+      `servers:\n  shop:\n    server: catalog\n    args: ["${DATA.replaceAll('\\', '/')}"]\n  calc:\n    server: calculator\n  files:\n    server: filesystem\n    args: ["${dir.replaceAll('\\', '/')}"]\nreadOnly: true\n`,
     );
     const { client, transport } = spawnClient(era, ['serve', '--config', file, '--log-level', 'silent']);
     await client.connect(transport);
     try {
       const names = (await client.listTools()).tools.map((t) => t.name);
-      expect(names).toEqual(['shop_search_customers', 'shop_get_product_price', 'calc_add']);
+      expect(names.slice(0, 3)).toEqual(['shop_search_customers', 'shop_get_product_price', 'calc_add']);
+      expect(names).toContain('files_read_text_file');
+      for (const writer of [
+        'files_write_file',
+        'files_edit_file',
+        'files_move_file',
+        'files_create_directory',
+      ])
+        expect(names).not.toContain(writer);
       expect(
         (await client.callTool({ name: 'calc_add', arguments: { a: 2, b: 40 } })).structuredContent,
       ).toEqual({ sum: 42 });

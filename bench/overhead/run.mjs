@@ -192,22 +192,55 @@ function coldStart(args) {
   });
 }
 
+/**
+ * echo-bare.mjs bundled as the CLI is (esbuild: one minified ESM file, code-split, node20, the
+ * same require banner), so the cold-start comparison is bundle against bundle.
+ */
+async function bundledBare() {
+  const { build } = await import('esbuild');
+  const outdir = path.join(root, 'bench/.work/echo-bare-bundle');
+  await build({
+    entryPoints: { 'echo-bare': SERVERS['bare SDK'] },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    banner: {
+      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return path.join(outdir, 'echo-bare.js');
+}
+
 async function coldStarts() {
+  // MCPKIT_CLI names another bundle of the CLI (say, a private one; see packages/cli/scripts/bundle.mjs).
+  const cli = process.env.MCPKIT_CLI
+    ? path.resolve(process.env.MCPKIT_CLI)
+    : path.join(root, 'packages/cli/dist/bin.js');
   const targets = {
-    'mcpkit CLI (`mcpkit serve catalog`, bundled)': [
-      path.join(root, 'packages/cli/dist/bin.js'),
-      'serve',
-      'catalog',
-    ],
+    'mcpkit CLI (`mcpkit serve catalog`, bundled)': [cli, 'serve', 'catalog'],
+    'mcpkit CLI (`mcpkit serve filesystem .`, bundled)': [cli, 'serve', 'filesystem', root],
+    'bare SDK v2 (echo-bare.mjs, bundled the same way)': [await bundledBare(), 'stdio'],
     'mcpkit as a library (echo-mcpkit.mjs, unbundled)': [SERVERS.mcpkit, 'stdio'],
     'bare SDK v2 (echo-bare.mjs, unbundled)': [SERVERS['bare SDK'], 'stdio'],
     'node itself (a script that answers JSON-RPC by hand)': [path.join(here, 'node-floor.mjs')],
   };
   const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let run = 0; run < COLD_RUNS; run++) {
-    for (const [name, args] of Object.entries(targets)) samples[name].push(await coldStart(args));
+    // A target that fails to start (say, a dist folder mid-rebuild) is left out of its median.
+    for (const [name, args] of Object.entries(targets)) {
+      const ms = await coldStart(args).catch(() => undefined);
+      if (ms !== undefined) samples[name].push(ms);
+    }
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, v.length ? median(v) : Number.NaN]),
+  );
 }
 
 const rows = process.argv.includes('--cold-only') ? [] : await throughput();

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@mcpkit/core';
 import type { WireLimits } from '../db/wire-guard.js';
@@ -13,6 +14,18 @@ function workerFile(): URL {
   const built = new URL(here.href.replace('/src/embedded/', '/dist/embedded/'));
   if (existsSync(fileURLToPath(built))) return built;
   throw new Error('The embedded database worker is not built: run `npm run build` first');
+}
+
+/**
+ * Embedded, this process holds PGlite (~70 MB of WebAssembly) beside the server: the server's
+ * young generation is kept at its size now instead of doubling under load up to 16 MB a
+ * semi-space (~30 MB more resident; the bin sets the same at start for `serve postgres` with no
+ * URL). V8 reads the growth factor each time it grows the young generation, but setting up a
+ * new isolate (each worker) puts a factor under 2 back to 2 for the whole process: so it is set
+ * again once the worker's isolate exists. bench/RESULTS.md has the peaks with and without.
+ */
+function keepYoungGenerationSmall(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 interface Pending {
@@ -71,6 +84,7 @@ export class EmbeddedHost {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     this.worker = worker;
+    worker.once('online', keepYoungGenerationSmall);
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (message: WorkerReply) => {
         if ('ready' in message) return resolve();

@@ -43,6 +43,8 @@ CREATE INDEX products_category_idx ON products (category);
  */
 function limitHeapGrowth(): void {
   v8.setFlagsFromString('--heap-growing-percent=10');
+  // The young generation stays at its size from here on (see keepYoungGenerationSmall in host.ts).
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** A node-postgres pool over the embedded database: one connection (a call's batch is one request). */

@@ -126,7 +126,9 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('status page in headless Chromium'
     );
     expect(servers).toEqual([['http-test', '4', '3', '1']]);
     expect(await evaluate('document.title')).toBe('http-test 1.0.0: mcpkit status');
-    expect(await evaluate(`document.getElementById('summary').textContent`)).toMatch(/^4 tools, 1 resources/);
+    expect(await evaluate(`document.getElementById('summary').textContent`)).toMatch(
+      /^4 tools, 1 resource, 0 prompts; /,
+    );
     const totals = await evaluate(
       `[...document.querySelectorAll('#totals tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent))`,
     );

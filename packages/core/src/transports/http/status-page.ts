@@ -98,7 +98,7 @@ const PAGE = `<!doctype html>
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.4rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .25rem .6rem; border-bottom: 1px solid #ddd; }
-th { font-weight: 600; background: #f6f6f6; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { font-weight: 600; background: #f6f6f6; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .up { color: #176b2c; } .down { color: #b00020; } .starting, .unknown { color: #8a6d00; }
 .ok { color: #176b2c; } .error, .rate_limited, .timeout, .cancelled { color: #b00020; }
 pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; } .muted { color: #666; }
@@ -108,14 +108,14 @@ pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; } .muted { color: #
 <h1 id="title">mcpkit</h1>
 <p class="muted" id="summary"></p>
 <h2>Servers</h2>
-<table id="servers"><thead><tr><th>Server</th><th>Tools</th><th>Read-only</th><th>Can destroy</th></tr></thead><tbody></tbody></table>
+<table id="servers"><thead><tr><th>Server</th><th class="n">Tools</th><th class="n">Read-only</th><th class="n">Can destroy</th></tr></thead><tbody></tbody></table>
 <p id="eras" class="muted"></p>
 <h2>Health</h2>
 <table id="health"><thead><tr><th>Dependency</th><th>State</th><th>Detail</th></tr></thead><tbody></tbody></table>
 <h2>Calls</h2>
-<table id="totals"><thead><tr><th>Name</th><th>Kind</th><th>Calls</th><th>Errors</th></tr></thead><tbody></tbody></table>
+<table id="totals"><thead><tr><th>Name</th><th>Kind</th><th class="n">Calls</th><th class="n">Errors</th></tr></thead><tbody></tbody></table>
 <h2>Recent calls</h2>
-<table id="recent"><thead><tr><th>When</th><th>Name</th><th>Outcome</th><th>ms</th></tr></thead><tbody></tbody></table>
+<table id="recent"><thead><tr><th>When</th><th>Name</th><th>Outcome</th><th class="n">ms</th></tr></thead><tbody></tbody></table>
 <h2>Connect</h2>
 <div id="connect"></div>
 <script type="application/json" id="status-data">{{data}}</script>
@@ -132,8 +132,9 @@ pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; } .muted { color: #
   };
   const ago = (iso) => { const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000)); return s < 90 ? s + ' s ago' : s < 5400 ? Math.round(s / 60) + ' min ago' : Math.round(s / 3600) + ' h ago'; };
   document.getElementById('title').textContent = s.name + ' ' + s.version;
-  document.getElementById('summary').textContent = s.counts.tools + ' tools, ' + s.counts.resources + ' resources, ' + s.counts.prompts + ' prompts; ' +
-    s.sessions + ' sessions open, ' + s.inFlight + ' calls running; up since ' + new Date(s.startedAt).toLocaleString() + ' (' + ago(s.startedAt) + ')';
+  const count = (n, what) => n + ' ' + what + (n === 1 ? '' : 's');
+  document.getElementById('summary').textContent = count(s.counts.tools, 'tool') + ', ' + count(s.counts.resources, 'resource') + ', ' + count(s.counts.prompts, 'prompt') + '; ' +
+    count(s.sessions, 'session') + ' open, ' + count(s.inFlight, 'call') + ' running; up since ' + new Date(s.startedAt).toLocaleString() + ' (' + ago(s.startedAt) + ')';
   fill('servers', s.servers.map((p) => row([el('td', p.name, 'server'), num(p.tools), num(p.readOnlyTools), num(p.destructiveTools)])), 'nothing served');
   document.getElementById('eras').textContent = 'Protocol eras served at ' + s.url + ': ' + s.eras.join('; ');
   fill('health', s.health.map((h) => row([h.name, el('td', h.state, h.state), h.detail])), 'no databases or upstreams reported');

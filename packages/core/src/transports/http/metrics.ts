@@ -16,6 +16,7 @@ export interface MetricsEndpoint {
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const HEALTH_STATES = ['up', 'down', 'starting', 'unknown'] as const;
+let processRegistry: import('prom-client').Registry | undefined;
 
 /**
  * Prometheus metrics of one runtime on its own registry (prom-client, loaded only when the
@@ -25,10 +26,17 @@ const HEALTH_STATES = ['up', 'down', 'starting', 'unknown'] as const;
 export async function createMetrics(runtime: Runtime, sources: MetricsSources): Promise<MetricsEndpoint> {
   const prom = await import('prom-client');
   const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = prom.default ?? prom;
+  // The process's own metrics (CPU, memory, event loop, GC) are collected once per process, however
+  // many servers it runs: their collectors (an event-loop monitor, a GC observer) are never stopped.
+  processRegistry ??= (() => {
+    const shared = new Registry();
+    collectDefaultMetrics({ register: shared, prefix: 'mcpkit_' });
+    return shared;
+  })();
+  const processMetrics = processRegistry;
   const register = new Registry();
   const server = runtime.module.name;
   register.setDefaultLabels({ server });
-  collectDefaultMetrics({ register, prefix: 'mcpkit_' });
 
   const calls = new Counter({
     name: 'mcpkit_calls_total',
@@ -101,7 +109,7 @@ export async function createMetrics(runtime: Runtime, sources: MetricsSources): 
 
   return {
     async serve(res, head) {
-      const body = await register.metrics();
+      const body = `${await processMetrics.metrics()}\n${await register.metrics()}`;
       res.writeHead(200, { 'content-type': register.contentType, 'cache-control': 'no-store' });
       res.end(head ? undefined : body);
     },

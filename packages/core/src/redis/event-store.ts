@@ -20,6 +20,8 @@ export interface EventStoreLimits {
   maxEventsPerStream?: number;
   /** Streams kept per session in memory (the oldest go first). Default 64. */
   maxStreamsPerSession?: number;
+  /** Bytes of events kept per session in memory (the oldest go first). Default 1 MiB. */
+  maxBytesPerSession?: number;
 }
 
 const SEPARATOR = '~';
@@ -40,8 +42,9 @@ function splitId(eventId: EventId): { streamId: StreamId; position: string } | u
 class MemorySessionStore implements SessionEventStore {
   private readonly streams = new Map<
     StreamId,
-    { next: number; events: { seq: number; message: JSONRPCMessage }[] }
+    { next: number; events: { seq: number; message: JSONRPCMessage; bytes: number }[] }
   >();
+  private bytes = 0;
 
   constructor(private readonly limits: Required<EventStoreLimits>) {}
 
@@ -49,15 +52,29 @@ class MemorySessionStore implements SessionEventStore {
     let stream = this.streams.get(streamId);
     if (!stream) {
       if (this.streams.size >= this.limits.maxStreamsPerSession) {
-        const oldest = this.streams.keys().next().value;
-        if (oldest !== undefined) this.streams.delete(oldest);
+        const [oldest, dropped] = this.streams.entries().next().value ?? [];
+        if (oldest !== undefined && dropped) {
+          for (const event of dropped.events) this.bytes -= event.bytes;
+          this.streams.delete(oldest);
+        }
       }
       stream = { next: 1, events: [] };
       this.streams.set(streamId, stream);
     }
     const seq = stream.next++;
-    stream.events.push({ seq, message });
-    if (stream.events.length > this.limits.maxEventsPerStream) stream.events.shift();
+    // Approximate size (UTF-16 length of the JSON): a budget, not an accounting.
+    const bytes = JSON.stringify(message).length;
+    stream.events.push({ seq, message, bytes });
+    this.bytes += bytes;
+    if (stream.events.length > this.limits.maxEventsPerStream) this.bytes -= stream.events.shift()!.bytes;
+    // Over the session's budget: the oldest events of the oldest streams go first.
+    for (const [id, old] of this.streams) {
+      if (this.bytes <= this.limits.maxBytesPerSession) break;
+      while (old.events.length && this.bytes > this.limits.maxBytesPerSession) {
+        this.bytes -= old.events.shift()!.bytes;
+      }
+      if (!old.events.length && id !== streamId) this.streams.delete(id);
+    }
     return `${MEMORY}${SEPARATOR}${streamId}${SEPARATOR}${seq}`;
   }
 
@@ -83,6 +100,7 @@ class MemorySessionStore implements SessionEventStore {
 
   release(): void {
     this.streams.clear();
+    this.bytes = 0;
   }
 }
 
@@ -97,6 +115,7 @@ function fill(limits: EventStoreLimits): Required<EventStoreLimits> {
   return {
     maxEventsPerStream: limits.maxEventsPerStream ?? 256,
     maxStreamsPerSession: limits.maxStreamsPerSession ?? 64,
+    maxBytesPerSession: limits.maxBytesPerSession ?? 1024 * 1024,
   };
 }
 

@@ -24,7 +24,8 @@ export async function openSharedHttpState(
 ): Promise<SharedHttpState> {
   const bus = options.bus ? await RedisServerEventBus.open(settings, logger) : undefined;
   const eventStores = options.eventStores
-    ? await RedisEventStores.open(settings, logger, { ttlMs: options.sessionTtlMs })
+    ? // Resumption is for a stream cut moments ago: events expire after 5 min (or the session's idle time).
+      await RedisEventStores.open(settings, logger, { ttlMs: Math.min(options.sessionTtlMs, 5 * 60_000) })
     : undefined;
   const client = bus?.client ?? eventStores?.client;
   return {

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { resolveServerOptions } from '@mcpkit/core';
 import { type ConfigAdapter, ConfigError, type McpkitConfigInput } from '@mcpkit/core/config';
 import * as z from 'zod';
-import { parseArgv, remainingAsServerOptions } from './options.js';
+import { parseArgv, remainingAsServerOptions, valuedOptionsOf } from './options.js';
+import { catalog } from './servers.js';
 
 /** Claude Desktop's claude_desktop_config.json shape. */
 export const ClaudeDesktopSchema = z.object({
@@ -74,8 +76,19 @@ export function fromClaudeDesktop(input: ClaudeDesktop): {
     keys.set(namespace, key);
     const [server, ...rest] = serve as [string, ...string[]];
     let parsed: ReturnType<typeof parseArgv>;
+    const declaration = catalog.find(server);
     try {
-      parsed = parseArgv(rest, new Set());
+      // The server's own valued options take the next word, as on the command line.
+      parsed = parseArgv(rest, declaration ? valuedOptionsOf(declaration.options) : new Set());
+      const options = remainingAsServerOptions(parsed);
+      // Checked here as flags (what the entry holds), unless ${VAR}s wait for interpolation.
+      if (declaration && !JSON.stringify([parsed.positionals, options]).includes('${')) {
+        resolveServerOptions(
+          declaration,
+          { args: parsed.positionals, options },
+          { ...process.env, ...entry.env },
+        );
+      }
     } catch (error) {
       problems.push(`mcpServers.${key}: ${(error as Error).message}`);
       continue;

@@ -16,9 +16,9 @@ interface JsonSchemaProperty {
 }
 
 /** A compact, readable listing: one block per tool with its arguments. */
-export function formatTools(tools: Tool[], others: readonly string[] = []): string {
+export function formatTools(tools: Tool[], others: readonly string[] = [], target = '<target>'): string {
   if (tools.length === 0) {
-    const hint = others.map((kind) => `mcpkit ${kind} <target>`).join(', ');
+    const hint = others.map((kind) => `mcpkit ${kind} ${target}`).join(', ');
     return `(no tools${hint ? `; this server offers ${others.join(' and ')}: ${hint}` : ''})`;
   }
   return tools

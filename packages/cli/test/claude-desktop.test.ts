@@ -29,6 +29,7 @@ describe("Claude Desktop's mcpServers shape", () => {
         calc: { server: 'calculator', args: [], options: { readOnly: true } },
         mydb: { server: 'postgres', args: ['${DATABASE_URL}'], options: { maxRows: '5' } },
       },
+      mcpServers: {},
     });
     expect(adapted?.env).toEqual({ DATABASE_URL: 'postgresql://u@localhost/db' });
   });
@@ -37,10 +38,33 @@ describe("Claude Desktop's mcpServers shape", () => {
     expect(claudeDesktopAdapter({ servers: { a: { server: 'calculator' } } }, 'x.yaml')).toBeUndefined();
   });
 
-  it('refuses an entry that is not an mcpkit server, naming it', () => {
-    expect(() =>
-      fromClaudeDesktop({ mcpServers: { py: { command: 'python', args: ['server.py'] } } }),
-    ).toThrow(/mcpServers\.py: "python server\.py" is not an mcpkit server/);
+  it('leaves any other server to the gateway, as written', () => {
+    const converted = fromClaudeDesktop({ mcpServers: { py: { command: 'python', args: ['server.py'] } } });
+    expect(converted.config).toEqual({
+      servers: {},
+      mcpServers: { py: { command: 'python', args: ['server.py'] } },
+    });
+  });
+
+  it('reads every flag of an entry as the command line does, and reports every bad entry at once', () => {
+    const converted = fromClaudeDesktop({
+      mcpServers: {
+        db: { command: 'mcpkit', args: ['serve', 'postgres', '--data-dir', '/srv/pg', '--max-rows=5'] },
+      },
+    });
+    expect(converted.config.servers).toEqual({
+      db: { server: 'postgres', args: [], options: { dataDir: '/srv/pg', maxRows: '5' } },
+    });
+    const bad = () =>
+      fromClaudeDesktop({
+        mcpServers: {
+          a: { command: 'mcpkit', args: ['serve', 'postgres', '--max-rows=x'] },
+          b: { command: 'mcpkit', args: ['serve', 'calculator', '--bogus'] },
+          c: { command: 'mcpkit', args: ['serve', 'catalog'] },
+        },
+      });
+    expect(bad).toThrow(/^mcpServers\.a: Invalid postgres options: --max-rows: expected a whole number/);
+    expect(bad).toThrow(/; mcpServers\.b: Invalid calculator options: --bogus: unknown option$/);
   });
 
   it('refuses two keys that become one namespace, naming both', () => {

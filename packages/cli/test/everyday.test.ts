@@ -95,7 +95,7 @@ describe('stdout carries only results', () => {
     const result = await mcpkit(['tools', 'code-review']);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/Client\.listTools|capability/);
-    expect(result.stdout).toMatch(/no tools; this server offers prompts: mcpkit prompts/);
+    expect(result.stdout).toMatch(/no tools; this server offers prompts: mcpkit prompts code-review\)/);
   });
 
   it('`mcpkit call` takes name=value arguments, typed by the tool’s schema', async () => {

@@ -74,6 +74,12 @@ function print(text: string): void {
 
 /** `mcpkit tools <target>`: every tool, all pages. */
 export async function tools(parsed: ParsedArgs): Promise<void> {
+  const config = parsed.options.get('config');
+  const shown = parsed.rest
+    ? `-- ${parsed.rest.join(' ')}`
+    : typeof config === 'string'
+      ? `--config ${config}`
+      : parsed.positionals.join(' ');
   await withClient(parsed, parsed.positionals, async (client, json) => {
     const listed: Tool[] = client.getServerCapabilities()?.tools
       ? await all(async (c) => {
@@ -81,7 +87,7 @@ export async function tools(parsed: ParsedArgs): Promise<void> {
           return { items: page.tools, nextCursor: page.nextCursor };
         })
       : [];
-    print(json ? JSON.stringify(listed, null, 2) : formatTools(listed, otherPrimitives(client)));
+    print(json ? JSON.stringify(listed, null, 2) : formatTools(listed, otherPrimitives(client), shown));
   });
 }
 

@@ -202,7 +202,8 @@ describe('`mcpkit config claude` checks as serve would', () => {
   });
 });
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
+// util-linux `script` (its -qec form); BSD script on macOS takes other arguments.
+const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
 
 describe('a stdio server started from a terminal', () => {
   it.skipIf(!hasScript)('says on stderr what it serves and that it waits for a client', () => {

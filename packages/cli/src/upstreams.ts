@@ -1,7 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { UpstreamSupport } from '@mcpkit/core/config';
-import { CatalogCache, gatewayModules, PinStore, parseEntry } from '@mcpkit/gateway';
+import type { HealthEntry } from '@mcpkit/core/http';
+import {
+  CatalogCache,
+  type GatewayUpstream,
+  gatewayModules,
+  gatewayStatus,
+  PinStore,
+  parseEntry,
+} from '@mcpkit/gateway';
 
 /**
  * Where the gateway keeps what must outlive one run: the pinned tool descriptions and the
@@ -23,8 +31,19 @@ export function gatewayStateDir(env: NodeJS.ProcessEnv = process.env): string {
  * stdio or remote) checked at load and served as namespaced modules, with pinned descriptions.
  * `start: 'eager'` for one-shot commands (`mcpkit tools|call --config`).
  */
-export function gatewayUpstreams(options: { start?: 'lazy' | 'eager' } = {}): UpstreamSupport {
+export function gatewayUpstreams(
+  options: { start?: 'lazy' | 'eager' } = {},
+): UpstreamSupport & { health(): Promise<HealthEntry[]> } {
+  const upstreams: GatewayUpstream[] = [];
   return {
+    /** Each upstream's state, for the status page and metrics. */
+    async health() {
+      return gatewayStatus(upstreams, 0).map((s) => ({
+        name: `upstream ${s.namespace}`,
+        state: HEALTH[s.state] ?? 'unknown',
+        ...(s.lastError ? { detail: s.lastError } : {}),
+      }));
+    },
     validate(key, entry) {
       parseEntry(key, entry);
     },
@@ -37,10 +56,20 @@ export function gatewayUpstreams(options: { start?: 'lazy' | 'eager' } = {}): Up
         preferLocalPackages: process.cwd(),
         ...(options.start ? { start: options.start } : {}),
       });
+      upstreams.push(...built.upstreams);
       return built.mounts;
     },
   };
 }
+
+const HEALTH: Record<string, HealthEntry['state']> = {
+  ready: 'up',
+  starting: 'starting',
+  backoff: 'starting',
+  failed: 'down',
+  stopped: 'down',
+  idle: 'unknown',
+};
 
 /** `mcpkit approve <server> [tool]`: serve again tools whose description changed since they were pinned. */
 export function approvePinned(server: string, tool?: string): string[] {

@@ -42,6 +42,8 @@ HTTP options (with --http; the config file's "http" section sets the same and mo
   --public-url <url>     the URL clients use, behind a proxy (resource id, default audience)
   --allowed-hosts <list> extra Host names accepted (DNS-rebinding protection)
   --allowed-origins <l>  browser origins accepted
+  --metrics[=false]      Prometheus metrics at /metrics (default: on for a loopback bind only)
+  --no-status-page       no read-only status page at /
   --max-message <bytes>  largest request body (default 4194304; stdio: largest line)
 `;
 

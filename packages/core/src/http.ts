@@ -50,3 +50,4 @@ export {
   type HttpServerHandle,
   serveRuntimeOverHttp,
 } from './transports/http/serve-http.js';
+export type { HealthEntry } from './transports/http/served.js';

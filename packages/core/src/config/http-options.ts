@@ -39,6 +39,8 @@ export function httpOptionsFromConfig(http: HttpConfig, baseDir: string): HttpSe
         }
       : {}),
     ...(http.redis ? { redis: http.redis } : {}),
+    ...(http.metrics !== undefined ? { metrics: http.metrics } : {}),
+    ...(http.statusPage !== undefined ? { statusPage: http.statusPage } : {}),
     limits: {
       maxBodyBytes: http.limits.maxBodyBytes,
       maxDepth: http.limits.maxDepth,

@@ -139,6 +139,11 @@ export const HttpConfigSchema = z
       .strict()
       .refine((auth) => Boolean(auth.tokens?.length || auth.jwt), 'auth needs tokens or jwt')
       .optional(),
+    metrics: z
+      .boolean()
+      .optional()
+      .describe('Prometheus metrics at /metrics (default: on for a loopback bind, off otherwise)'),
+    statusPage: z.boolean().optional().describe('The read-only status page at / (default on)'),
     limits: z
       .object({
         maxBodyBytes: positiveInt.optional(),

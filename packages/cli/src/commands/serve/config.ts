@@ -1,6 +1,6 @@
 import type { Logger, RuntimeOptions, ServerModule } from '@mcpkit/core';
 import { buildFromConfig, httpOptionsFromConfig, loadConfig } from '@mcpkit/core/config';
-import type { HttpServeOptions } from '@mcpkit/core/http';
+import type { HealthEntry, HttpServeOptions } from '@mcpkit/core/http';
 import { claudeDesktopAdapter } from '../../claude-desktop.js';
 import { catalog } from '../../servers.js';
 import { gatewayUpstreams } from '../../upstreams.js';
@@ -15,6 +15,8 @@ export async function loadServeConfig(
   runtime: RuntimeOptions;
   label: string;
   http?: HttpServeOptions;
+  /** The upstreams' states, for the status page and metrics. */
+  health?: () => Promise<HealthEntry[]>;
 }> {
   const upstreams = gatewayUpstreams();
   const { config, baseDir } = await loadConfig(file, { catalog, adapt: claudeDesktopAdapter, upstreams });
@@ -25,5 +27,6 @@ export async function loadServeConfig(
     runtime: built.runtime,
     label: `${config.name} (${[...Object.keys(config.servers), ...Object.keys(config.mcpServers)].join(', ')})`,
     ...(config.http ? { http: httpOptionsFromConfig(config.http, baseDir) } : {}),
+    ...(Object.keys(config.mcpServers).length ? { health: () => upstreams.health() } : {}),
   };
 }

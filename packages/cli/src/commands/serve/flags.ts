@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, type HttpServeOptions } from '@mcpkit/core/http';
-import { type ParsedArgs, takeList, takeString } from '../../options.js';
+import { type ParsedArgs, takeFlag, takeList, takeString } from '../../options.js';
 import { UsageError } from '../../usage.js';
 
 /** Options of `mcpkit serve` that take a value (`--timeout 5000` as well as `--timeout=5000`). */
@@ -25,6 +25,10 @@ export const SERVE_VALUED = new Set([
 
 /** What the command line says about HTTP serving; undefined when `--http` is absent. */
 export interface HttpFlags {
+  /** `--metrics` / `--metrics=false`: Prometheus metrics at /metrics (default: loopback only). */
+  metrics?: boolean;
+  /** `--no-status-page`: no status page at /. */
+  statusPage?: boolean;
   host?: string;
   port?: number;
   publicUrl?: string;
@@ -64,6 +68,8 @@ export function takeHttpFlags(parsed: ParsedArgs, withConfig: boolean): HttpFlag
   const publicUrl = takeString(parsed, 'public-url');
   const allowedHosts = takeList(parsed, 'allowed-hosts');
   const allowedOrigins = takeList(parsed, 'allowed-origins');
+  const metrics = parsed.options.has('metrics') ? takeFlag(parsed, 'metrics') : undefined;
+  const statusPage = parsed.options.has('no-status-page') ? !takeFlag(parsed, 'no-status-page') : undefined;
   if (raw === undefined) {
     const stray = [tokenEnv && 'token-env', jwks && 'jwks', publicUrl && 'public-url'].find(Boolean);
     if (stray) throw new UsageError(`--${stray} applies to HTTP serving: add --http [host:port]`);
@@ -83,6 +89,8 @@ export function takeHttpFlags(parsed: ParsedArgs, withConfig: boolean): HttpFlag
   }
   const flags: HttpFlags = {
     ...address,
+    ...(metrics !== undefined ? { metrics } : {}),
+    ...(statusPage !== undefined ? { statusPage } : {}),
     ...(publicUrl ? { publicUrl } : {}),
     ...(allowedHosts ? { allowedHosts } : {}),
     ...(allowedOrigins ? { allowedOrigins } : {}),
@@ -133,6 +141,8 @@ export function httpServeOptions(
     allowedHosts: [...(base.allowedHosts ?? []), ...(flags.allowedHosts ?? [])],
     allowedOrigins: [...(base.allowedOrigins ?? []), ...(flags.allowedOrigins ?? [])],
     ...(auth.tokens?.length || auth.jwt ? { auth } : {}),
+    ...(flags.metrics !== undefined ? { metrics: flags.metrics } : {}),
+    ...(flags.statusPage !== undefined ? { statusPage: flags.statusPage } : {}),
     limits: { ...base.limits, ...(maxMessageBytes ? { maxBodyBytes: maxMessageBytes } : {}) },
   };
 }

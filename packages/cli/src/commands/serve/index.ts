@@ -37,7 +37,7 @@ export function listBuiltins(): string {
 /** `mcpkit serve`: one built-in or a config, over stdio or HTTP, until stopped. */
 export async function serve(parsed: ParsedArgs): Promise<void> {
   if (takeFlag(parsed, 'list')) {
-    process.stdout.write(`${listBuiltins()}\n`);
+    process.stdout.write(`${listBuiltins()}\n\nmcpkit serve <server> --help lists a server's options.\n`);
     return;
   }
   const configFile = takeString(parsed, 'config');
@@ -75,6 +75,7 @@ export async function serve(parsed: ParsedArgs): Promise<void> {
     options = mergeRuntime(loaded.runtime, cli);
     label = loaded.label;
     httpConfig = loaded.http;
+    if (loaded.health) httpConfig = { ...(httpConfig ?? {}), health: loaded.health };
   } else {
     const [server, ...args] = parsed.positionals;
     if (!server) throw new UsageError('serve needs a server name or --config <file> (mcpkit serve --list)');

@@ -287,3 +287,13 @@ describe('namespaced servers name other tools as they are served', () => {
     expect(missing.stdout).toMatch(/Use db_list_tables/);
   }, 180_000);
 });
+
+describe('`mcpkit serve --list`', () => {
+  it('lists every declared server with its synopsis and says where its options are', async () => {
+    const result = await mcpkit(['serve', '--list']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^filesystem <dir> \[dir\.\.\.\] \[options\]$/m);
+    expect(result.stdout).toMatch(/^postgres \[postgresql:\/\/user@host\/db\] \[options\]$/m);
+    expect(result.stdout).toMatch(/mcpkit serve <server> --help lists a server's options/);
+  });
+});

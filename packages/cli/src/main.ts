@@ -73,7 +73,12 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       }
       case 'auth':
       case 'config': {
-        const parsed = parseForServer(rest, new Set(), SERVER_AT[command]!);
+        // config claude carries serve's options into the entry: they take a value word as in serve.
+        const parsed = parseForServer(
+          rest,
+          command === 'config' ? SERVE_VALUED : new Set(),
+          SERVER_AT[command]!,
+        );
         if (parsed.options.has('help')) return write(COMMAND_HELP[command]!);
         if (command === 'auth') await auth(parsed);
         else configClaude(parsed);

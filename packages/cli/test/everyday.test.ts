@@ -187,6 +187,20 @@ describe('`mcpkit config claude` checks as serve would', () => {
     ]);
   });
 
+  it('carries serve’s own options into the entry, and refuses HTTP ones', async () => {
+    const result = await mcpkit(['config', 'claude', 'calculator', '--timeout', '5000', '--deny=add'], dir);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(`{${result.stdout}}`).calculator.args.slice(1)).toEqual([
+      'serve',
+      'calculator',
+      '--timeout=5000',
+      '--deny=add',
+    ]);
+    const http = await mcpkit(['config', 'claude', 'calculator', '--http'], dir);
+    expect(http.code).toBe(2);
+    expectOneLineError(http, /--http does not apply \(Claude Desktop starts servers over stdio\)/);
+  });
+
   it.each([
     [
       ['config', 'claude', 'postgres', '--max-row=5'],

@@ -8,6 +8,33 @@ import { UsageError } from '../usage.js';
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/** `mcpkit serve`'s own options that make sense in a stdio entry, and those only HTTP serving reads. */
+const SERVE_OWN = new Set([
+  'allow',
+  'deny',
+  'timeout',
+  'max-output',
+  'max-message',
+  'log-level',
+  'confirm-writes',
+]);
+const VALUED = new Set(['allow', 'deny', 'timeout', 'max-output', 'max-message', 'log-level']);
+const INTEGER = new Set(['timeout', 'max-output', 'max-message']);
+const HTTP_ONLY = new Set([
+  'http',
+  'public-url',
+  'allowed-hosts',
+  'allowed-origins',
+  'token-env',
+  'token-principal',
+  'token-scopes',
+  'jwks',
+  'jwt-issuer',
+  'jwt-audience',
+  'metrics',
+  'no-status-page',
+]);
+
 /** `max-rows` -> `maxRows`. */
 const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -27,6 +54,23 @@ export function configClaude(parsed: ParsedArgs): void {
   if (what !== 'claude') throw new UsageError('usage: mcpkit config claude <server> [args...] [options]');
   if (!server) throw new UsageError('config claude needs a server name (mcpkit serve --list)');
   const declaration = catalog.get(server);
+  // serve's own options go into the entry as given (checked as serve checks them); HTTP ones do
+  // not apply: Claude Desktop speaks stdio to the servers it starts.
+  const serveFlags: string[] = [];
+  for (const [name, value] of [...parsed.options]) {
+    if (HTTP_ONLY.has(name)) {
+      throw new UsageError(
+        `config claude: --${name} does not apply (Claude Desktop starts servers over stdio)`,
+      );
+    }
+    if (!SERVE_OWN.has(name)) continue;
+    if (VALUED.has(name) && value === true) throw new UsageError(`--${name} needs a value`);
+    if (INTEGER.has(name) && (typeof value !== 'string' || !/^\d+$/.test(value))) {
+      throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+    }
+    serveFlags.push(value === true ? `--${name}` : `--${name}=${value}`);
+    parsed.options.delete(name);
+  }
   // The same reading `serve` does: unknown options, bad values and argument counts fail here.
   resolveServerOptions(declaration, { args, options: remainingAsServerOptions(parsed) });
 
@@ -47,7 +91,7 @@ export function configClaude(parsed: ParsedArgs): void {
     return `--${name}=${isPath ? path.resolve(value) : value}`;
   });
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url).href.replace('/commands/bin.js', '/bin.js'));
-  const serve = ['serve', server, ...absoluteArgs, ...flags];
+  const serve = ['serve', server, ...absoluteArgs, ...flags, ...serveFlags];
   const entry = npx
     ? { command: 'npx', args: ['-y', 'mcpkit', ...serve] }
     : { command: process.execPath, args: [bin, ...serve] };

@@ -164,7 +164,11 @@ describe.skipIf(!hasTopologyTools() || !builtCli())('mcpkit nodes behind HAProxy
   });
 
   it('keeps serving when a node is killed (SIGKILL), and takes it back after a restart', async () => {
-    const victim = nodes[1]!;
+    // A 2025 session lives on one node: that node is the one killed.
+    const legacy = await connect('legacy', 'killed');
+    expect((await call(legacy, 'a')).ok).toBe(true);
+    const home = legacy.servedBy.at(-1)!;
+    const victim = nodes.find((n) => n.name === home)!;
     const outcomes = await load('killed', 24, async () => {
       await new Promise((r) => setTimeout(r, 300));
       await victim.kill();
@@ -177,12 +181,26 @@ describe.skipIf(!hasTopologyTools() || !builtCli())('mcpkit nodes behind HAProxy
     expect(outcomes.filter((o) => o.ok).length).toBeGreaterThanOrEqual(22);
     for (const o of outcomes) expect(o.ms).toBeLessThan(10_000);
 
+    // The session is gone with its node: another node answers 404 Session not found, and the
+    // client initializes again, as the specification says.
+    const orphan = await call(legacy, 'a');
+    expect(orphan.ok).toBe(false);
+    expect(orphan.error).toMatch(/Session not found|404/);
+    expect(orphan.node).not.toBe(home);
+    await legacy.client.close().catch(() => {});
+    const fresh = await connect('legacy', 'killed');
+    try {
+      expect((await call(fresh, 'a')).ok).toBe(true);
+    } finally {
+      await fresh.client.close();
+    }
+
     await victim.start();
     const c = await connect('modern', 'killed');
     try {
       await waitFor(
         'the restarted node to serve again',
-        async () => (await call(c, 'b')).node === 'node2',
+        async () => (await call(c, 'b')).node === home,
         20_000,
       );
     } finally {

@@ -238,9 +238,7 @@ async function coldStarts() {
       if (ms !== undefined) samples[name].push(ms);
     }
   }
-  return Object.fromEntries(
-    Object.entries(samples).map(([k, v]) => [k, v.length ? median(v) : Number.NaN]),
-  );
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.length ? median(v) : Number.NaN]));
 }
 
 const rows = process.argv.includes('--cold-only') ? [] : await throughput();

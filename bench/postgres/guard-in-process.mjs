@@ -44,5 +44,12 @@ const perCall = (fn) => {
 for (let i = 0; i < 3000; i++) checkReadOnly(sql(i));
 const fresh = [];
 for (let r = 0; r < ROUNDS; r++) fresh.push(perCall((i) => checkReadOnly(sql(r * CALLS + i))));
-console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`checkReadOnly, a new 1-row SELECT text each call: ${median(fresh).toFixed(1)} µs of CPU per call`);
+console.log(
+  `load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
+  `checkReadOnly, a new 1-row SELECT text each call: ${median(fresh).toFixed(1)} µs of CPU per call`,
+);

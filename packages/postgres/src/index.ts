@@ -7,7 +7,7 @@ export { Database, type ReadResult, type ServerInfo } from './db/database.js';
 export { BusyError } from './db/gate.js';
 export { loadDemoData } from './embedded/demo.js';
 export type { DemoData } from './embedded/open.js';
-export { DEFAULT_DATA_DIR, type PostgresOptions, PostgresOptionsSchema } from './options.js';
+export { DEFAULT_DATA_DIR, defaultDataDir, type PostgresOptions, PostgresOptionsSchema } from './options.js';
 export { createPostgresServer, type PostgresServerOptions, serverDatabase } from './server.js';
 export { type CatalogFunctions, isDeniedFunction } from './sql/functions.js';
 export { checkReadOnly, checkWrite, type ReadStatement } from './sql/guard.js';

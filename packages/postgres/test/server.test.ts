@@ -254,17 +254,24 @@ describe.each(ERAS)('tools over %s', (era) => {
 describe('what a query builds cannot blow up the server', () => {
   let client: TestClient;
   beforeAll(async () => {
-    client = await serve({ statementTimeout: 60_000 });
+    // Building a 540 MB value takes minutes on a loaded 2-core machine: every limit on the way
+    // (statement, runtime, client request) is set past the test's own.
+    const module = await createPostgresServer({ url: cluster.readerUrl, statementTimeout: 170_000 });
+    client = await connect(module, { timeoutMs: 175_000 });
   });
   afterAll(() => client.close());
 
   it('a value longer than a JS string can be is cut on arrival and shown shortened', async () => {
     // 540 MB: past V8's longest string (2^29 - 24 characters), which node-postgres could not
     // even decode. Answered only because the wire guard cut it before the parser saw it.
-    const result = await client.callTool({
-      name: 'query',
-      arguments: { sql: "SELECT 1 AS n, repeat('x', 540000000) AS huge, 'after' AS tail" },
-    });
+    const result = await client.callTool(
+      {
+        name: 'query',
+        arguments: { sql: "SELECT 1 AS n, repeat('x', 540000000) AS huge, 'after' AS tail" },
+      },
+      undefined,
+      { timeout: 178_000 },
+    );
     expect(result.isError).toBeFalsy();
     const text = resultText(result);
     expect(text).toMatch(/^n,huge,tail\n1,x{4000}…\[at least \d+ more characters\],after\n\(1 row\)/);

@@ -79,6 +79,7 @@ export { ApiError, type ApiFailure, isApiError } from './kit/api-error.js';
 export { decodeCursor, encodeCursor, InvalidCursorError, requestKey } from './kit/cursor.js';
 export {
   camelCase,
+  closest,
   kebabCase,
   type OptionProblem,
   OptionsError,

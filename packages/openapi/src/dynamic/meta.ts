@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, InvalidCursorError, requestKey } from '@mcpkit/core';
+import { closest, decodeCursor, encodeCursor, InvalidCursorError, requestKey } from '@mcpkit/core';
 import type { OpenApiCatalog, OperationEntry } from '../catalog.js';
 import { errorResult, type ToolResult } from '../http/result.js';
 import type { JsonObject } from '../spec/types.js';
@@ -30,30 +30,12 @@ function tagCounts(catalog: OpenApiCatalog): Record<string, number> {
   );
 }
 
-/** Edit distance, for "did you mean" (ids are short). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 function unknownOperation(catalog: OpenApiCatalog, id: string, served: ServedName): string {
-  const wanted = id.trim().toLowerCase().slice(0, 100);
-  let best: { name: string; d: number } | undefined;
-  for (const e of catalog.entries) {
-    const d = distance(wanted, e.name.toLowerCase());
-    if (!best || d < best.d) best = { name: e.name, d };
-  }
-  const guess =
-    best && best.d <= Math.max(2, Math.floor(wanted.length / 4)) ? ` Did you mean "${best.name}"?` : '';
+  const best = closest(
+    id.trim().slice(0, 100),
+    catalog.entries.map((e) => e.name),
+  );
+  const guess = best ? ` Did you mean "${best}"?` : '';
   return `No operation "${id.slice(0, 100)}".${guess} Use ${served('list_operations')} to find ids.`;
 }
 

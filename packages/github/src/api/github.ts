@@ -112,6 +112,17 @@ export class GitHubApi {
     this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
   }
 
+  /** One page of a GitHub list: its items, each made compact, and whether a next page exists. */
+  private async page<T>(
+    url: string,
+    params: Record<string, unknown>,
+    opts: CallOptions,
+    compact: (item: any) => T,
+  ): Promise<{ hasNext: boolean; items: T[] }> {
+    const { data, headers } = await this.call('GET', url, params, opts);
+    return { hasNext: hasNext(headers), items: (data as any[]).map(compact) };
+  }
+
   /** One request: encoded URL, media type, a signal that also times out; errors mapped for the model. */
   private async call(
     method: string,
@@ -281,20 +292,11 @@ export class GitHubApi {
   }
 
   async listBranches(owner: string, repo: string, page: number, perPage: number, opts: CallOptions = {}) {
-    const { data, headers } = await this.call(
-      'GET',
-      `${repoPath(owner, repo)}/branches`,
-      { per_page: perPage, page },
-      opts,
-    );
-    return {
-      hasNext: hasNext(headers),
-      items: (data as any[]).map((b) => ({
-        name: clean(b.name),
-        sha: String(b.commit?.sha),
-        protected: !!b.protected,
-      })),
-    };
+    return this.page(`${repoPath(owner, repo)}/branches`, { per_page: perPage, page }, opts, (b) => ({
+      name: clean(b.name),
+      sha: String(b.commit?.sha),
+      protected: !!b.protected,
+    }));
   }
 
   async listCommits(
@@ -560,19 +562,15 @@ export class GitHubApi {
     perPage: number,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
+    return this.page(
       `${repoPath(owner, repo)}/pulls/${seg(number)}/files`,
       { per_page: perPage, page },
       opts,
-    );
-    return {
-      hasNext: hasNext(headers),
-      items: (data as any[]).map((f) => {
+      (f) => {
         const { patch: _patch, ...row } = fileRow(f);
         return row;
-      }),
-    };
+      },
+    );
   }
 
   /** Combined commit statuses and check runs of a pull request's head commit. */
@@ -626,15 +624,11 @@ export class GitHubApi {
     perPage: number,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
+    return this.page(
       `${repoPath(owner, repo)}/pulls/${seg(number)}/reviews`,
       { per_page: perPage, page },
       opts,
-    );
-    return {
-      hasNext: hasNext(headers),
-      items: (data as any[]).map((r) => ({
+      (r) => ({
         id: Number(r.id),
         author: login(r.user),
         authorAssociation: String(r.author_association ?? 'NONE'),
@@ -642,8 +636,8 @@ export class GitHubApi {
         body: clean(r.body),
         submittedAt: r.submitted_at ?? null,
         commitId: String(r.commit_id ?? ''),
-      })),
-    };
+      }),
+    );
   }
 
   async listPullReviewComments(
@@ -654,15 +648,11 @@ export class GitHubApi {
     perPage: number,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
+    return this.page(
       `${repoPath(owner, repo)}/pulls/${seg(number)}/comments`,
       { per_page: perPage, page },
       opts,
-    );
-    return {
-      hasNext: hasNext(headers),
-      items: (data as any[]).map((c) => ({
+      (c) => ({
         id: Number(c.id),
         author: login(c.user),
         authorAssociation: String(c.author_association ?? 'NONE'),
@@ -671,8 +661,8 @@ export class GitHubApi {
         body: clean(c.body),
         createdAt: String(c.created_at),
         ...(c.in_reply_to_id ? { inReplyTo: Number(c.in_reply_to_id) } : {}),
-      })),
-    };
+      }),
+    );
   }
 
   /** A user's permission on a repository ('admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'). */

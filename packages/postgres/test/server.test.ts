@@ -619,22 +619,32 @@ describe('timeouts, cancellation and load', () => {
   it('a cancelled call stops its statement on the server too', async () => {
     // A statement that computes for far longer than the test waits (5000^3 rows, no lock, so the
     // 5 s lock timeout cannot end it, and nothing spilled to disk): only the cancellation can
-    // stop it before the 60 s statement timeout. (Its text on the server is the cursor's FETCH,
-    // so the reader role's active backends are counted: the server's other ones are idle.)
+    // stop it before the 60 s statement timeout. Its text on the server is the cursor's FETCH,
+    // so its backend is found as the reader's one that became active after the call was made.
     const client = await serve({ statementTimeout: 60_000 });
-    const running = async () =>
+    const active = async () =>
       (
         await cluster.admin(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'reader' AND state = 'active'",
+          "SELECT pid FROM pg_stat_activity WHERE usename = 'reader' AND state = 'active' AND query LIKE 'FETCH%mcpkit_rows%'",
         )
-      )[0].n as number;
+      ).map((row) => row.pid as number);
+    const earlier = new Set(await active());
     const controller = new AbortController();
     const call = client.callTool(
       { name: 'query', arguments: { sql: 'SELECT count(*) FROM big a, big b, big c' } },
       { signal: controller.signal },
     );
     try {
-      await expect.poll(running, { timeout: 30_000, interval: 50 }).toBe(1);
+      let pid: number | undefined;
+      await expect
+        .poll(
+          async () => {
+            pid = (await active()).find((p) => !earlier.has(p));
+            return pid;
+          },
+          { timeout: 40_000, interval: 50 },
+        )
+        .toBeDefined();
       controller.abort();
       // the client may see its own abort or the server's answer to the cancellation
       const ended = await call.then(
@@ -642,7 +652,9 @@ describe('timeouts, cancellation and load', () => {
         (error: Error) => error.message,
       );
       expect(ended).toMatch(/cancel|abort/i);
-      await expect.poll(running, { timeout: 30_000, interval: 100 }).toBe(0);
+      await expect
+        .poll(async () => (await active()).includes(pid!), { timeout: 40_000, interval: 100 })
+        .toBe(false);
       const next = await client.callTool({ name: 'query', arguments: { sql: 'SELECT 1 AS one' } });
       expect(next.isError).toBeFalsy();
     } finally {
@@ -650,7 +662,7 @@ describe('timeouts, cancellation and load', () => {
       await call.catch(() => {});
       await client.close();
     }
-  });
+  }, 120_000);
 
   it('with every connection busy, calls wait in a bounded queue and then get a busy error', async () => {
     const client = await serve({ statementTimeout: 15_000, poolSize: 2, queueSize: 1, queueWait: 300 });

@@ -112,6 +112,22 @@ export class GitHubApi {
     this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
   }
 
+  /** One page of a search: its items made compact, GitHub's total, and whether it was incomplete. */
+  private async search<T>(
+    url: string,
+    params: Record<string, unknown>,
+    opts: CallOptions,
+    compact: (item: any) => T,
+  ): Promise<{ total: number; incomplete: boolean; hasNext: boolean; items: T[] }> {
+    const { data, headers } = await this.call('GET', url, params, opts);
+    return {
+      total: Number(data.total_count),
+      incomplete: !!data.incomplete_results,
+      hasNext: hasNext(headers),
+      items: (data.items as any[]).map(compact),
+    };
+  }
+
   /** One page of a GitHub list: its items, each made compact, and whether a next page exists. */
   private async page<T>(
     url: string,
@@ -307,8 +323,7 @@ export class GitHubApi {
     perPage: number,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
+    return this.page(
       `${repoPath(owner, repo)}/commits`,
       {
         sha: filter.sha ? checkRef(filter.sha, 'sha') : undefined,
@@ -320,8 +335,8 @@ export class GitHubApi {
         page,
       },
       opts,
+      (c) => commitRow(c),
     );
-    return { hasNext: hasNext(headers), items: (data as any[]).map((c) => commitRow(c)) };
   }
 
   async getCommit(
@@ -402,13 +417,12 @@ export class GitHubApi {
     perPage: number,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
+    return this.page(
       `${repoPath(owner, repo)}/issues/${seg(number)}/comments`,
       { per_page: perPage, page },
       opts,
+      (c) => commentRow(c),
     );
-    return { hasNext: hasNext(headers), items: (data as any[]).map((c) => commentRow(c)) };
   }
 
   // ------------------------------------------------------------ search
@@ -421,37 +435,20 @@ export class GitHubApi {
     order?: string,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
-      '/search/issues',
-      { q, sort, order, per_page: perPage, page },
-      opts,
-    );
-    return {
-      total: Number(data.total_count),
-      incomplete: !!data.incomplete_results,
-      hasNext: hasNext(headers),
-      items: (data.items as any[]).map((i) => ({
-        repo: String(i.repository_url ?? '').split('/repos/')[1] ?? '',
-        ...issueRow(i),
-        isPullRequest: !!i.pull_request,
-      })),
-    };
+    return this.search('/search/issues', { q, sort, order, per_page: perPage, page }, opts, (i) => ({
+      repo: String(i.repository_url ?? '').split('/repos/')[1] ?? '',
+      ...issueRow(i),
+      isPullRequest: !!i.pull_request,
+    }));
   }
 
   async searchCode(q: string, page: number, perPage: number, opts: CallOptions = {}) {
-    const { data, headers } = await this.call('GET', '/search/code', { q, per_page: perPage, page }, opts);
-    return {
-      total: Number(data.total_count),
-      incomplete: !!data.incomplete_results,
-      hasNext: hasNext(headers),
-      items: (data.items as any[]).map((c) => ({
-        repo: String(c.repository?.full_name ?? ''),
-        path: clean(c.path),
-        sha: String(c.sha),
-        url: String(c.html_url),
-      })),
-    };
+    return this.search('/search/code', { q, per_page: perPage, page }, opts, (c) => ({
+      repo: String(c.repository?.full_name ?? ''),
+      path: clean(c.path),
+      sha: String(c.sha),
+      url: String(c.html_url),
+    }));
   }
 
   async searchUsers(
@@ -462,22 +459,11 @@ export class GitHubApi {
     order?: string,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
-      '/search/users',
-      { q, sort, order, per_page: perPage, page },
-      opts,
-    );
-    return {
-      total: Number(data.total_count),
-      incomplete: !!data.incomplete_results,
-      hasNext: hasNext(headers),
-      items: (data.items as any[]).map((u) => ({
-        login: String(u.login),
-        type: String(u.type),
-        url: String(u.html_url),
-      })),
-    };
+    return this.search('/search/users', { q, sort, order, per_page: perPage, page }, opts, (u) => ({
+      login: String(u.login),
+      type: String(u.type),
+      url: String(u.html_url),
+    }));
   }
 
   // ------------------------------------------------------------ pull requests
@@ -490,8 +476,7 @@ export class GitHubApi {
     perPage: number,
     opts: CallOptions = {},
   ) {
-    const { data, headers } = await this.call(
-      'GET',
+    return this.page(
       `${repoPath(owner, repo)}/pulls`,
       {
         state: filter.state,
@@ -503,8 +488,8 @@ export class GitHubApi {
         page,
       },
       opts,
+      (p) => pullRow(p),
     );
-    return { hasNext: hasNext(headers), items: (data as any[]).map((p) => pullRow(p)) };
   }
 
   async getPull(owner: string, repo: string, number: number, opts: CallOptions = {}): Promise<PullDetail> {

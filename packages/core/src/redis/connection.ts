@@ -58,14 +58,18 @@ export async function openRedis(
   };
   const client = new Redis(settings.url, options);
   let down = false;
-  client.on('error', (error: Error) => {
+  const markDown = (reason: string) => {
     if (down) return;
     down = true;
     logger.warn(
-      { err: { message: error.message }, redis: redactedRedisUrl(settings.url) },
+      { err: { message: reason }, redis: redactedRedisUrl(settings.url) },
       `Redis unreachable for ${role.name}: ${role.fallback} until it is back`,
     );
-  });
+  };
+  client.on('error', (error: Error) => markDown(error.message));
+  // A lost connection is an outage too, before any reconnection attempt has failed
+  // (not emitted after our own disconnect()).
+  client.on('reconnecting', () => markDown('connection lost'));
   client.on('ready', () => {
     if (!down) return;
     down = false;

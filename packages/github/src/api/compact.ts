@@ -143,11 +143,18 @@ export function issueRow(i: any): IssueRow {
   };
 }
 
-export function commentRow(c: any): CommentRow {
+/** Who wrote a comment or review, and their standing in the repository (what lockdown reads). */
+export function authored(c: any): Pick<CommentRow, 'id' | 'author' | 'authorAssociation'> {
   return {
     id: Number(c.id),
     author: login(c.user),
     authorAssociation: String(c.author_association ?? 'NONE'),
+  };
+}
+
+export function commentRow(c: any): CommentRow {
+  return {
+    ...authored(c),
     body: clean(c.body),
     createdAt: String(c.created_at),
   };

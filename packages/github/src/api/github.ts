@@ -1,6 +1,7 @@
 import { ToolError } from '@mcpkit/core';
 import type { GitHubClient } from './client.js';
 import {
+  authored,
   type Contents,
   clean,
   cleanOrNull,
@@ -10,7 +11,6 @@ import {
   type IssueDetail,
   type IssueRow,
   issueRow,
-  login,
   type PullDetail,
   pullRow,
   type RepoRow,
@@ -614,9 +614,7 @@ export class GitHubApi {
       { per_page: perPage, page },
       opts,
       (r) => ({
-        id: Number(r.id),
-        author: login(r.user),
-        authorAssociation: String(r.author_association ?? 'NONE'),
+        ...authored(r),
         state: String(r.state),
         body: clean(r.body),
         submittedAt: r.submitted_at ?? null,
@@ -638,13 +636,9 @@ export class GitHubApi {
       { per_page: perPage, page },
       opts,
       (c) => ({
-        id: Number(c.id),
-        author: login(c.user),
-        authorAssociation: String(c.author_association ?? 'NONE'),
+        ...commentRow(c),
         path: clean(c.path),
         line: c.line ?? c.original_line ?? null,
-        body: clean(c.body),
-        createdAt: String(c.created_at),
         ...(c.in_reply_to_id ? { inReplyTo: Number(c.in_reply_to_id) } : {}),
       }),
     );

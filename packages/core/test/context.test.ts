@@ -23,6 +23,11 @@ function contextServer() {
         },
       }),
       defineTool({
+        name: 'release',
+        description: 'Tries to release its response stream',
+        handler: (_input, ctx) => text(String(ctx.releaseStream())),
+      }),
+      defineTool({
         name: 'wait',
         description: 'Waits until cancelled',
         handler: (_input, ctx) =>
@@ -60,6 +65,13 @@ describe.each(ERAS)('handler context (%s era)', (era) => {
       { progress: 2, total: 3, message: 'step 2' },
       { progress: 3, total: 3, message: 'step 3' },
     ]);
+  });
+
+  it('has no response stream to release off HTTP, and still answers', async () => {
+    // The HTTP case (the stream closes, the result is replayed on reconnect) is checked by the
+    // conformance suite's server-sse-polling scenario.
+    client = await connect(contextServer().module, { era });
+    expect(resultText(await client.callTool({ name: 'release', arguments: {} }))).toBe('false');
   });
 
   it('aborts the handler’s signal when the client cancels', async () => {

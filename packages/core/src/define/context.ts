@@ -67,6 +67,13 @@ export interface HandlerContext {
   roots(options?: { key?: string }): Promise<ClientRoot[]>;
   /** Whether the client declared it can answer this kind of question. */
   canAsk(kind: AskKind): boolean;
+  /**
+   * Closes this call's HTTP response stream before the result is ready (SSE polling, SEP-1699),
+   * so a long call holds no connection: the client reconnects with `Last-Event-ID` and the
+   * result is replayed to it from the session's event store. Returns false, and changes
+   * nothing, where the call has no such stream (stdio, 2026-07-28 requests, JSON responses).
+   */
+  releaseStream(): boolean;
 }
 
 /** The principal a call is attributed to: used by rate limits, cache keys and the audit log. */

@@ -87,6 +87,14 @@ class CallContext implements HandlerContext {
     return readRoots(await this.asker.ask(rootsQuestion(), options.key));
   }
 
+  releaseStream(): boolean {
+    // Present only on a 2025-era streamed response whose session keeps an event store.
+    const close = this.sdk.http?.closeSSE;
+    if (!close) return false;
+    close();
+    return true;
+  }
+
   get log(): HandlerLogger {
     if (!this.handlerLog) {
       const { logger } = this.connection;

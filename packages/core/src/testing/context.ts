@@ -36,6 +36,7 @@ export function createTestContext(options: TestContextOptions = {}): HandlerCont
     ...(options.roots ? { listRoots: async () => options.roots } : {}),
 
     servedName: (name) => `${options.servedPrefix ?? ''}${name}`,
+    releaseStream: () => false,
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     async progress(progress, total, message) {
       options.onProgress?.(progress, total, message);

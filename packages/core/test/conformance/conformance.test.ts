@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,4 +77,17 @@ it('passes the official conformance suite (server scenarios)', { timeout: 600_00
   expect(code, `conformance suite failed:\n${summary}\n\n${output.slice(-6000)}`).toBe(0);
   const scenarios = Number(/Running all suite \((\d+) scenarios\)/.exec(output)?.[1]);
   expect(scenarios, 'the newest suite runs at least its 65 server scenarios').toBeGreaterThanOrEqual(65);
+
+  // The scenario passes even when the result arrives on the first stream (that check is only
+  // INFO); require the real resume: the stream closed mid-call and the result replayed after
+  // the client reconnected with Last-Event-ID.
+  const checksFile = (readdirSync(work, { recursive: true }) as string[]).find(
+    (f) => f.includes('server-sse-polling') && f.endsWith('checks.json'),
+  );
+  expect(checksFile, 'the server-sse-polling scenario saved its checks').toBeDefined();
+  const checks = JSON.parse(readFileSync(path.join(work, checksFile as string), 'utf8')) as {
+    id: string;
+    status: string;
+  }[];
+  expect(checks.find((c) => c.id === 'server-sse-disconnect-resume')?.status).toBe('SUCCESS');
 });

@@ -149,6 +149,19 @@ const tools = [
     },
   }),
   defineTool({
+    // SEP-1699 SSE polling: the stream closes mid-call; the result reaches the client when it
+    // reconnects with Last-Event-ID (replayed from the session's event store).
+    name: 'test_reconnection',
+    description: 'Closes its response stream mid-call, then answers',
+    input: noInput,
+    annotations: readOnly,
+    handler: async (_input, ctx) => {
+      const released = ctx.releaseStream();
+      await sleep(100);
+      return text(released ? 'Reconnection test completed' : 'Stream could not be released');
+    },
+  }),
+  defineTool({
     name: 'test_error_handling',
     description: 'Always fails',
     input: noInput,

@@ -6,7 +6,9 @@
 //   npm run build
 //   node bench/soak/soak.mjs --topology single  --minutes 30 --rate 200
 //   node bench/soak/soak.mjs --topology cluster --minutes 30 --rate 200
-//   options: --sample-sec 60 (how often a line is printed), --max-in-flight 400
+//   options: --sample-sec 60 (how often a line is printed), --max-in-flight 400,
+//            --ramp-sec 30 (the rate rises linearly from 0 over this warm-up, then holds for
+//            --minutes; calls during the warm-up count like any other)
 //
 // The load is open-loop: a call starts every 1/rate s whatever the previous ones do; a call that
 // would pass --max-in-flight counts as an error instead (the load stays bounded). Every process
@@ -30,6 +32,7 @@ const minutes = Number(option('minutes', '1'));
 const rate = Number(option('rate', '200'));
 const sampleSec = Number(option('sample-sec', '60'));
 const maxInFlight = Number(option('max-in-flight', '400'));
+const rampSec = Number(option('ramp-sec', '30'));
 if (!['single', 'cluster'].includes(topology)) throw new Error('--topology single|cluster');
 
 const freePort = () =>
@@ -170,7 +173,7 @@ try {
   const pct = (sorted, p) =>
     sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
   console.log(
-    `soak: ${topology}, ${nodes.length} node(s), ${rate} calls/s for ${minutes} min, tools: ${mix.map((c) => c.name).join(', ')}`,
+    `soak: ${topology}, ${nodes.length} node(s), ${rate} calls/s for ${minutes} min after a ${rampSec}-s ramp, tools: ${mix.map((c) => c.name).join(', ')}`,
   );
   console.log('| t (s) | calls | errors | p50 ms | p99 ms | RSS MiB per node |');
   console.log('| ---: | ---: | ---: | ---: | ---: | --- |');
@@ -184,7 +187,9 @@ try {
   const samples = [];
   let n = 0;
   const started = Date.now();
-  const end = started + minutes * 60_000;
+  const end = started + rampSec * 1000 + minutes * 60_000;
+  // Calls due after `t` seconds: the integral of a rate rising linearly to `rate` over the ramp.
+  const dueAt = (t) => (t < rampSec ? (rate * t * t) / (2 * rampSec) : (rate * rampSec) / 2 + rate * (t - rampSec));
   const fire = () => {
     if (inFlight >= maxInFlight) {
       windowErrors++;
@@ -214,7 +219,7 @@ try {
   let fired = 0;
   let nextSample = started + sampleSec * 1000;
   while (Date.now() < end) {
-    const due = Math.floor(((Date.now() - started) / 1000) * rate);
+    const due = Math.floor(dueAt((Date.now() - started) / 1000));
     while (fired < due) {
       fire();
       fired++;
@@ -238,7 +243,7 @@ try {
   while (inFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
   total += window.length + windowErrors;
   totalErrors += windowErrors;
-  const from = samples.find((s) => s.t >= 300) ?? samples[0];
+  const from = samples.find((s) => s.t >= rampSec + 300) ?? samples[0];
   const last = samples.at(-1);
   const growth =
     from && last && from !== last

@@ -8,6 +8,7 @@ import {
   type WatchResource,
   withLiveContents,
 } from '../define/server.js';
+import { boundedHealth, joinHealth } from './health.js';
 
 export interface ComposeSpec {
   name: string;
@@ -71,6 +72,19 @@ export function compose(spec: ComposeSpec, mounts: Record<string, ServerModule>)
   };
 
   const watchers = entries.map(([, m]) => m.watch).filter((w): w is WatchResource => !!w);
+  // Each module's report is bounded on its own (one that hangs does not hide the others) and its
+  // entries carry the namespace, so two databases mounted as `db` and `db2` are told apart.
+  const health = joinHealth(
+    entries
+      .filter(([, m]) => m.health)
+      .map(([ns, m]) => {
+        const report = m.health!;
+        const named = ns
+          ? async () => (await report()).map((entry) => ({ ...entry, name: `${ns}_${entry.name}` }))
+          : report;
+        return boundedHealth(named, ns || m.name);
+      }),
+  );
   const base = {
     name: spec.name,
     version: spec.version,
@@ -85,6 +99,7 @@ export function compose(spec: ComposeSpec, mounts: Record<string, ServerModule>)
           return undefined;
         }
       : undefined,
+    ...(health ? { health } : {}),
     close: async () => {
       const results = await Promise.allSettled(entries.map(([, m]) => m.close?.()));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -11,6 +11,18 @@ export type WatchResource = (uri: string, onChange: () => void) => (() => void) 
 /** The lists a client can ask for; `resources` covers resources and templates. */
 export type ListKind = 'tools' | 'prompts' | 'resources';
 
+/** A dependency's health as `/readyz`, the status page and the metrics show it (a database, an upstream). */
+export interface HealthEntry {
+  /** What it is: `database`, `upstream github`. No URL, no credentials. */
+  readonly name: string;
+  readonly state: 'up' | 'down' | 'starting' | 'unknown';
+  /** One short line: why it is down, how long it has been up. No secrets. */
+  readonly detail?: string;
+}
+
+/** Reports the health of what a module depends on, now. The runtime bounds how long it may take. */
+export type ModuleHealth = () => Promise<readonly HealthEntry[]>;
+
 /** What a module serves at one moment. */
 export interface ModuleContents {
   readonly tools: readonly ToolDefinition[];
@@ -33,6 +45,8 @@ export interface ServerModule extends ModuleContents {
   readonly watch?: WatchResource;
   /** Releases what the module holds (pools, watchers). Called once when serving ends. */
   readonly close?: () => Promise<void>;
+  /** The health of what it depends on (a database): `down` makes `/readyz` answer 503. */
+  readonly health?: ModuleHealth;
   /** Dynamic modules only: calls `listener` with the lists that changed; returns a stop function. */
   readonly onListChanged?: (listener: (kinds: readonly ListKind[]) => void) => () => void;
   /** Dynamic modules only: loads the first contents. The runtime awaits it once before serving. */
@@ -64,6 +78,8 @@ export interface ServerSpec extends ContentsSpec {
   source?: DynamicSource;
   watch?: WatchResource;
   close?: () => Promise<void>;
+  /** The health of what the module depends on (a database); `down` makes `/readyz` answer 503. */
+  health?: ModuleHealth;
   /** Where a dynamic module reports what it could not load (a failed reload, a duplicate name). */
   onError?: (error: Error) => void;
 }
@@ -89,6 +105,7 @@ export function defineServer(spec: ServerSpec): ServerModule {
     instructions: spec.instructions,
     watch: spec.watch,
     close: spec.close,
+    ...(spec.health ? { health: spec.health } : {}),
   };
   if (!spec.source) {
     const module: ServerModule = { ...base, ...fixed };

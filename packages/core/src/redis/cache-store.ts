@@ -19,6 +19,22 @@ const SET = `local g = redis.call('GET', KEYS[1]) or '0'
 redis.call('SET', ARGV[1] .. g .. ':' .. ARGV[2], ARGV[3], 'PX', ARGV[4])
 return 1`;
 
+/**
+ * The stores opened with one settings object, so that whoever owns the object (a runtime) can
+ * close their connections; a store that opens after that is closed at once.
+ */
+const owners = new WeakMap<RedisSettings, { stores: Set<RedisCacheStore>; closed: boolean }>();
+
+/** Closes the Redis connections of every cache store opened with `settings`, now and later. */
+export async function closeCacheStores(settings: RedisSettings): Promise<void> {
+  const owner = owners.get(settings) ?? { stores: new Set<RedisCacheStore>(), closed: false };
+  owners.set(settings, owner);
+  owner.closed = true;
+  const stores = [...owner.stores];
+  owner.stores.clear();
+  await Promise.all(stores.map((store) => store.close()));
+}
+
 type CacheCommands = Redis & {
   mcpkitCacheGet(gen: string, prefix: string, key: string): Promise<string | null>;
   mcpkitCacheSet(gen: string, prefix: string, key: string, value: string, ttlMs: number): Promise<number>;
@@ -43,10 +59,19 @@ export class RedisCacheStore implements CacheStore {
     });
     client.defineCommand('mcpkitCacheGet', { numberOfKeys: 1, lua: GET });
     client.defineCommand('mcpkitCacheSet', { numberOfKeys: 1, lua: SET });
+    const store = new RedisCacheStore(client as CacheCommands, `${keyPrefixOf(settings)}cache:`);
+    const owner = owners.get(settings) ?? { stores: new Set<RedisCacheStore>(), closed: false };
+    owners.set(settings, owner);
+    // Its owner closed before it opened: it serves nothing (the caller caches locally).
+    if (owner.closed) {
+      await store.close();
+      return store;
+    }
+    owner.stores.add(store);
     // Opened on the first cacheable call: that call waits (briefly) for the connection, so the
     // first entry is shared too.
     await whenReady(client, settings.connectTimeoutMs ?? 2000);
-    return new RedisCacheStore(client as CacheCommands, `${keyPrefixOf(settings)}cache:`);
+    return store;
   }
 
   get available(): boolean {

@@ -83,16 +83,20 @@ export async function openRedis(
 /** Resolves when `client` is ready or `ms` have passed (start-up waits briefly, never forever). */
 export function whenReady(client: Redis, ms: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end') return Promise.resolve(false);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      resolve(false);
-    }, ms);
-    const onReady = () => {
+    const settle = (ready: boolean) => {
       clearTimeout(timer);
-      resolve(true);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      resolve(ready);
     };
+    const timer = setTimeout(() => settle(false), ms);
+    const onReady = () => settle(true);
+    // Closed while waiting (its owner shut down): no reason to wait out the timer.
+    const onEnd = () => settle(false);
     client.once('ready', onReady);
+    client.once('end', onEnd);
   });
 }
 

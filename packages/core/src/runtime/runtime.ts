@@ -20,10 +20,11 @@ import * as z from 'zod';
 import { PushAsker } from '../ask/askers.js';
 import { type RoundTripOptions, RoundTrips } from '../ask/round-trips.js';
 import type { Asker } from '../ask/types.js';
+import { boundedHealth, HEALTH_TIMEOUT_MS } from '../compose/health.js';
 import { type Era, type HandlerContext, principalOf } from '../define/context.js';
 import type { PromptDefinition } from '../define/prompt.js';
 import type { ResourceDefinition, ResourcePage, ResourceTemplateDefinition } from '../define/resource.js';
-import type { ListKind, ServerModule } from '../define/server.js';
+import type { ListKind, ModuleHealth, ServerModule } from '../define/server.js';
 import type { ToolDefinition } from '../define/tool.js';
 import { describeError } from '../errors/sanitize.js';
 import { decodeCursor, encodeCursor } from '../kit/cursor.js';
@@ -85,6 +86,11 @@ export interface Runtime {
   readonly logger: Logger;
   /** What has been called (counts, in flight, recent calls): read by the HTTP metrics and status page. */
   readonly stats: CallStats;
+  /**
+   * The module's dependencies (a database), for `/readyz`, the status page and the metrics;
+   * present when the module reports them. Never hangs: a late report counts as down.
+   */
+  readonly health?: ModuleHealth;
   /** Dynamic modules: tells what changed, e.g. for an HTTP event bus. Returns a stop function. */
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void;
   close(): Promise<void>;
@@ -98,9 +104,21 @@ async function builtInMiddleware(options: RuntimeOptions, stats: CallStats) {
   if (limiter) layers.push(limiter.middleware);
   layers.push(timeout({ ms: options.timeoutMs ?? 60_000 }));
   layers.push(outputLimit({ maxBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES }));
-  if (options.cache && options.cache.ttlMs > 0) layers.push(cache(options.cache));
+  // The cache gets settings of this runtime's own: closing the runtime closes the Redis
+  // connection the cache opened with them (see closeCacheStores), and no other runtime's.
+  const sharedCache = options.cache?.redis ? { ...options.cache.redis } : undefined;
+  if (options.cache && options.cache.ttlMs > 0) {
+    layers.push(cache({ ...options.cache, ...(sharedCache ? { redis: sharedCache } : {}) }));
+  }
   layers.push(...(options.middleware ?? []));
-  return { layers, close: () => limiter?.close() ?? Promise.resolve() };
+  const close = async () => {
+    await limiter?.close();
+    if (sharedCache) {
+      const { closeCacheStores } = await import('../redis/cache-store.js');
+      await closeCacheStores(sharedCache);
+    }
+  };
+  return { layers, close };
 }
 
 export async function createRuntime(source: ServerModule, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -192,11 +210,16 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     return server;
   };
 
+  // A composed module bounds each part; this bound, a little longer, covers a module served alone.
+  const health = module.health
+    ? boundedHealth(module.health, module.name, HEALTH_TIMEOUT_MS + 200)
+    : undefined;
   return {
     module,
     factory,
     logger,
     stats,
+    ...(health ? { health } : {}),
     onListChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

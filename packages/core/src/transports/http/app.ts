@@ -9,6 +9,8 @@ import {
   type ServerEventBus,
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
+import { boundedHealth, HEALTH_TIMEOUT_MS, joinHealth } from '../../compose/health.js';
+import type { ModuleHealth } from '../../define/server.js';
 import { memoryEventStores } from '../../redis/event-store.js';
 import type { SharedHttpState } from '../../redis/http-state.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -32,7 +34,7 @@ import { serveHealthz } from './healthz.js';
 import { listenStreams } from './listen-streams.js';
 import { operationsRoutes } from './operations.js';
 import type { ResolvedHttpOptions } from './options.js';
-import { serveReadyz } from './readyz.js';
+import { type ReadinessChecks, serveReadyz } from './readyz.js';
 import { serveResourceMetadata } from './resource-metadata.js';
 import { sendResponse } from './send.js';
 import { LegacySessions } from './sessions.js';
@@ -72,9 +74,15 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
       sessionTtlMs: limits.sessionIdleMs,
     });
   }
+  // What the module reports (through the runtime) and what the program adds (a gateway's upstreams).
+  const given = options.operations?.health;
+  const health = joinHealth([
+    ...(runtime.health ? [runtime.health] : []),
+    ...(given ? [boundedHealth(given, 'dependencies', HEALTH_TIMEOUT_MS + 200)] : []),
+  ]);
   const readiness = {
     ...shared?.readiness,
-    ...healthChecks(options.operations?.health),
+    ...healthChecks(health),
     ...options.readiness,
   };
   let closing = false;
@@ -129,6 +137,7 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
     options,
     authenticator ? bearerAuthGuard(authenticator, logger) : anonymousGuard,
     () => sessions.size,
+    health,
   );
 
   /** One MCP request, already past Host/Origin/auth checks and the body cap. */
@@ -218,18 +227,19 @@ export async function buildMcpHttpApp(runtime: Runtime, options: ResolvedHttpOpt
 
 /**
  * The module's dependencies (databases, upstreams), as the status page sees them, as one
- * readiness check each: `down` fails it (`starting` and `unknown` do not hold a node back).
+ * readiness check: `down` fails it, naming what is down (`starting` and `unknown` do not hold a
+ * node back); passed, it names each with its state.
  */
-function healthChecks(
-  health: (() => Promise<readonly { name: string; state: string; detail?: string }[]>) | undefined,
-): Record<string, () => Promise<void>> {
+function healthChecks(health: ModuleHealth | undefined): ReadinessChecks {
   if (!health) return {};
   return {
     dependencies: async () => {
-      const down = (await health()).filter((entry) => entry.state === 'down');
+      const entries = await health();
+      const down = entries.filter((entry) => entry.state === 'down');
       if (down.length) {
         throw new Error(down.map((e) => `${e.name} down${e.detail ? ` (${e.detail})` : ''}`).join('; '));
       }
+      return entries.map((e) => `${e.name} ${e.state}`).join('; ');
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { ModuleHealth } from '../../define/server.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { type GuardedRequest, type HttpGuard, jsonRpcError } from './guards/index.js';
 import { createMetrics, type MetricsEndpoint } from './metrics.js';
@@ -21,16 +22,18 @@ export async function operationsRoutes(
   options: ResolvedHttpOptions,
   checkCaller: HttpGuard,
   sessions: () => number,
+  /** The dependencies' health: the module's and what the options add (see app.ts). */
+  health: ModuleHealth | undefined,
 ): Promise<OperationsRoutes> {
   const { operations } = options;
   const metrics: MetricsEndpoint | undefined = operations.metrics
-    ? await createMetrics(runtime, { sessions, ...(operations.health ? { health: operations.health } : {}) })
+    ? await createMetrics(runtime, { sessions, ...(health ? { health } : {}) })
     : undefined;
   const sources = {
     url: options.resourceUrl,
     authenticated: Boolean(options.auth),
     sessions,
-    ...(operations.health ? { health: operations.health } : {}),
+    ...(health ? { health } : {}),
   };
   return {
     async handle(pathname, req, res) {

@@ -1,14 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export type ReadinessChecks = Record<string, () => Promise<void>>;
+/** Name -> a check that throws when down; what it returns (a line naming what it saw) is shown. */
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
 
 /** A check that has not answered by then counts as failed: a probe never hangs. */
 const CHECK_TIMEOUT_MS = 2000;
 
-async function runCheck(check: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+async function runCheck(
+  check: () => Promise<unknown>,
+): Promise<{ ok: boolean; detail?: string; error?: string }> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    const detail = await Promise.race([
       check(),
       new Promise((_, reject) => {
         timer = setTimeout(
@@ -17,7 +20,7 @@ async function runCheck(check: () => Promise<void>): Promise<{ ok: boolean; erro
         );
       }),
     ]);
-    return { ok: true };
+    return typeof detail === 'string' && detail ? { ok: true, detail: detail.slice(0, 500) } : { ok: true };
   } catch (error) {
     // The first line only: a reason an operator reads, never a stack or a connection string.
     const message = String((error as Error)?.message ?? error)

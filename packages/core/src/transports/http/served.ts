@@ -1,20 +1,14 @@
 import type { ServerModule } from '../../define/server.js';
 
+// Defined beside the module that reports it; kept importable from here.
+export type { HealthEntry } from '../../define/server.js';
+
 /** One part of what is served: a mounted server (its namespace) or the module itself. */
 export interface ServedPart {
   readonly name: string;
   readonly tools: number;
   readonly readOnlyTools: number;
   readonly destructiveTools: number;
-}
-
-/** A dependency's health as the status page and the metrics show it (a database, an upstream). */
-export interface HealthEntry {
-  /** What it is: `postgres`, `upstream github`. No URL, no credentials. */
-  readonly name: string;
-  readonly state: 'up' | 'down' | 'starting' | 'unknown';
-  /** One short line: why it is down, how long it has been up. No secrets. */
-  readonly detail?: string;
 }
 
 /**

@@ -76,10 +76,12 @@ async function waitHttp(url, child, what) {
 function stopAll() {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
 }
-process.on('SIGINT', () => {
-  stopAll();
-  process.exit(130);
-});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopAll();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 // The quick start's catalog and files (read-only), as one config every node runs.
 const work = mkdtempSync(path.join(os.tmpdir(), 'mcpkit-soak-'));

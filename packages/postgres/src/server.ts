@@ -13,6 +13,7 @@ import { Database, type ServerInfo } from './db/database.js';
 import { loadDemoData } from './embedded/demo.js';
 import { type DemoData, embeddedPool, openEmbedded } from './embedded/open.js';
 import { FIELD_CUT_BYTES } from './format.js';
+import { type DatabaseHealth, embeddedHealth, serverHealth } from './health.js';
 import {
   defaultDataDir,
   PostgresModuleOptionsSchema,
@@ -116,6 +117,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
 
   let database: Promise<Database>;
   let opened: Database;
+  let health: DatabaseHealth;
   let closing = false;
   if (options.url) {
     const db = serverDatabase(options.url, options, logger);
@@ -132,6 +134,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     }
     opened = db;
     database = Promise.resolve(db);
+    health = serverHealth(options.url);
   } else {
     const dataDir = options.dataDir ? path.resolve(cwd, options.dataDir) : defaultDataDir();
     logger.info({ dataDir }, `opening the embedded database in ${dataDir}`);
@@ -162,6 +165,7 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
       },
     );
     database.catch(() => {});
+    health = embeddedHealth(database, host);
   }
 
   const context: PgContext = { database: () => database, options, verdicts: new VerdictCache() };
@@ -187,9 +191,10 @@ export async function createPostgresServer(input: PostgresServerOptions = {}): P
     tools,
     resources: [tableSchemaResource(context)],
     prompts: [questionToSqlPrompt(context)],
+    health: () => health.check(),
     async close() {
       closing = true;
-      await opened.close();
+      await Promise.all([opened.close(), health.close()]);
     },
   });
 }

@@ -15,6 +15,9 @@ const PROBE_TIMEOUT_MS = 1000;
 
 const NAME = 'database';
 
+/** How long a probe waits for the embedded database's thread before saying it is starting. */
+const THREAD_START_WAIT_MS = 500;
+
 /**
  * A server at `url`: SELECT 1 on a connection of its own (one, kept open between probes), so a
  * probe never waits behind the callers' queries nor takes a connection from them: a busy node
@@ -76,11 +79,21 @@ export function embeddedHealth(opening: Promise<unknown>, host: EmbeddedHost): D
         return [{ name: NAME, state: 'starting', detail: 'the embedded database is opening' }];
       }
       if (state !== 'open') return [{ name: NAME, state: 'down', detail: reasonOf(state.failed) }];
+      // A thread that restarts (after a query was stopped) is starting, not down: it is back in
+      // about a second, and readiness should not flap meanwhile.
+      let timer: NodeJS.Timeout | undefined;
+      const starting = new Promise<'starting'>((resolve) => {
+        timer = setTimeout(() => resolve('starting'), THREAD_START_WAIT_MS);
+      });
       try {
-        await host.ready();
-        return [{ name: NAME, state: 'up', detail: 'embedded (PGlite)' }];
+        const outcome = await Promise.race([host.ready().then(() => 'up' as const), starting]);
+        return outcome === 'up'
+          ? [{ name: NAME, state: 'up', detail: 'embedded (PGlite)' }]
+          : [{ name: NAME, state: 'starting', detail: 'the embedded database thread is starting' }];
       } catch (error) {
         return [{ name: NAME, state: 'down', detail: reasonOf(error) }];
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: async () => {},

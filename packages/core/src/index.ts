@@ -53,6 +53,8 @@ export {
   type ListKind,
   LiveSource,
   type ModuleContents,
+  type HealthEntry,
+  type ModuleHealth,
   type ServerModule,
   type ServerSpec,
   type WatchResource,

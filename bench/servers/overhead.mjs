@@ -13,23 +13,21 @@
 // TypeScript: standin-host.mjs is bundled with esbuild into bench/.work/servers and runs in a
 // process of its own. MCPKIT_CLI names another bundle of the CLI than packages/cli/dist/bin.js
 // (`MCPKIT_BUNDLE_OUTDIR=bench/.work/servers/cli node packages/cli/scripts/bundle.mjs`).
-// `--prof`: the mcpkit server runs under `node --cpu-prof` (profiles in bench/.work/prof/servers;
-// summarise with bench/profile-summary.mjs).
+// `--prof`: every server runs under `node --cpu-prof` (profiles in bench/.work/prof/servers, named
+// by the pids it prints; summarise with bench/profile-summary.mjs).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { build } from 'esbuild';
+import { bundle as bundleTs } from './bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const work = path.join(repo, 'bench/.work/servers');
 const require = createRequire(import.meta.url);
 
 const arg = (name, fallback) => {
@@ -93,6 +91,12 @@ function cpuUs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
+/** System (kernel) CPU time of a process so far, in µs. */
+function systemUs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[12]) * 10_000;
+}
+
 /** Children of a process (the gateway's upstream), from /proc. */
 function childrenOf(pid) {
   try {
@@ -104,44 +108,6 @@ function childrenOf(pid) {
   } catch {
     return [];
   }
-}
-
-/**
- * standin-host.mjs bundled with esbuild. `import.meta.url` in each bundled file is replaced by that
- * file's own URL, so the stand-ins find their data (Drive's discovery document) where it is.
- */
-async function bundleHost() {
-  mkdirSync(work, { recursive: true });
-  const outfile = path.join(work, 'standin-host.mjs');
-  await build({
-    entryPoints: [path.join(here, 'standin-host.mjs')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@mcpkit/source'],
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
-    },
-    plugins: [
-      {
-        name: 'own-import-meta-url',
-        setup(b) {
-          b.onLoad({ filter: /\.(ts|mjs)$/ }, async ({ path: file }) => {
-            const text = await readFile(file, 'utf8');
-            if (!text.includes('import.meta.url')) return undefined;
-            return {
-              contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(file).href)),
-              loader: file.endsWith('.ts') ? 'ts' : 'js',
-            };
-          });
-        },
-      },
-    ],
-  });
-  return outfile;
 }
 
 /** A stand-in host process: its settings line, and `count()` of requests it has received. */
@@ -174,7 +140,12 @@ async function open(label, command, args, env) {
   });
   const client = new Client({ name: 'servers-overhead-bench', version: '1.0.0' });
   await client.connect(transport);
-  return { label, client, pid: transport.pid, latencies: [], cpu: [], extraCpu: [], standin: [] };
+  // Profiles are named by pid: say whose is whose.
+  if (PROF)
+    console.error(
+      `profile of ${label} (${args.find((a) => !a.startsWith('-') && !a.startsWith('data:'))}): pid ${transport.pid}`,
+    );
+  return { label, client, pid: transport.pid, latencies: [], cpu: [], system: [], extraCpu: [], standin: [] };
 }
 
 /** `calls` sequential calls: every latency (ms) kept, CPU µs per call of the server (and its children). */
@@ -182,6 +153,7 @@ async function round(server, { tool, args }, calls, check, host) {
   const watch = [server.pid, ...(server.children ?? [])];
   const answered = await host?.count();
   const before = watch.map(cpuUs);
+  const system = systemUs(server.pid);
   for (let i = 0; i < calls; i++) {
     const started = performance.now();
     const result = await server.client.callTool({ name: tool, arguments: args });
@@ -193,6 +165,7 @@ async function round(server, { tool, args }, calls, check, host) {
   const after = watch.map(cpuUs);
   if (host) server.standin.push(((await host.count()).answering - answered.answering) / calls);
   server.cpu.push((after[0] - before[0]) / calls);
+  server.system.push((systemUs(server.pid) - system) / calls);
   if (watch.length > 1) server.extraCpu.push((after[1] - before[1]) / calls);
 }
 
@@ -210,6 +183,7 @@ async function sideBySide(a, b, call, check, host) {
     p50: median(s.latencies),
     p90: quantile(s.latencies, 0.9),
     cpu: median(s.cpu),
+    system: median(s.system),
     extraCpu: s.extraCpu.length ? median(s.extraCpu) : undefined,
     standin: s.standin.length ? median(s.standin) : undefined,
   });
@@ -228,9 +202,14 @@ async function serverRow(bundle, which) {
       host.info.mcpkit.env,
     );
     servers.push(kit);
-    const bare = await open('bare SDK', process.execPath, [path.join(here, 'bare.mjs'), which], {
-      BARE_STANDIN: JSON.stringify(host.info.bare),
-    });
+    const bare = await open(
+      'bare SDK',
+      process.execPath,
+      [...profFlags, path.join(here, 'bare.mjs'), which],
+      {
+        BARE_STANDIN: JSON.stringify(host.info.bare),
+      },
+    );
     servers.push(bare);
     // Both make the same requests per call once warm: first calls may fetch a token or names.
     const perCall = {};
@@ -278,10 +257,16 @@ async function gatewayRow() {
       env,
     );
     servers.push(gateway);
-    const direct = await open('direct', process.execPath, [everything, 'stdio'], {});
+    const direct = await open('direct', process.execPath, [...profFlags, everything, 'stdio'], {});
     servers.push(direct);
-    const tools = (await gateway.client.listTools()).tools.map((t) => t.name);
-    const tool = tools.find((t) => /(^|_)echo$/.test(t));
+    // The upstream starts on first use and its tools appear once it has answered: wait for them.
+    let tool;
+    let tools = [];
+    for (const deadline = Date.now() + 30_000; !tool && Date.now() < deadline; ) {
+      tools = (await gateway.client.listTools()).tools.map((t) => t.name);
+      tool = tools.find((t) => /(^|_)echo$/.test(t));
+      if (!tool) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     if (!tool) throw new Error(`no echo tool through the gateway: ${tools.join(' ')}`);
     await gateway.client.callTool({ name: tool, arguments: { message: 'start' } });
     gateway.children = childrenOf(gateway.pid);
@@ -315,7 +300,7 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 const loadStart = load();
-const bundle = await bundleHost();
+const bundle = await bundleTs(path.join(here, 'standin-host.mjs'));
 const rows = [];
 for (const which of Object.keys(CASES)) if (ONLY.includes(which)) rows.push(await serverRow(bundle, which));
 const gateway = ONLY.includes('gateway') ? await gatewayRow() : undefined;
@@ -331,12 +316,12 @@ console.log(
 console.log('');
 if (rows.length) {
   console.log(
-    '| server | call | mcpkit median / p90 ms | bare SDK median / p90 ms | ratio (median) | CPU µs/call mcpkit / bare | stand-in ms/call mcpkit / bare |',
+    '| server | call | mcpkit median / p90 ms | bare SDK median / p90 ms | ratio (median) | CPU µs/call mcpkit / bare (of which kernel) | stand-in ms/call mcpkit / bare |',
   );
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.name} | ${r.label} | ${f(r.kit.p50)} / ${f(r.kit.p90)} | ${f(r.bare.p50)} / ${f(r.bare.p90)} | ${f(r.kit.p50 / r.bare.p50)}x | ${f(r.kit.cpu, 0)} / ${f(r.bare.cpu, 0)} | ${f(r.kit.standin)} / ${f(r.bare.standin)} |`,
+      `| ${r.name} | ${r.label} | ${f(r.kit.p50)} / ${f(r.kit.p90)} | ${f(r.bare.p50)} / ${f(r.bare.p90)} | ${f(r.kit.p50 / r.bare.p50)}x | ${f(r.kit.cpu, 0)} / ${f(r.bare.cpu, 0)} (${f(r.kit.system, 0)} / ${f(r.bare.system, 0)}) | ${f(r.kit.standin)} / ${f(r.bare.standin)} |`,
     );
 }
 if (gateway) {
@@ -346,10 +331,10 @@ if (gateway) {
   console.log('| path | median / p90 ms | CPU µs/call |');
   console.log('|---|---:|---:|');
   console.log(
-    `| server-everything echo, directly | ${f(d.p50, 3)} / ${f(d.p90, 3)} | ${f(d.cpu, 0)} (the server) |`,
+    `| server-everything echo, directly | ${f(d.p50, 3)} / ${f(d.p90, 3)} | ${f(d.cpu, 0)} (the server; kernel ${f(d.system, 0)}) |`,
   );
   console.log(
-    `| the same through \`mcpkit serve --config\` (mcpServers, \`${gateway.tool}\`) | ${f(g.p50, 3)} / ${f(g.p90, 3)} | ${f(g.cpu, 0)} (the gateway) + ${f(g.extraCpu, 0)} (its upstream) |`,
+    `| the same through \`mcpkit serve --config\` (mcpServers, \`${gateway.tool}\`) | ${f(g.p50, 3)} / ${f(g.p90, 3)} | ${f(g.cpu, 0)} (the gateway; kernel ${f(g.system, 0)}) + ${f(g.extraCpu, 0)} (its upstream) |`,
   );
   console.log(`| **added by the gateway** | **${f(g.p50 - d.p50, 3)}** (median) | **${f(g.cpu, 0)}** |`);
 }

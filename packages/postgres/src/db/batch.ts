@@ -20,6 +20,41 @@ export interface BatchOutcome {
   failed?: { step: number; error: unknown };
 }
 
+/** A step that asked for no columns (never written to). */
+const NO_FIELDS: pg.FieldDef[] = [];
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Where a run of digits that starts at `from` ends. */
+function digitsEnd(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isDigit(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/**
+ * A command tag read as `^([A-Za-z]+)(?: (\d+))?(?: (\d+))?` would: the leading word, and the
+ * last of up to two numbers after it (`INSERT 0 5` is 5 rows, `FETCH 101` is 101). By hand,
+ * without the match arrays: every step of every call has a tag.
+ */
+export function commandTag(text: string): { command: string; rowCount: number } {
+  let at = 0;
+  for (; at < text.length; at++) {
+    const c = text.charCodeAt(at) | 0x20; // A-Z as a-z
+    if (c < 97 || c > 122) break;
+  }
+  if (at === 0) return { command: text, rowCount: 0 };
+  const command = text.slice(0, at);
+  let count: string | undefined;
+  for (let numbers = 0; numbers < 2 && text.charCodeAt(at) === 32; numbers++) {
+    const end = digitsEnd(text, at + 1);
+    if (end === at + 1) break;
+    count = text.slice(at + 1, end);
+    at = end;
+  }
+  return { command, rowCount: count === undefined ? 0 : Number(count) };
+}
+
 /** The part of node-postgres's connection a batch writes to. */
 interface Connection {
   stream: { write(chunk: Buffer): boolean };
@@ -36,7 +71,7 @@ export class Batch {
   readonly outcome: Promise<BatchOutcome>;
   private settle!: (outcome: BatchOutcome) => void;
   private readonly results: StepResult[] = [];
-  private fields: pg.FieldDef[] = [];
+  private fields: pg.FieldDef[] = NO_FIELDS;
   private rows: (string | null)[][] = [];
   private done = false;
 
@@ -60,15 +95,9 @@ export class Batch {
   }
 
   handleCommandComplete(message: { text: string }): void {
-    const tag = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/.exec(message.text);
-    const count = tag?.[3] ?? tag?.[2];
-    this.results.push({
-      command: tag?.[1] ?? message.text,
-      rowCount: count === undefined ? 0 : Number(count),
-      fields: this.fields,
-      rows: this.rows,
-    });
-    this.fields = [];
+    const { command, rowCount } = commandTag(message.text);
+    this.results.push({ command, rowCount, fields: this.fields, rows: this.rows });
+    this.fields = NO_FIELDS;
     this.rows = [];
   }
 

@@ -117,8 +117,11 @@ const VERIFY_EVERY = 32;
 /** How old a read of the function catalog may get while calls come in. */
 const CATALOG_MAX_AGE_MS = 5_000;
 
-const BEGIN_READ = encodeStep({ text: 'BEGIN TRANSACTION READ ONLY' });
-const BEGIN_WRITE = encodeStep({ text: 'BEGIN TRANSACTION READ WRITE' });
+/** A batch's opening when the call keeps the session's timeouts: its bytes and how many steps. */
+const HEADS = {
+  read: { bytes: [encodeStep({ text: 'BEGIN TRANSACTION READ ONLY' })], count: 1 },
+  write: { bytes: [encodeStep({ text: 'BEGIN TRANSACTION READ WRITE' })], count: 1 },
+} as const;
 /** The end of a batch: [read or write][verified or not]. */
 const ENDS = {
   read: [encodeSteps(READ_END_STEPS), encodeSteps([...READ_END_STEPS, { text: VERIFY_SQL }])],
@@ -192,6 +195,10 @@ export class Database {
   private readonly cleanups = new Set<Promise<void>>();
   private calls = 0;
   private readonly verified = new WeakSet<object>();
+  /** The steps after a read's FETCH (the count's own timeout, the count), encoded once. */
+  private readonly countSteps: Buffer[];
+  /** FETCH steps by row count, encoded once each (calls mostly ask for the default). */
+  private readonly fetchSteps = new Map<number, Buffer>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -204,6 +211,10 @@ export class Database {
         : `all ${settings.gate.capacity} connections are`,
     );
     pool.on('error', (error) => settings.logger.warn({ err: error }, 'idle database connection failed'));
+    this.countSteps = [
+      encodeStep({ text: `SET LOCAL statement_timeout = ${settings.countTimeoutMs}` }),
+      encodeStep({ text: `MOVE FORWARD ${settings.countLimit} IN ${CURSOR}` }),
+    ];
   }
 
   get mode() {
@@ -287,7 +298,8 @@ export class Database {
    */
   private async session<T>(
     options: SessionOptions,
-    work: Step[],
+    /** Steps, or steps already encoded (one step each). */
+    work: (Step | Buffer)[],
     finish: (results: StepResult[], failed: Failure) => T,
   ): Promise<T> {
     if (this.closed) throw new ToolError('The database connection is closed.');
@@ -337,7 +349,10 @@ export class Database {
       const verify = options.verify || !this.verified.has(client) || ++this.calls % VERIFY_EVERY === 0;
       this.verified.add(client);
       const end = ENDS[options.readOnly ? 'read' : 'write'][verify ? 1 : 0];
-      const batch = new Batch([...head.bytes, ...work.map(encodeStep), end]);
+      const bytes = [...head.bytes];
+      for (const step of work) bytes.push(Buffer.isBuffer(step) ? step : encodeStep(step));
+      bytes.push(end);
+      const batch = new Batch(bytes);
       // The caller's statements are held to the memory limits; this server's own catalog reads
       // are not (their size is the catalog's, and a cut would corrupt them).
       limiter.use(options.limited ? this.settings.wire : undefined);
@@ -385,16 +400,14 @@ export class Database {
    * default timeouts as session settings (see serverDatabase), so only a call with its own
    * timeout sets one; the embedded database has no timeouts of its own (the deadline is ours).
    */
-  private beginSteps(readOnly: boolean, timeoutMs: number): { bytes: Buffer[]; count: number } {
-    const begin = readOnly ? BEGIN_READ : BEGIN_WRITE;
-    if (this.settings.mode === 'embedded' || timeoutMs === this.settings.statementTimeoutMs) {
-      return { bytes: [begin], count: 1 };
-    }
+  private beginSteps(readOnly: boolean, timeoutMs: number): { bytes: readonly Buffer[]; count: number } {
+    const head = HEADS[readOnly ? 'read' : 'write'];
+    if (this.settings.mode === 'embedded' || timeoutMs === this.settings.statementTimeoutMs) return head;
     const ms = Math.max(1, Math.round(timeoutMs));
     const lock = Math.min(ms, this.settings.lockTimeoutMs);
     return {
       bytes: [
-        begin,
+        ...head.bytes,
         encodeStep({ text: `SET LOCAL statement_timeout = ${ms}` }),
         encodeStep({ text: `SET LOCAL lock_timeout = ${lock}` }),
       ],
@@ -446,10 +459,9 @@ export class Database {
       { ...options, readOnly: true, limited: true },
       [
         ...check,
-        { text: DECLARE_PREFIX + text, values: params },
-        { text: `FETCH FORWARD ${options.maxRows + 1} FROM ${CURSOR}`, describe: true },
-        { text: `SET LOCAL statement_timeout = ${this.settings.countTimeoutMs}` },
-        { text: `MOVE FORWARD ${this.settings.countLimit} IN ${CURSOR}` },
+        { prefix: DECLARE_PREFIX, text, values: params },
+        this.fetchStep(options.maxRows + 1),
+        ...this.countSteps,
       ],
       (results, failed) => {
         const at = check.length;
@@ -480,6 +492,17 @@ export class Database {
       ...(result.remaining ? { remaining: result.remaining } : {}),
       ...(result.oversized ? { oversized: result.oversized } : {}),
     };
+  }
+
+  /** `FETCH FORWARD rows`, with the row description; a few row counts kept encoded. */
+  private fetchStep(rows: number): Buffer {
+    let step = this.fetchSteps.get(rows);
+    if (!step) {
+      if (this.fetchSteps.size >= 16) this.fetchSteps.clear();
+      step = encodeStep({ text: `FETCH FORWARD ${rows} FROM ${CURSOR}`, describe: true });
+      this.fetchSteps.set(rows, step);
+    }
+    return step;
   }
 
   /** The live volatility check failed: the query calls a function that is VOLATILE now. */
@@ -566,8 +589,13 @@ export class Database {
 
   /** Column names and type names; type names not known yet are looked up once. */
   private async columns(fields: pg.FieldDef[], signal?: AbortSignal): Promise<Column[]> {
-    const unknown = [...new Set(fields.map((f) => f.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
-    if (unknown.length) {
+    let unknown: number[] | undefined;
+    for (const field of fields) {
+      if (this.typeNames.has(field.dataTypeID) || unknown?.includes(field.dataTypeID)) continue;
+      unknown ??= [];
+      unknown.push(field.dataTypeID);
+    }
+    if (unknown) {
       const rows = await this.catalog<{ oid: number; name: string }>(
         'SELECT oid::int AS oid, pg_catalog.format_type(oid, NULL) AS name FROM pg_catalog.pg_type WHERE oid = ANY($1::oid[])',
         [unknown],

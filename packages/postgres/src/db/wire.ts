@@ -11,6 +11,8 @@ export interface Step {
   values?: readonly unknown[];
   /** Ask for the row description (statements that return rows). */
   describe?: boolean;
+  /** This server's own text put before `text` (e.g. `DECLARE … FOR `). */
+  prefix?: string;
 }
 
 function message(type: number, body: Buffer): Buffer {
@@ -19,14 +21,6 @@ function message(type: number, body: Buffer): Buffer {
   out.writeInt32BE(4 + body.length, 1);
   body.copy(out, 5);
   return out;
-}
-
-const cstring = (text: string) => Buffer.from(`${text}\0`, 'utf8');
-
-/** Parse of the unnamed statement, parameter types left to the server. */
-function parse(text: string): Buffer {
-  if (text.includes('\0')) throw new Error('A statement cannot contain a NUL character');
-  return message(0x50, Buffer.concat([cstring(''), cstring(text), Buffer.from([0, 0])]));
 }
 
 /** Bind of the unnamed portal: every parameter and every result column as text. */
@@ -55,12 +49,36 @@ const EXECUTE_ALL = message(0x45, Buffer.from([0, 0, 0, 0, 0])); // portal "", n
 const BIND_NO_PARAMS = bind([]);
 export const SYNC = message(0x53, Buffer.alloc(0));
 
-/** The messages of one step: Parse, Bind, (Describe,) Execute. */
+/**
+ * The messages of one step: Parse (of the prefix and the text, unnamed statement, parameter
+ * types left to the server), Bind, (Describe,) Execute. Written straight into one buffer: a
+ * call's own statement is encoded on every call.
+ */
 export function encodeStep(step: Step): Buffer {
-  const parts = [parse(step.text), step.values?.length ? bind(step.values) : BIND_NO_PARAMS];
-  if (step.describe) parts.push(DESCRIBE_PORTAL);
-  parts.push(EXECUTE_ALL);
-  return Buffer.concat(parts);
+  const prefix = step.prefix ?? '';
+  if (step.text.includes('\0') || prefix.includes('\0')) {
+    throw new Error('A statement cannot contain a NUL character');
+  }
+  const bound = step.values?.length ? bind(step.values) : BIND_NO_PARAMS;
+  const prefixBytes = Buffer.byteLength(prefix, 'utf8');
+  const textBytes = Buffer.byteLength(step.text, 'utf8');
+  // Parse: type, length, "" (statement), the text and its NUL, 0 parameter types.
+  const parseSize = 1 + 4 + 1 + prefixBytes + textBytes + 1 + 2;
+  const size = parseSize + bound.length + (step.describe ? DESCRIBE_PORTAL.length : 0) + EXECUTE_ALL.length;
+  const out = Buffer.allocUnsafe(size);
+  out[0] = 0x50;
+  out.writeInt32BE(parseSize - 1, 1);
+  out[5] = 0;
+  let at = 6;
+  if (prefixBytes) at += out.write(prefix, at, 'utf8');
+  at += out.write(step.text, at, 'utf8');
+  out[at++] = 0;
+  out[at++] = 0;
+  out[at++] = 0;
+  at += bound.copy(out, at);
+  if (step.describe) at += DESCRIBE_PORTAL.copy(out, at);
+  EXECUTE_ALL.copy(out, at);
+  return out;
 }
 
 /** Steps whose bytes never change, encoded once. */

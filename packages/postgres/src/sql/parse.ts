@@ -30,10 +30,14 @@ export function parseStatements(sql: string): ParsedStatement[] {
   } catch (error) {
     throw new ToolError(`SQL syntax error: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // In ASCII text a byte offset is a character offset (the common case: no copy of the text).
+  const ascii = Buffer.byteLength(sql, 'utf8') === sql.length;
+  const offset = (bytes: number) =>
+    ascii ? Math.min(Math.max(bytes, 0), sql.length) : utf8Offset(sql, bytes);
   return (tree.stmts ?? []).map((raw) => {
     const [type, node] = Object.entries(raw.stmt ?? {})[0] ?? ['Unknown', {}];
-    const start = utf8Offset(sql, raw.stmt_location ?? 0);
-    const end = raw.stmt_len ? utf8Offset(sql, (raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
+    const start = offset(raw.stmt_location ?? 0);
+    const end = raw.stmt_len ? offset((raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
     return { type, node: node as AstNode, text: sql.slice(start, end).trim() };
   });
 }

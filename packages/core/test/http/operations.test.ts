@@ -22,7 +22,8 @@ describe('metrics and status page on a loopback bind (on by default)', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   const base = () => new URL('/', server.handle.url);
   beforeAll(async () => {
-    server = await startServer({}, { timeoutMs: 300, rateLimit: { points: 3, durationSec: 60 } });
+    // A time limit the instant echo calls meet even on a loaded machine; slow_echo overruns it.
+    server = await startServer({}, { timeoutMs: 1000, rateLimit: { points: 3, durationSec: 60 } });
   });
   afterAll(() => server.close());
 
@@ -37,7 +38,7 @@ describe('metrics and status page on a loopback bind (on by default)', () => {
     }
     const refused = await client.callTool({ name: 'echo', arguments: { text: SECRET_ARGUMENT } });
     expect(refused.isError).toBe(true);
-    const late = await client.callTool({ name: 'slow_echo', arguments: { text: 'x', ms: 1500 } });
+    const late = await client.callTool({ name: 'slow_echo', arguments: { text: 'x', ms: 2000 } });
     expect(late.isError).toBe(true);
 
     const response = await fetch(new URL('/metrics', base()));

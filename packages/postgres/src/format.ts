@@ -2,11 +2,12 @@
 
 export type Cell = string | null;
 
+/** A value that must be quoted: a quote, comma or line break in it, or space at either end. */
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+
 function csvCell(value: Cell): string {
   if (value === null) return '';
-  return /[",\r\n]/.test(value) || value === '' || /^\s|\s$/.test(value)
-    ? `"${value.replace(/"/g, '""')}"`
-    : value;
+  return value === '' || NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
@@ -52,6 +53,10 @@ export function clipCells(
   maxChars: number,
   cutBytes = Infinity,
 ): { rows: Cell[][]; clipped: number } {
+  // Most results have no long value: they are passed on as they are, not copied.
+  if (!rows.some((row) => row.some((value) => value !== null && value.length > maxChars))) {
+    return { rows, clipped: 0 };
+  }
   let clipped = 0;
   const out = rows.map((row) =>
     row.map((value) => {

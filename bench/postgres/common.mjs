@@ -13,13 +13,15 @@ export const cli = process.env.MCPKIT_CLI
 
 /**
  * `--prof`: the servers run under `node --cpu-prof`, their profiles written to bench/.work/prof
- * (each exits on SIGTERM through process.exit, which writes the profile; the reference server
- * would otherwise die without one).
+ * (or PROF_DIR); each exits on SIGTERM through process.exit, which writes the profile (the
+ * reference server would otherwise die without one).
  */
 export const nodeFlags = process.argv.includes('--prof')
   ? [
       '--cpu-prof',
-      `--cpu-prof-dir=${path.join(repo, 'bench/.work/prof')}`,
+      // Every 100 µs (the default, 1 ms, leaves a few samples per thousand calls).
+      '--cpu-prof-interval=100',
+      `--cpu-prof-dir=${process.env.PROF_DIR ? path.resolve(process.env.PROF_DIR) : path.join(repo, 'bench/.work/prof')}`,
       '--import',
       'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))',
     ]

@@ -1,16 +1,19 @@
-// Where a 1-row query call's time goes: CPU per call of the server process and of the client
-// (the SDK v2 Client in this process), mcpkit postgres (URL) against the reference server on
-// the same private cluster, one call at a time and 16 in flight, after a long warm-up (V8 needs
-// about 10,000 calls to settle on mcpkit's path). Rounds alternate between the two servers.
+// Where a 1-row query call's time goes: CPU per call of the server process, of the client (the
+// SDK v2 Client in this process) and of the database cluster, mcpkit postgres (URL) against the
+// reference server on the same private cluster, one call at a time and 16 in flight, after a
+// long warm-up (V8 needs about 10,000 calls to settle on mcpkit's path). Rounds alternate
+// between the two servers.
 // Not a test; prints a Markdown table for bench/RESULTS.md. `--prof` writes CPU profiles.
 //
 //   npm run build && node bench/postgres/cpu-per-call.mjs [--rows=100000] [--calls=2000]
-//     [--warmup=10000] [--rounds=5] [--flight=16] [--prof]
-import { readFileSync } from 'node:fs';
+//     [--warmup=10000] [--rounds=5] [--flight=16] [--prof] [--before=<an earlier bin.js>]
+//     [--stored]
+import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import pg from 'pg';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, cli, median, nodeFlags, reference } from './common.mjs';
+import { arg, cli, median, nodeFlags, reference, repo } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 2000);
@@ -29,6 +32,44 @@ function processSystemUs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[12]) * 10_000;
 }
+
+/**
+ * CPU time of the whole database cluster so far, in µs: the postmaster, its children (the
+ * backends serving the calls, the background workers) and the children it has reaped. Only one
+ * server runs calls at a time, so a round's difference is what its calls cost the database.
+ */
+function clusterCpuUs(postmaster) {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fields;
+    try {
+      fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const pid = Number(entry);
+    if (pid === postmaster) ticks += Number(fields[13]) + Number(fields[14]); // reaped children
+    if (pid === postmaster || Number(fields[1]) === postmaster)
+      ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10_000;
+}
+
+/** The cluster's postmaster: the parent of a backend. */
+async function postmasterOf(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const [{ pid }] = (await client.query('SELECT pg_catalog.pg_backend_pid() AS pid')).rows;
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } finally {
+    await client.end();
+  }
+}
+
+let postmaster;
+const stored = `${repo}/bench/postgres/stored-answer.mjs`;
 
 /** A server process with an SDK v2 client on it, warmed up. */
 async function open(label, args) {
@@ -52,6 +93,7 @@ async function open(label, args) {
 async function round(server, inFlight, offset) {
   const cpu = processCpuUs(server.transport.pid);
   const system = processSystemUs(server.transport.pid);
+  const database = clusterCpuUs(postmaster);
   const own = process.cpuUsage();
   const started = performance.now();
   let next = 0;
@@ -66,6 +108,7 @@ async function round(server, inFlight, offset) {
     serverUs: (processCpuUs(server.transport.pid) - cpu) / CALLS,
     systemUs: (processSystemUs(server.transport.pid) - system) / CALLS,
     clientUs: (used.user + used.system) / CALLS,
+    databaseUs: (clusterCpuUs(postmaster) - database) / CALLS,
   });
 }
 
@@ -75,8 +118,29 @@ try {
     `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket FROM generate_series(1, ${ROWS}) g;
      ALTER TABLE big ADD PRIMARY KEY (id); ANALYZE big; GRANT SELECT ON big TO reader;`,
   );
+  postmaster = await postmasterOf(cluster.adminUrl);
+  // --before=<bundle>: an earlier build of the CLI as a third server, in the same rounds.
+  const before = process.argv.find((a) => a.startsWith('--before='))?.slice(9);
   const servers = [
     await open('mcpkit postgres (URL)', [cli, 'serve', 'postgres', cluster.readerUrl, '--log-level=error']),
+    ...(before
+      ? [
+          await open('mcpkit postgres (URL), before', [
+            before,
+            'serve',
+            'postgres',
+            cluster.readerUrl,
+            '--log-level=error',
+          ]),
+        ]
+      : []),
+    // --stored: the same tool answering from memory (stored-answer.mjs), on mcpkit and on the bare SDK.
+    ...(process.argv.includes('--stored')
+      ? [
+          await open('mcpkit runtime, stored answer', [stored, 'mcpkit']),
+          await open('bare SDK v2, stored answer', [stored, 'bare']),
+        ]
+      : []),
     await open('reference server-postgres', [reference, cluster.readerUrl]),
   ];
   // Rounds alternate between the servers so both see the same load on a shared machine.
@@ -90,14 +154,16 @@ try {
     .map((l) => l.toFixed(1))
     .join(' ');
   console.log(`load average at the end: ${load}`);
-  console.log('| server | in flight | calls/s | server CPU µs/call | of which kernel | client CPU µs/call |');
-  console.log('|---|--:|---:|---:|---:|---:|');
+  console.log(
+    '| server | in flight | calls/s | server CPU µs/call | of which kernel | client CPU µs/call | database CPU µs/call |',
+  );
+  console.log('|---|--:|---:|---:|---:|---:|---:|');
   for (const inFlight of [1, FLIGHT]) {
     for (const server of servers) {
       const rounds = server.rounds[inFlight];
       const m = (key) => median(rounds.map((x) => x[key])).toFixed(0);
       console.log(
-        `| ${server.label} | ${inFlight} | ${m('perSecond')} | ${m('serverUs')} | ${m('systemUs')} | ${m('clientUs')} |`,
+        `| ${server.label} | ${inFlight} | ${m('perSecond')} | ${m('serverUs')} | ${m('systemUs')} | ${m('clientUs')} | ${m('databaseUs')} |`,
       );
     }
   }

@@ -1,0 +1,141 @@
+// The query tool's own work, in this process, layer by layer: the parse layer's verdict on a new
+// SQL text, Database.read (the batch through the wire guard), and the whole handler (verdict,
+// read, result shaping), each against the reference's database path (node-postgres: BEGIN
+// TRANSACTION READ ONLY, the query, ROLLBACK), a new 1-row SQL text each call, rounds
+// alternating. CPU per call of this process (the database's is not counted). What the server
+// costs beyond the handler is the toolkit, the SDK and stdio (see cpu-per-call.mjs). Not a test.
+//
+//   node [--cpu-prof] bench/postgres/handler-in-process.mjs [--rows=100000] [--calls=3000] [--rounds=5]
+//     [--only=handler]
+// It bundles packages/postgres/src with esbuild first (TypeScript sources, no build needed).
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import pg from 'pg';
+import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
+import { arg, median, repo } from './common.mjs';
+
+const ROWS = arg('rows', 100_000);
+const CALLS = arg('calls', 3000);
+const ROUNDS = arg('rounds', 5);
+
+const out = path.join(repo, 'bench/.work/handler-in-process.mjs');
+await build({
+  stdin: {
+    contents: [
+      "export { loadParser, serverDatabase } from './packages/postgres/src/index.ts';",
+      "export { VerdictCache } from './packages/postgres/src/sql/verdicts.ts';",
+      "export { queryTool } from './packages/postgres/src/tools/statements.ts';",
+    ].join('\n'),
+    resolveDir: repo,
+    loader: 'ts',
+  },
+  outfile: out,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  conditions: ['@mcpkit/source'],
+  logLevel: 'warning',
+  // The workspace's own code from its sources; every other package from node_modules.
+  plugins: [
+    {
+      name: 'external-packages',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) =>
+          args.path.startsWith('@mcpkit/') ? undefined : { path: args.path, external: true },
+        );
+      },
+    },
+  ],
+});
+const { VerdictCache, loadParser, queryTool, serverDatabase } = await import(pathToFileURL(out).href);
+await loadParser();
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });
+try {
+  await cluster.admin(
+    `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket FROM generate_series(1, ${ROWS}) g;
+     ALTER TABLE big ADD PRIMARY KEY (id); ANALYZE big; GRANT SELECT ON big TO reader;`,
+  );
+  const options = {
+    url: cluster.readerUrl,
+    maxRows: 100,
+    maxRowsLimit: 2000,
+    maxResultBytes: 96 * 1024,
+    statementTimeout: 30_000,
+    poolSize: 1,
+    queueSize: 64,
+    queueWait: 10_000,
+    demo: false,
+    allowWrites: false,
+  };
+  const db = serverDatabase(cluster.readerUrl, options, silent);
+  await db.init();
+  const verdicts = new VerdictCache();
+  const tool = queryTool({ database: async () => db, options, verdicts });
+  const refPool = new pg.Pool({ connectionString: cluster.readerUrl, max: 1 });
+  const sql = (i) => `SELECT * FROM big WHERE id = ${1 + ((i * 7919) % ROWS)}`;
+  const ctx = { signal: new AbortController().signal };
+  const contenders = {
+    'verdict (parse layer, new text)': async (i) => {
+      new VerdictCache().check(sql(i), db.catalogFunctions);
+    },
+    'Database.read': async (i) => {
+      const r = await db.read(sql(i), [], { maxRows: 100, signal: ctx.signal });
+      if (r.rows.length !== 1) throw new Error('expected one row');
+    },
+    'query handler (verdict, read, shaping)': async (i) => {
+      const r = await tool.handler({ sql: sql(i) }, ctx);
+      if (r.structuredContent.rowCount !== 1) throw new Error('expected one row');
+    },
+    'reference (BEGIN READ ONLY, query, ROLLBACK)': async (i) => {
+      const client = await refPool.connect();
+      try {
+        await client.query('BEGIN TRANSACTION READ ONLY');
+        const r = await client.query(sql(i));
+        if (r.rows.length !== 1) throw new Error('expected one row');
+        JSON.stringify(r.rows, null, 2);
+      } finally {
+        client.query('ROLLBACK').catch(() => {});
+        client.release();
+      }
+    },
+  };
+  // --only=text runs the paths whose name contains it (for a profile of one).
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  if (only) for (const name of Object.keys(contenders)) if (!name.includes(only)) delete contenders[name];
+  const results = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (const call of Object.values(contenders)) for (let i = 0; i < 4000; i++) await call(i);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, call] of Object.entries(contenders)) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < CALLS; i++) await call(r * CALLS + i);
+      const ms = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      results[name].push({
+        us: (used.user + used.system) / CALLS,
+        userUs: used.user / CALLS,
+        perSecond: CALLS / (ms / 1000),
+      });
+    }
+  }
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  console.log(`load average at the end: ${load}`);
+  console.log('| path | CPU µs/call (median) | of which user | calls/s |');
+  console.log('|---|---:|---:|---:|');
+  for (const [name, rs] of Object.entries(results)) {
+    const m = (key, digits) => median(rs.map((x) => x[key])).toFixed(digits);
+    console.log(`| ${name} | ${m('us', 1)} | ${m('userUs', 1)} | ${m('perSecond', 0)} |`);
+  }
+  await db.close();
+  await refPool.end();
+} finally {
+  await cluster.stop();
+}

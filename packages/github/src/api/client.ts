@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { type HookOptions, requestRules } from './request-rules.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -21,18 +20,6 @@ export interface ClientOptions {
 
 // Only `request` (and the hooks) are used: the domain layer builds every URL itself.
 export type GitHubClient = Pick<Octokit, 'request' | 'hook'>;
-const GitHubOctokit: typeof Octokit = Octokit.plugin(throttling, retry);
-
-/** A limiter that never waits: the same interface as the Bottleneck groups plugin-throttling uses. */
-const unpaced = {
-  key: () => ({
-    schedule: (...args: unknown[]) => {
-      const fn = args.find((a) => typeof a === 'function') as (...a: unknown[]) => unknown;
-      const rest = args.slice(args.indexOf(fn) + 1);
-      return Promise.resolve(fn(...rest));
-    },
-  }),
-};
 
 /** Checks an API root given by a user: http(s), no query or fragment; returned without a trailing slash. */
 export function normalizeApiUrl(value: string | undefined): string {
@@ -52,34 +39,29 @@ export function normalizeApiUrl(value: string | undefined): string {
 }
 
 /**
- * Octokit with the throttling and retry plugins and a small budget: a 5xx is retried once after
- * half a second; a rate limit is waited out only when it ends within `maxRateLimitWaitSeconds`
- * (once), otherwise the call fails at once and the error says when to retry.
+ * Octokit with GitHub's rate-limit, retry and pacing rules in one request hook (request-rules.ts)
+ * and a small budget: a 5xx is retried once after half a second; a rate limit is waited out only
+ * when it ends within `maxRateLimitWaitSeconds` (once), otherwise the call fails at once and the
+ * error says when to retry. A request that need not wait costs what Octokit's own request costs.
  */
 export function createClient(options: ClientOptions): GitHubClient {
-  const maxWait = options.maxRateLimitWaitSeconds ?? 2;
-  const onLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-    retryCount < 1 && retryAfter <= maxWait;
-  const pacing = options.pacing ?? true;
-  return new GitHubOctokit({
+  const octokit = new Octokit({
     baseUrl: normalizeApiUrl(options.apiUrl),
     ...(options.token ? { auth: options.token } : {}),
     userAgent: options.userAgent ?? 'mcpkit-github',
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    throttle: {
-      onRateLimit: onLimit,
-      onSecondaryRateLimit: onLimit,
-      // Limits are per token: key the pacing by a hash of it, never by the token itself.
-      id: createHash('sha256')
-        .update(options.token ?? 'anonymous')
-        .digest('hex')
-        .slice(0, 16),
-      ...(pacing ? {} : { write: unpaced, search: unpaced, notifications: unpaced }),
-    } as never,
-    retry: {
-      retries: 1,
-      retryAfterBaseValue: 500,
-      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
-    },
   });
+  const rules = requestRules({
+    // Limits are per token: key them by a hash of it, never by the token itself.
+    tokenId: createHash('sha256')
+      .update(options.token ?? 'anonymous')
+      .digest('hex')
+      .slice(0, 16),
+    maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 2,
+    pacing: options.pacing ?? true,
+  });
+  octokit.hook.wrap('request', (send, requestOptions) =>
+    rules((o: HookOptions) => send(o as typeof requestOptions), requestOptions as unknown as HookOptions),
+  );
+  return octokit;
 }

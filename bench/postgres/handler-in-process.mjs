@@ -6,7 +6,7 @@
 // costs beyond the handler is the toolkit, the SDK and stdio (see cpu-per-call.mjs). Not a test.
 //
 //   node [--cpu-prof] bench/postgres/handler-in-process.mjs [--rows=100000] [--calls=3000] [--rounds=5]
-//     [--only=handler]
+//     [--only=handler] [--before=<folder with an earlier packages/postgres/src>]
 // It bundles packages/postgres/src with esbuild first (TypeScript sources, no build needed).
 import os from 'node:os';
 import path from 'node:path';
@@ -20,38 +20,51 @@ const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 3000);
 const ROUNDS = arg('rounds', 5);
 
-const out = path.join(repo, 'bench/.work/handler-in-process.mjs');
-await build({
-  stdin: {
-    contents: [
-      "export { loadParser, serverDatabase } from './packages/postgres/src/index.ts';",
-      "export { VerdictCache } from './packages/postgres/src/sql/verdicts.ts';",
-      "export { queryTool } from './packages/postgres/src/tools/statements.ts';",
-    ].join('\n'),
-    resolveDir: repo,
-    loader: 'ts',
-  },
-  outfile: out,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  conditions: ['@mcpkit/source'],
-  logLevel: 'warning',
-  // The workspace's own code from its sources; every other package from node_modules.
-  plugins: [
-    {
-      name: 'external-packages',
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) =>
-          args.path.startsWith('@mcpkit/') ? undefined : { path: args.path, external: true },
-        );
-      },
+/** Bundles the postgres sources under `root` (the repository, or an older copy of its files). */
+async function bundle(root, out) {
+  await build({
+    stdin: {
+      contents: [
+        "export { loadParser, serverDatabase } from './packages/postgres/src/index.ts';",
+        "export { VerdictCache } from './packages/postgres/src/sql/verdicts.ts';",
+        "export { queryTool } from './packages/postgres/src/tools/statements.ts';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
     },
-  ],
-});
-const { VerdictCache, loadParser, queryTool, serverDatabase } = await import(pathToFileURL(out).href);
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['@mcpkit/source'],
+    logLevel: 'warning',
+    // The workspace's own code from its sources; every other package from node_modules.
+    plugins: [
+      {
+        name: 'external-packages',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@mcpkit/') ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  return import(pathToFileURL(out).href);
+}
+const { VerdictCache, loadParser, queryTool, serverDatabase } = await bundle(
+  repo,
+  path.join(repo, 'bench/.work/handler-in-process.mjs'),
+);
 await loadParser();
+// --before=<dir>: a folder holding an earlier packages/postgres/src (say, from `git archive`),
+// whose Database.read and query handler run in the same rounds.
+const beforeDir = process.argv.find((a) => a.startsWith('--before='))?.slice(9);
+const before = beforeDir
+  ? await bundle(path.resolve(beforeDir), path.join(repo, 'bench/.work/handler-in-process-before.mjs'))
+  : undefined;
+await before?.loadParser();
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });
@@ -76,6 +89,10 @@ try {
   await db.init();
   const verdicts = new VerdictCache();
   const tool = queryTool({ database: async () => db, options, verdicts });
+  const old = before?.serverDatabase(cluster.readerUrl, options, silent);
+  await old?.init();
+  const oldTool =
+    old && before.queryTool({ database: async () => old, options, verdicts: new before.VerdictCache() });
   const refPool = new pg.Pool({ connectionString: cluster.readerUrl, max: 1 });
   const sql = (i) => `SELECT * FROM big WHERE id = ${1 + ((i * 7919) % ROWS)}`;
   const ctx = { signal: new AbortController().signal };
@@ -91,6 +108,18 @@ try {
       const r = await tool.handler({ sql: sql(i) }, ctx);
       if (r.structuredContent.rowCount !== 1) throw new Error('expected one row');
     },
+    ...(old
+      ? {
+          'Database.read, before': async (i) => {
+            const r = await old.read(sql(i), [], { maxRows: 100, signal: ctx.signal });
+            if (r.rows.length !== 1) throw new Error('expected one row');
+          },
+          'query handler, before': async (i) => {
+            const r = await oldTool.handler({ sql: sql(i) }, ctx);
+            if (r.structuredContent.rowCount !== 1) throw new Error('expected one row');
+          },
+        }
+      : {}),
     'reference (BEGIN READ ONLY, query, ROLLBACK)': async (i) => {
       const client = await refPool.connect();
       try {
@@ -135,6 +164,7 @@ try {
     console.log(`| ${name} | ${m('us', 1)} | ${m('userUs', 1)} | ${m('perSecond', 0)} |`);
   }
   await db.close();
+  await old?.close();
   await refPool.end();
 } finally {
   await cluster.stop();

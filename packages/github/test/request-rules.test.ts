@@ -200,6 +200,30 @@ describe('request rules: rate limits and retries', () => {
   });
 });
 
+describe('request rules: the time limit of a call', () => {
+  it('a request GitHub never answers ends at the time limit, unretried, with an error saying so', async () => {
+    const standin = await startStandin();
+    const front = await new Front(standin.url).start();
+    const module = createGithubServer({
+      apiUrl: front.url,
+      env: { GITHUB_TOKEN: TOKENS.classic },
+      timeoutMs: 300,
+    });
+    const client = await connect(module, { era: 'modern' });
+    try {
+      front.hold = () => 'none';
+      const res = await call(client, 'get_repository', { owner: o, repo: r });
+      expect(res.isError).toBe(true);
+      expect(textOf(res)).toBe('GitHub API error: the request was cancelled or timed out; retry shortly');
+      expect(front.arrivals).toHaveLength(1);
+    } finally {
+      await client.close();
+      await front.stop();
+      await standin.stop();
+    }
+  });
+});
+
 describe('request rules: pacing and the in-flight cap', () => {
   let standin: GitHubStandin;
   let front: Front;

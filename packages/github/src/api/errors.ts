@@ -83,7 +83,14 @@ function validationDetails(data: unknown): string | undefined {
 export function toGitHubError(error: unknown, secrets: readonly string[]): Error {
   if (error instanceof ToolError) return error;
   const e = error as RequestErrorLike;
-  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
+  // Octokit passes a cancel on as is, but wraps a timeout in a RequestError (status 500) caused by it.
+  const causeName = (error as { cause?: { name?: string } })?.cause?.name;
+  if (
+    e?.name === 'AbortError' ||
+    e?.name === 'TimeoutError' ||
+    causeName === 'TimeoutError' ||
+    causeName === 'AbortError'
+  ) {
     return new ApiError(
       { service: 'GitHub', message: 'the request was cancelled or timed out; retry shortly' },
       secrets,

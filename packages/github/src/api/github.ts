@@ -17,6 +17,7 @@ import {
   repoRow,
 } from './compact.js';
 import { toGitHubError } from './errors.js';
+import { deadline } from './limits.js';
 import { checkLogin, checkPath, checkRef, pathSegs, repoPath, seg } from './paths.js';
 import { sanitizeText } from './sanitize.js';
 
@@ -146,8 +147,8 @@ export class GitHubApi {
     params: Record<string, unknown> = {},
     opts: CallOptions & { accept?: string; stream?: boolean } = {},
   ): Promise<{ data: any; headers: Record<string, any>; status: number }> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const limit = deadline(this.timeoutMs, opts.signal);
+    const signal = limit.signal;
     const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
     try {
       const res = await this.client.request(`${method} ${url}`, {
@@ -163,6 +164,9 @@ export class GitHubApi {
       return { data: res.data, headers: res.headers as Record<string, any>, status: res.status };
     } catch (error) {
       throw toGitHubError(error, this.secrets);
+    } finally {
+      // A streamed body is read after this returns: its time limit runs on.
+      if (!opts.stream) limit.stop();
     }
   }
 

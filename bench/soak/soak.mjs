@@ -191,7 +191,8 @@ try {
   const started = Date.now();
   const end = started + rampSec * 1000 + minutes * 60_000;
   // Calls due after `t` seconds: the integral of a rate rising linearly to `rate` over the ramp.
-  const dueAt = (t) => (t < rampSec ? (rate * t * t) / (2 * rampSec) : (rate * rampSec) / 2 + rate * (t - rampSec));
+  const dueAt = (t) =>
+    t < rampSec ? (rate * t * t) / (2 * rampSec) : (rate * rampSec) / 2 + rate * (t - rampSec);
   const fire = () => {
     if (inFlight >= maxInFlight) {
       windowErrors++;

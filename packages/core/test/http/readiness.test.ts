@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import type { HealthEntry } from '../../src/define/server.js';
-import { compose, createRuntime, defineServer, defineTool, type Runtime, text } from '../../src/index.js';
+import { compose, createRuntime, defineServer, type Runtime } from '../../src/index.js';
 import { connect } from '../../src/testing/index.js';
 import { type HttpServerHandle, serveRuntimeOverHttp } from '../../src/transports/http/serve-http.js';
+import { pingTool } from '../support/ping.js';
 import { hasRedis, startRedis } from '../support/redis.js';
 
 /** A module that depends on a database whose state the test sets (or whose probe never answers). */
@@ -12,15 +12,7 @@ function databaseModule(name: string, report: () => Promise<readonly HealthEntry
   return defineServer({
     name,
     version: '1.0.0',
-    tools: [
-      defineTool({
-        name: 'ping',
-        description: 'Answers pong',
-        input: z.object({}),
-        annotations: { readOnlyHint: true },
-        handler: () => text('pong'),
-      }),
-    ],
+    tools: [pingTool()],
     health: report,
   });
 }

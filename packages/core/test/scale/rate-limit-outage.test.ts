@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import * as z from 'zod';
-import { createRuntime, defineServer, defineTool, text } from '../../src/index.js';
+import { createRuntime, defineServer } from '../../src/index.js';
 import { connect, resultText } from '../../src/testing/index.js';
+import { pingTool } from '../support/ping.js';
 import { freePort } from '../support/redis.js';
 
 /** Rate limits while their Redis is unreachable: refused (closed) or let through (open), at once. */
@@ -9,15 +9,7 @@ function module() {
   return defineServer({
     name: 'limited',
     version: '1.0.0',
-    tools: [
-      defineTool({
-        name: 'ping',
-        description: 'Answers pong',
-        input: z.object({}),
-        annotations: { readOnlyHint: true },
-        handler: () => text('pong'),
-      }),
-    ],
+    tools: [pingTool()],
   });
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
-import * as z from 'zod';
 import { type HttpServerHandle, serveRuntimeOverHttp } from '../../src/http.js';
-import { createRuntime, defineServer, defineTool, type Runtime, text } from '../../src/index.js';
+import { createRuntime, defineServer, type Runtime } from '../../src/index.js';
+import { pingTool } from '../support/ping.js';
 
 /** /readyz without Redis: the module's dependencies (a database) and checks a program adds. */
 let runtime: Runtime | undefined;
@@ -18,15 +18,7 @@ async function serve(options: Parameters<typeof serveRuntimeOverHttp>[1]) {
     defineServer({
       name: 'ready-test',
       version: '1.0.0',
-      tools: [
-        defineTool({
-          name: 'noop',
-          description: 'Nothing',
-          input: z.object({}),
-          annotations: { readOnlyHint: true },
-          handler: () => text('ok'),
-        }),
-      ],
+      tools: [pingTool('noop', 'ok')],
     }),
   );
   handle = await serveRuntimeOverHttp(runtime, { port: 0, ...options });

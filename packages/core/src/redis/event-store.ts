@@ -151,10 +151,18 @@ export class RedisEventStores implements SessionEventStores {
   }
 
   forSession(sessionId: string): SessionEventStore {
-    const memory = new MemorySessionStore(this.limits);
-    const keyOf = (streamId: StreamId) => `${this.prefix}${sessionId}:${streamId}`;
-    const keys = new Set<string>();
     const { client, ttlMs, limits } = this;
+    const memory = new MemorySessionStore(limits);
+    const keyOf = (streamId: StreamId) => `${this.prefix}${sessionId}:${streamId}`;
+    // The session's latest stream keys, for deleting them when it ends; bounded, since every
+    // 2025 POST is a stream of its own (a 30-minute soak's sessions grew this by one per call).
+    // Older keys expire in Redis with the TTL.
+    const keys = new Set<string>();
+    const remember = (key: string) => {
+      keys.delete(key);
+      keys.add(key);
+      if (keys.size > limits.maxStreamsPerSession) keys.delete(keys.values().next().value as string);
+    };
     return {
       async storeEvent(streamId, message) {
         if (client.status === 'ready') {
@@ -167,7 +175,7 @@ export class RedisEventStores implements SessionEventStores {
               .exec();
             const [error, id] = replies?.[0] ?? [new Error('no reply')];
             if (!error && typeof id === 'string') {
-              keys.add(key);
+              remember(key);
               return `${streamId}${SEPARATOR}${id}`;
             }
           } catch {
@@ -180,7 +188,15 @@ export class RedisEventStores implements SessionEventStores {
         if (eventId.startsWith(`${MEMORY}${SEPARATOR}`)) return memory.getStreamIdForEventId(eventId);
         const parsed = splitId(eventId);
         if (!parsed || !/^\d+-\d+$/.test(parsed.position)) return undefined;
-        return keys.has(keyOf(parsed.streamId)) ? parsed.streamId : undefined;
+        const key = keyOf(parsed.streamId);
+        if (keys.has(key)) return parsed.streamId;
+        // Not among this node's latest: Redis may still hold it (an older stream, or one another
+        // node wrote for this session before it went away). The key is scoped to the session.
+        try {
+          return client.status === 'ready' && (await client.exists(key)) ? parsed.streamId : undefined;
+        } catch {
+          return undefined;
+        }
       },
       async replayEventsAfter(lastEventId, { send }) {
         if (lastEventId.startsWith(`${MEMORY}${SEPARATOR}`))

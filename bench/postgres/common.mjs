@@ -40,3 +40,28 @@ export function median(values) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/**
+ * In-process rounds: every contender warms up (4,000 calls), then each round runs `calls` calls of
+ * each in turn, so all see the same machine. Per contender and round: CPU µs per call (all and
+ * user only) and calls per second.
+ */
+export async function runRounds(contenders, { rounds, calls }) {
+  const results = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (const call of Object.values(contenders)) for (let i = 0; i < 4000; i++) await call(i);
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, call] of Object.entries(contenders)) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < calls; i++) await call(r * calls + i);
+      const ms = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      results[name].push({
+        us: (used.user + used.system) / calls,
+        userUs: used.user / calls,
+        perSecond: calls / (ms / 1000),
+      });
+    }
+  }
+  return results;
+}

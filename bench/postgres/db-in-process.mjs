@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, median, repo } from './common.mjs';
+import { arg, median, repo, runRounds } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 4000);
@@ -76,22 +76,7 @@ try {
       }
     },
   };
-  const results = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (const call of Object.values(contenders)) for (let i = 0; i < 4000; i++) await call(i);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, call] of Object.entries(contenders)) {
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      for (let i = 0; i < CALLS; i++) await call(r * CALLS + i);
-      const ms = performance.now() - started;
-      const used = process.cpuUsage(cpu);
-      results[name].push({
-        us: (used.user + used.system) / CALLS,
-        userUs: used.user / CALLS,
-        perSecond: CALLS / (ms / 1000),
-      });
-    }
-  }
+  const results = await runRounds(contenders, { rounds: ROUNDS, calls: CALLS });
   console.log(
     `load average at the end: ${os
       .loadavg()

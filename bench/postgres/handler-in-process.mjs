@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, median, repo } from './common.mjs';
+import { arg, median, repo, runRounds } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 3000);
@@ -136,22 +136,7 @@ try {
   // --only=text runs the paths whose name contains it (for a profile of one).
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   if (only) for (const name of Object.keys(contenders)) if (!name.includes(only)) delete contenders[name];
-  const results = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (const call of Object.values(contenders)) for (let i = 0; i < 4000; i++) await call(i);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, call] of Object.entries(contenders)) {
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      for (let i = 0; i < CALLS; i++) await call(r * CALLS + i);
-      const ms = performance.now() - started;
-      const used = process.cpuUsage(cpu);
-      results[name].push({
-        us: (used.user + used.system) / CALLS,
-        userUs: used.user / CALLS,
-        perSecond: CALLS / (ms / 1000),
-      });
-    }
-  }
+  const results = await runRounds(contenders, { rounds: ROUNDS, calls: CALLS });
   const load = os
     .loadavg()
     .map((l) => l.toFixed(1))

@@ -65,3 +65,22 @@ export async function runRounds(contenders, { rounds, calls }) {
   }
   return results;
 }
+
+/**
+ * What the reference server does per query, in-process: a pooled client, BEGIN TRANSACTION READ
+ * ONLY, the query, ROLLBACK not awaited; `format` adds its JSON.stringify of the rows.
+ */
+export function referenceRead(pool, sql, { format = false } = {}) {
+  return async (i) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN TRANSACTION READ ONLY');
+      const r = await client.query(sql(i));
+      if (r.rows.length !== 1) throw new Error('expected one row');
+      if (format) JSON.stringify(r.rows, null, 2);
+    } finally {
+      client.query('ROLLBACK').catch(() => {});
+      client.release();
+    }
+  };
+}

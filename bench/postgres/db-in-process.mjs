@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, median, repo, runRounds } from './common.mjs';
+import { arg, median, referenceRead, repo, runRounds } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 4000);
@@ -64,17 +64,7 @@ try {
       const r = await db.read(sql(i), [], { maxRows: 100 });
       if (r.rows.length !== 1) throw new Error('expected one row');
     },
-    'reference (BEGIN READ ONLY, query, ROLLBACK)': async (i) => {
-      const client = await refPool.connect();
-      try {
-        await client.query('BEGIN TRANSACTION READ ONLY');
-        const r = await client.query(sql(i));
-        if (r.rows.length !== 1) throw new Error('expected one row');
-      } finally {
-        client.query('ROLLBACK').catch(() => {});
-        client.release();
-      }
-    },
+    'reference (BEGIN READ ONLY, query, ROLLBACK)': referenceRead(refPool, sql),
   };
   const results = await runRounds(contenders, { rounds: ROUNDS, calls: CALLS });
   console.log(

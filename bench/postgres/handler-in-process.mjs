@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, median, repo, runRounds } from './common.mjs';
+import { arg, median, referenceRead, repo, runRounds } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 3000);
@@ -120,18 +120,7 @@ try {
           },
         }
       : {}),
-    'reference (BEGIN READ ONLY, query, ROLLBACK)': async (i) => {
-      const client = await refPool.connect();
-      try {
-        await client.query('BEGIN TRANSACTION READ ONLY');
-        const r = await client.query(sql(i));
-        if (r.rows.length !== 1) throw new Error('expected one row');
-        JSON.stringify(r.rows, null, 2);
-      } finally {
-        client.query('ROLLBACK').catch(() => {});
-        client.release();
-      }
-    },
+    'reference (BEGIN READ ONLY, query, ROLLBACK)': referenceRead(refPool, sql, { format: true }),
   };
   // --only=text runs the paths whose name contains it (for a profile of one).
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);

@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadableFile } from '../sandbox/sandbox.js';
 import { utf8Prefix } from './text.js';
 
 const NEWLINE = 0x0a;
@@ -82,7 +82,7 @@ export interface FileIdentity {
  * scans; reading on is one seek.
  */
 async function lineStart(
-  handle: FileHandle,
+  handle: ReadableFile,
   file: FileIdentity,
   line: number,
   signal?: AbortSignal,
@@ -120,7 +120,7 @@ async function lineStart(
  * more of the file than that (plus a scan for the start line when it is not yet known).
  */
 export async function readLines(
-  handle: FileHandle,
+  handle: ReadableFile,
   file: FileIdentity,
   options: { offset: number; limit: number; maxBytes: number; signal?: AbortSignal; prefetch?: Buffer },
 ): Promise<LineWindow | { pastEnd: number }> {
@@ -197,7 +197,7 @@ export async function readLines(
  * whatever the file's size, so a tail of a huge file costs what a tail of a small one does.
  */
 export async function readTail(
-  handle: FileHandle,
+  handle: ReadableFile,
   file: FileIdentity,
   options: { count: number; maxBytes: number },
 ): Promise<LineWindow> {

@@ -1,6 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
 import { PathError } from '../sandbox/errors.js';
-import type { Resolved, Sandbox } from '../sandbox/sandbox.js';
+import type { ReadableFile, Resolved, Sandbox } from '../sandbox/sandbox.js';
 import { type FileIdentity, type LineWindow, readLines, readTail } from './lines.js';
 import { decodeText, isUtf16, looksBinary, SNIFF_BYTES } from './text.js';
 
@@ -19,7 +18,7 @@ export interface TextRead {
 const formatNumber = (n: number) => n.toLocaleString('en-US');
 
 /** First bytes of an open file, to tell text from binary. */
-export async function sniff(handle: FileHandle, size: number): Promise<Buffer> {
+export async function sniff(handle: ReadableFile, size: number): Promise<Buffer> {
   const length = Math.min(size, SNIFF_BYTES);
   const buffer = Buffer.allocUnsafe(length);
   const { bytesRead } = length ? await handle.read(buffer, 0, length, 0) : { bytesRead: 0 };
@@ -70,7 +69,7 @@ export async function readText(
   }
 }
 
-async function readUtf16(handle: FileHandle, resolved: Resolved, size: number, request: TextRequest) {
+async function readUtf16(handle: ReadableFile, resolved: Resolved, size: number, request: TextRequest) {
   if (size > MAX_UTF16_BYTES)
     throw new PathError(resolved.input, 'a UTF-16 file over 16 MiB; only smaller UTF-16 files can be read');
   const bytes = Buffer.allocUnsafe(size);

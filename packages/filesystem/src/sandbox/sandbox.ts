@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import fsp, { type FileHandle } from 'node:fs/promises';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { about, errorCode, HARDLINK_REFUSED, OUTSIDE, PathError, pathFailure } from './errors.js';
+import { about, aboutSync, errorCode, HARDLINK_REFUSED, OUTSIDE, PathError, pathFailure } from './errors.js';
 import { parseInputPath } from './input-path.js';
 import {
   fdLink,
@@ -38,8 +38,37 @@ export interface Resolved {
 }
 
 export interface OpenedFile {
-  readonly handle: FileHandle;
+  readonly handle: ReadableFile;
   readonly stat: fs.BigIntStats;
+}
+
+/**
+ * A regular file the sandbox opened for reading. Reads and the close are synchronous system
+ * calls behind a promise-shaped API: on a local disk each takes microseconds, while a
+ * thread-pool round trip per step (as with fs/promises) cost a small read several times more
+ * CPU than the read itself. Reads are bounded by the tools' byte limits; the directory walker
+ * already reads this way.
+ */
+export class ReadableFile {
+  private open = true;
+
+  constructor(readonly fd: number) {}
+
+  async read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesRead: number; buffer: Buffer }> {
+    return { bytesRead: fs.readSync(this.fd, buffer, offset, length, position), buffer };
+  }
+
+  /** Closes once; a second close does nothing (the number may already name another file). */
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    fs.closeSync(this.fd);
+  }
 }
 
 interface Located {
@@ -136,7 +165,8 @@ export class Sandbox {
   ): Promise<Located> {
     if (follow) {
       try {
-        return { real: await fsp.realpath(absolute), exists: true, missing: [] };
+        // Synchronous: one realpath(3) on cached folders is cheaper than a thread-pool round trip.
+        return { real: fs.realpathSync.native(absolute), exists: true, missing: [] };
       } catch (error) {
         if (!WALK_UP.has(errorCode(error) ?? '')) throw pathFailure(input, error);
       }
@@ -210,39 +240,36 @@ export class Sandbox {
    */
   async openRead(resolved: Resolved): Promise<OpenedFile> {
     const { input } = resolved;
-    const handle = await about(input, async () => {
+    const fd = aboutSync(input, () => {
       try {
-        return await fsp.open(
-          resolved.real,
-          fs.constants.O_RDONLY | O_NOFOLLOW | O_NOFOLLOW_ANY | O_NONBLOCK,
-        );
+        return fs.openSync(resolved.real, fs.constants.O_RDONLY | O_NOFOLLOW | O_NOFOLLOW_ANY | O_NONBLOCK);
       } catch (error) {
         if (errorCode(error) === 'ELOOP') throw new PathError(input, CHANGED);
         throw error;
       }
     });
     try {
-      const stat = await handle.stat({ bigint: true });
+      const stat = fs.fstatSync(fd, { bigint: true });
       if (stat.isDirectory()) throw new PathError(input, 'is a directory (use list_directory)');
       if (!stat.isFile()) throw new PathError(input, 'not a regular file (device, FIFO or socket)');
       this.refuseLinked(input, stat);
-      await this.verifyOpened(handle.fd, stat, resolved);
-      return { handle, stat };
+      this.verifyOpened(fd, stat, resolved);
+      return { handle: new ReadableFile(fd), stat };
     } catch (error) {
-      await handle.close();
+      fs.closeSync(fd);
       throw error;
     }
   }
 
-  private async verifyOpened(fd: number, stat: fs.BigIntStats, resolved: Resolved): Promise<void> {
+  private verifyOpened(fd: number, stat: fs.BigIntStats, resolved: Resolved): void {
     if (this.procFd) {
       const now = fdRealPath(fd);
       if (!now || !this.rootOf(now)) throw new PathError(resolved.input, CHANGED);
       return;
     }
     try {
-      const real = await fsp.realpath(resolved.real);
-      const again = await fsp.stat(real, { bigint: true });
+      const real = fs.realpathSync.native(resolved.real);
+      const again = fs.statSync(real, { bigint: true });
       if (again.dev === stat.dev && again.ino === stat.ino && this.rootOf(real)) return;
     } catch {
       // fall through: the path no longer leads to the opened file

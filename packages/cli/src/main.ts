@@ -1,6 +1,4 @@
-import { OptionsError, packageVersion, UnknownServerError } from '@mcpkit/core';
-import { ConfigError } from '@mcpkit/core/config';
-import { approve } from './commands/approve.js';
+import { ConfigError, OptionsError, packageVersion, UnknownServerError } from '@mcpkit/core';
 import { auth } from './commands/auth.js';
 import { configClaude } from './commands/config-claude.js';
 import { call, INSPECT_VALUED, prompt, prompts, read, resources, tools } from './commands/inspect.js';
@@ -68,6 +66,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       case 'approve': {
         const parsed = parseArgv(rest, new Set());
         if (parsed.options.has('help')) return write(COMMAND_HELP.approve!);
+        // Loaded on use: it reaches the gateway and the MCP client, which `serve` must not pay for.
+        const { approve } = await import('./commands/approve.js');
         approve(parsed);
         return 0;
       }

@@ -73,6 +73,7 @@ export {
 // Errors, logs and output sizes.
 export { ERRNO_TEXT, errnoText } from './errors/errno.js';
 export { redactSecrets } from './errors/redact.js';
+export { ConfigError } from './config/error.js';
 export { describeError, redactPaths } from './errors/sanitize.js';
 export { isToolError, ToolError } from './errors/tool-error.js';
 // The server kit: what every server needs, written once.

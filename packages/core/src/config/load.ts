@@ -5,12 +5,11 @@ import type { ServerModule } from '../define/server.js';
 import type { ServerCatalog } from '../servers/catalog.js';
 import { resolveServerOptions } from '../servers/resolve.js';
 import { entryInput } from './build.js';
+import { ConfigError } from './error.js';
 import { interpolateEnv } from './interpolate.js';
 import { ConfigSchema, HttpConfigSchema, type McpkitConfig } from './schema.js';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 export interface LoadedConfig {
   config: McpkitConfig;

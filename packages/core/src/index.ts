@@ -17,6 +17,8 @@ export {
 } from './ask/types.js';
 // Composing, policy and the runtime.
 export { type ComposeSpec, compose } from './compose/compose.js';
+// A config file that cannot be used (the loader itself is @mcpkit/core/config).
+export { ConfigError } from './config/error.js';
 // Defining tools, resources, prompts and server modules.
 export {
   type ClientRoot,
@@ -73,7 +75,6 @@ export {
 // Errors, logs and output sizes.
 export { ERRNO_TEXT, errnoText } from './errors/errno.js';
 export { redactSecrets } from './errors/redact.js';
-export { ConfigError } from './config/error.js';
 export { describeError, redactPaths } from './errors/sanitize.js';
 export { isToolError, ToolError } from './errors/tool-error.js';
 // The server kit: what every server needs, written once.
@@ -100,7 +101,6 @@ export {
 } from './kit/text-window.js';
 export { packageVersion } from './kit/version.js';
 export { createLogger, type Logger, type LoggerOptions, silentLogger } from './logging/logger.js';
-
 // Middleware.
 export { type AuditOptions, audit } from './middleware/audit.js';
 export { type CacheOptions, cache } from './middleware/cache.js';
@@ -148,3 +148,5 @@ export {
   type TaskStore,
 } from './tasks/store.js';
 export type { TaskOptions } from './tasks/tasks.js';
+// Where --http listens unless told (the HTTP stack itself is @mcpkit/core/http).
+export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './transports/http/defaults.js';

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { isReadOnlyTool } from '../define/tool.js';
 import type { RedisCacheStore } from '../redis/cache-store.js';
@@ -24,14 +24,21 @@ export interface CacheOptions {
  * what the cached reads saw).
  */
 export function cache(options: CacheOptions): Middleware {
-  const store = new LRUCache<string, CallOutcome>({ max: options.max ?? 1000, ttl: options.ttlMs });
+  // The LRU store's code loads when a cache is set up, not when the toolkit is imported: most
+  // servers never cache, and start-up pays for every module it evaluates.
+  let store: LRUCache<string, CallOutcome> | undefined;
+  const loading = import('lru-cache').then(({ LRUCache }) => {
+    store = new LRUCache<string, CallOutcome>({ max: options.max ?? 1000, ttl: options.ttlMs });
+    return store;
+  });
+  const local = () => store ?? loading;
   const shared = options.redis ? sharedStore(options.redis) : undefined;
   return async (call, next) => {
     if (call.kind === 'prompt') return next();
     if (call.kind === 'tool' && (!isReadOnlyTool(call.tool) || call.tool.cache === false)) {
       const result = await next();
       if (!(result as CallToolResult).isError) {
-        store.clear();
+        (await local()).clear();
         await shared?.clear(call.logger);
       }
       return result;
@@ -52,10 +59,11 @@ export function cache(options: CacheOptions): Middleware {
       if (remote !== undefined) return remote;
       // undefined: Redis is away; the local cache serves meanwhile.
     }
-    const hit = store.get(key);
+    const memory = await local();
+    const hit = memory.get(key);
     if (hit) return structuredClone(hit);
     const result = await next();
-    if (!(result as CallToolResult).isError) store.set(key, structuredClone(result));
+    if (!(result as CallToolResult).isError) memory.set(key, structuredClone(result));
     return result;
   };
 }

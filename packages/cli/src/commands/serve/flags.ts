@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, type HttpServeOptions } from '@mcpkit/core/http';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from '@mcpkit/core';
+import type { HttpServeOptions } from '@mcpkit/core/http';
 import { type ParsedArgs, takeFlag, takeList, takeString } from '../../options.js';
 import { UsageError } from '../../usage.js';
 

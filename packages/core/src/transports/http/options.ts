@@ -7,6 +7,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { RedisSettings } from '../../redis/connection.js';
 import type { SessionEventStores } from '../../redis/event-store.js';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.js';
 import type { HealthEntry } from './served.js';
 
 /** A static bearer token and the caller it stands for. */
@@ -93,8 +94,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxWatchedUrisPerStream: 256,
 };
 
-export const DEFAULT_HTTP_HOST = '127.0.0.1';
-export const DEFAULT_HTTP_PORT = 3000;
+export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT };
 export const DEFAULT_HTTP_PATH = '/mcp';
 
 export interface HttpServeOptions {

@@ -1,6 +1,8 @@
-import { ToolError } from '@mcpkit/core';
-
+// No @mcpkit/core here: the search worker thread loads this module, and stays small.
 const NEWLINE = 0x0a;
+
+/** A query that cannot be searched for (the tool turns it into a ToolError). */
+export class InvalidQuery extends Error {}
 
 export interface ContentQuery {
   query: string;
@@ -18,7 +20,7 @@ export type Finder = (bytes: Buffer, end: number) => (from: number) => number;
 
 /** Compiles a query into a byte-level finder, choosing the fastest exact method for it. */
 export async function compileQuery(query: ContentQuery): Promise<{ find: Finder; caseSensitive: boolean }> {
-  if (!query.query) throw new ToolError('query is empty');
+  if (!query.query) throw new InvalidQuery('query is empty');
   const caseSensitive = query.caseSensitive ?? hasUpperCase(query.query, query.regex);
   if (query.regex) {
     // Loaded on first use: most searches are literal, and startup stays lean.
@@ -27,7 +29,7 @@ export async function compileQuery(query: ContentQuery): Promise<{ find: Finder;
     try {
       pattern = RE2JS.compile(query.query, RE2JS.MULTILINE | (caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE));
     } catch (error) {
-      throw new ToolError(
+      throw new InvalidQuery(
         `Invalid regular expression (RE2 syntax: no backreferences or lookaround): ${(error as Error).message}`,
       );
     }

@@ -362,6 +362,10 @@ async function exists(candidate: string): Promise<boolean> {
  * and its device and inode, and re-checks both after each use.
  */
 export class DirHandle {
+  /** Jobs of a parallel search that name this folder and have not finished (see hold). */
+  private holds = 0;
+  private closeWanted = false;
+
   private constructor(
     readonly sandbox: Sandbox,
     /** The caller's path of this directory, for messages. */
@@ -497,7 +501,24 @@ export class DirHandle {
     }
   }
 
+  /**
+   * Keeps the descriptor open past close() until release(): another thread opens names through
+   * it, and a descriptor number closed early could be reused by the next folder opened, which
+   * would turn the other thread's path into a path in that folder.
+   */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (--this.holds === 0 && this.closeWanted) this.close();
+  }
+
   close(): void {
+    if (this.holds > 0) {
+      this.closeWanted = true;
+      return;
+    }
     if (this.fd !== undefined) {
       try {
         fs.closeSync(this.fd);

@@ -11,14 +11,18 @@ import {
 } from '@mcpkit/core';
 import * as z from 'zod';
 import {
+  type ContentQuery,
   compileQuery,
   countNewlines,
   type Finder,
+  InvalidQuery,
   type LineHit,
   searchBuffer,
 } from '../fs/content-search.js';
+import { BINARY, EMPTY, FAILED, HARDLINKED, OPEN_FAILED, SEARCHED } from '../fs/file-scan.js';
 import { GitignoreStack, readSmall } from '../fs/gitignore.js';
 import { compileGlobs, globList } from '../fs/globs.js';
+import { ParallelScan, searchParallelism } from '../fs/search-pool.js';
 import { looksBinary, SNIFF_BYTES } from '../fs/text.js';
 import { HARD_MAX_DEPTH, walk } from '../fs/walk.js';
 import { aboutSync } from '../sandbox/errors.js';
@@ -168,10 +172,13 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
     taskSupport: 'optional',
     handler: async (input, ctx) => {
       const maxResults = input.maxResults ?? limits.maxContentResults;
-      const { find } = await compileQuery({
+      const query: ContentQuery = {
         query: input.query,
         regex: input.regex === true,
         caseSensitive: input.caseSensitive,
+      };
+      const { find } = await compileQuery(query).catch((error) => {
+        throw error instanceof InvalidQuery ? new ToolError(error.message) : error;
       });
       const include = compileGlobs(input.include);
       const exclude = compileGlobs(input.exclude);
@@ -192,6 +199,28 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
           input.respectGitignore === false ? undefined : await gitignoresAbove(sandbox, resolved);
         const base = await openSearchBase(sandbox, resolved);
         const report = progressReporter(ctx, 'files searched');
+        // A large tree is searched on two threads (see ParallelScan); a small one never starts it.
+        // Only where folders are held as descriptors (/proc/self/fd): the worker opens through them.
+        let parallel: ParallelScan | undefined;
+        let canGoParallel = sandbox.procFd && searchParallelism.enabled;
+        let seen = 0;
+        const started = performance.now();
+        const goParallel = () => {
+          canGoParallel = false;
+          parallel = ParallelScan.start(
+            query,
+            find,
+            {
+              contextLines: input.contextLines ?? 0,
+              maxResults,
+              maxLineChars: MAX_LINE_CHARS,
+              windowBytes: WINDOW_BYTES,
+              pageBytes: PAGE_BYTES,
+              allowHardlinks: sandbox.options.allowHardlinks === true,
+            },
+            (code, windows, rel) => searcher.takeOutcome(code, windows, () => joinShown(input.path, rel)),
+          );
+        };
         try {
           await walk(
             base,
@@ -202,6 +231,13 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
               if (entry.kind !== 'file') return undefined;
               if (include && !include.matches(entry.rel, entry.name, false)) return undefined;
               const rel = entry.rel; // the shown path is built only for a file that matches
+              if (
+                canGoParallel &&
+                (++seen >= searchParallelism.afterFiles ||
+                  ((seen & 63) === 0 && performance.now() - started > searchParallelism.afterMs))
+              )
+                goParallel();
+              if (parallel) return parallel.add(entry.parent, entry.name, rel) ? undefined : 'stop';
               const goOn = searcher.searchFile(
                 entry.parent,
                 entry.name,
@@ -226,6 +262,11 @@ export function searchTools(fsx: FsContext): ToolDefinition[] {
               leave: ignores ? (rel) => ignores.leave(rel) : undefined,
             },
           );
+          await parallel?.finish();
+        } catch (error) {
+          // Cancelled (or failed): the worker drops what it has; every folder it names is released.
+          await parallel?.finish(true);
+          throw error;
         } finally {
           base.close();
         }
@@ -392,6 +433,15 @@ class ContentSearcher {
       this.skipped.hardlinked++;
       return -1;
     }
+    return this.record(hits, shown);
+  }
+
+  /** Adds one window's hits (as many as the cap leaves room for); their count. */
+  private record(found: LineHit[], shown: () => string): number {
+    const hits =
+      found.length > this.maxResults - this.hits.length
+        ? found.slice(0, this.maxResults - this.hits.length)
+        : found;
     const path = hits.length ? shown() : '';
     for (const hit of hits) {
       this.hits.push({ path, ...hit });
@@ -401,6 +451,30 @@ class ContentSearcher {
     }
     if (this.hits.length >= this.maxResults || this.bytes > PAGE_BYTES) this.truncated = true;
     return hits.length;
+  }
+
+  /**
+   * Takes the outcome of a file another thread (or a batch) searched, in walk order, exactly as
+   * searchFile would have counted it; false when the cap is reached and the search should stop.
+   */
+  takeOutcome(code: number, windows: LineHit[][] | undefined, shown: () => string): boolean {
+    if (code === OPEN_FAILED) {
+      this.skipped.unreadable++;
+      return true;
+    }
+    this.filesSearched++;
+    if (code === BINARY) this.skipped.binary++;
+    else if (code === HARDLINKED) this.skipped.hardlinked++;
+    else if (code === SEARCHED || code === FAILED) {
+      let found = 0;
+      for (const hits of windows ?? []) {
+        if (this.truncated) break;
+        found += this.record(hits, shown);
+      }
+      if (code === FAILED) this.skipped.unreadable++;
+      else if (found > 0) this.filesMatched++;
+    } else if (code !== EMPTY) this.skipped.unreadable++;
+    return !this.truncated;
   }
 
   result() {

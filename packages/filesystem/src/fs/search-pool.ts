@@ -67,7 +67,7 @@ class SearchWorker {
     }
     let worker: Worker;
     try {
-      worker = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      worker = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     } catch {
       this.failures++;
       return undefined;

@@ -69,12 +69,16 @@ export async function compileQuery(query: ContentQuery): Promise<{ find: Finder;
 }
 
 /**
- * Case-insensitive search for an ASCII needle straight on the bytes: every case spelling of
- * its first (up to) three bytes is found with Buffer.indexOf (native, fast), and each hit is
- * checked in full with ASCII case folded. No decoding, no allocation per file beyond the hits.
+ * Case-insensitive search for an ASCII needle straight on the bytes, checking each candidate in
+ * full with ASCII case folded. No decoding, no allocation per file beyond the hits. Candidates
+ * come from Buffer.indexOf (native, fast): of the longest run of two or more non-letters in the
+ * needle (digits, punctuation: spelled one way in every case, so one search finds them all),
+ * else of every case spelling of the needle's first (up to) three bytes.
  */
 function asciiCaseless(query: string): Finder {
   const needle = Buffer.from(query.toLowerCase(), 'latin1');
+  const run = caseFreeRun(needle);
+  if (run) return caselessByRun(needle, run.start, needle.subarray(run.start, run.start + run.length));
   const prefixLength = Math.min(3, needle.length);
   let spellings: Buffer[] = [Buffer.alloc(0)];
   for (let k = 0; k < prefixLength; k++) {
@@ -82,16 +86,13 @@ function asciiCaseless(query: string): Finder {
     const cases = lower >= 0x61 && lower <= 0x7a ? [lower, lower - 0x20] : [lower];
     spellings = spellings.flatMap((head) => cases.map((byte) => Buffer.concat([head, Buffer.from([byte])])));
   }
-  const fold = (byte: number) => (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte);
   return (bytes, end) => {
     const view = bytes.subarray(0, end);
     const found: number[] = [];
     for (const spelling of spellings) {
       for (let at = view.indexOf(spelling); at !== -1; at = view.indexOf(spelling, at + 1)) {
         if (at + needle.length > end) break;
-        let same = true;
-        for (let k = prefixLength; k < needle.length && same; k++) same = fold(view[at + k]!) === needle[k];
-        if (same) found.push(at);
+        if (foldedEqual(view, at, needle, prefixLength)) found.push(at);
       }
     }
     found.sort((a, b) => a - b);
@@ -101,6 +102,48 @@ function asciiCaseless(query: string): Finder {
       return next < found.length ? found[next]! : -1;
     };
   };
+}
+
+const isLetter = (byte: number) => byte >= 0x61 && byte <= 0x7a;
+
+/** The longest run of 2+ bytes of the (lower-cased) needle with no letter, not only blanks. */
+function caseFreeRun(needle: Buffer): { start: number; length: number } | undefined {
+  let best: { start: number; length: number } | undefined;
+  for (let i = 0; i < needle.length; ) {
+    if (isLetter(needle[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < needle.length && !isLetter(needle[j]!)) j++;
+    const blank = needle.subarray(i, j).every((byte) => byte === 0x20 || byte === 0x09);
+    if (j - i >= 2 && !blank && j - i > (best?.length ?? 0)) best = { start: i, length: j - i };
+    i = j;
+  }
+  return best;
+}
+
+function caselessByRun(needle: Buffer, offset: number, run: Buffer): Finder {
+  return (bytes, end) => {
+    const view = bytes.subarray(0, end);
+    return (from) => {
+      for (let at = view.indexOf(run, from + offset); at !== -1; at = view.indexOf(run, at + 1)) {
+        const start = at - offset;
+        if (start + needle.length > end) return -1;
+        if (foldedEqual(view, start, needle, 0)) return start;
+      }
+      return -1;
+    };
+  };
+}
+
+/** `view` at `at` equals the lower-case `needle` from byte `from` on, ASCII case folded. */
+function foldedEqual(view: Buffer, at: number, needle: Buffer, from: number): boolean {
+  for (let k = from; k < needle.length; k++) {
+    const byte = view[at + k]!;
+    if ((byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) !== needle[k]) return false;
+  }
+  return true;
 }
 
 function hasUpperCase(query: string, regex: boolean): boolean {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Middleware } from '@mcpkit/core';
 import { connect, resultText, type TestClient } from '@mcpkit/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parallelCounts, searchParallelism } from '../src/fs/search-pool.js';
+import { closeSearchWorker, parallelCounts, searchParallelism } from '../src/fs/search-pool.js';
 import { createFilesystemServer } from '../src/index.js';
 import { call, clientFor, makeWorld, SECRET, type World, writeTree } from './support/world.js';
 
@@ -258,6 +258,14 @@ describe.skipIf(process.platform !== 'linux')('two-thread search and the sandbox
         arguments: { path: '.', query: 'content 5999' },
       });
       expect(resultText(next)).toContain('6000 files searched');
+      // Ended while idle (a server's close hook), a later search starts a new one.
+      await closeSearchWorker();
+      const again = await client.callTool({
+        name: 'search_file_contents',
+        arguments: { path: '.', query: 'content 5999' },
+      });
+      expect(resultText(again)).toContain('6000 files searched');
+      expect(parallelCounts.searches).toBe(searches + 3);
     } finally {
       await client.close();
     }

@@ -104,6 +104,14 @@ class SearchWorker {
     return true;
   }
 
+  /** Ends the worker once no search uses it (a later search starts a new one). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.searches.size > 0) return;
+    this.worker = undefined;
+    await worker.terminate();
+  }
+
   end(search: number): void {
     if (!this.searches.delete(search)) return;
     this.worker?.postMessage({ kind: 'end', search } satisfies ToWorker);
@@ -112,6 +120,14 @@ class SearchWorker {
 }
 
 const sharedWorker = new SearchWorker();
+
+/**
+ * Ends the search worker if it is idle. It never holds the process open (it is unreferenced
+ * between searches), so this is only tidiness: for a server's close hook.
+ */
+export function closeSearchWorker(): Promise<void> {
+  return sharedWorker.close();
+}
 
 interface Job {
   dir: DirHandle;

@@ -109,7 +109,10 @@ describe('content search on two threads', () => {
       parallel(inFlight);
       const searches = parallelCounts.searches;
       const two = await call(client, 'search_file_contents', input);
-      expect(parallelCounts.searches, 'the search ran on two threads (is dist built?)').toBe(searches + 1);
+      expect(
+        parallelCounts.searches,
+        'two threads: is the worker built? (npx tsc -b packages/filesystem)',
+      ).toBe(searches + 1);
       expect(two.isError).toBe(false);
       expect(two.text).toBe(one.text);
       expect(two.structured).toEqual(one.structured);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Middleware } from '@mcpkit/core';
@@ -6,6 +5,7 @@ import { connect, resultText, type TestClient } from '@mcpkit/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeSearchWorker, parallelCounts, searchParallelism } from '../src/fs/search-pool.js';
 import { createFilesystemServer } from '../src/index.js';
+import { startFlipper } from './support/flipper.js';
 import { call, clientFor, makeWorld, SECRET, type World, writeTree } from './support/world.js';
 
 /**
@@ -157,36 +157,11 @@ describe.skipIf(process.platform !== 'linux')('two-thread search and the sandbox
     files['flip/secret.txt'] = 'harmless\n';
     writeTree(world.root, files);
     for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(world.outside, `f${i}.txt`), `${SECRET}\n`);
-    fs.mkdirSync(path.join(world.base, 'parked'));
     const client = await clientFor(world);
     // As in sandbox.test.ts: a separate process flips root/flip between the real folder and a
-    // link to the outside until told to stop, and says how many swaps it made. It leaves the
-    // link, then the real folder, in place up to a millisecond each, so searches meet both.
-    const stopFile = path.join(world.base, 'stop-flipping');
-    const flipper = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const fs=require('fs');const [d,p,o,stop]=process.argv.slice(1);let n=0;
-         const hold=()=>{const t=Date.now();while(Date.now()===t);};
-         const swap=()=>{try{fs.renameSync(d,p);fs.symlinkSync(o,d);hold();fs.unlinkSync(d);fs.renameSync(p,d);n++;hold();}catch{}};
-         while(n===0)swap();fs.writeSync(1,'ready\\n');
-         while(!fs.existsSync(stop))swap();
-         fs.writeSync(1,'swaps '+n+'\\n');`,
-        path.join(world.root, 'flip'),
-        path.join(world.base, 'parked', 'flip'),
-        world.outside,
-        stopFile,
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    let output = '';
-    flipper.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    const exited = new Promise((resolve) => flipper.once('exit', resolve));
+    // link to the outside, leaving each state in place up to a millisecond, so searches meet both.
+    const flipper = await startFlipper(world, path.join(world.root, 'flip'), 1);
     try {
-      await expect.poll(() => output, { timeout: 60_000, interval: 20 }).toContain('ready');
       parallel(2);
       const searches = parallelCounts.searches;
       // At least 200 searches, and until several went into the real folder while it was swapped.
@@ -201,12 +176,9 @@ describe.skipIf(process.platform !== 'linux')('two-thread search and the sandbox
       }
       expect(parallelCounts.searches).toBe(searches + calls);
       expect(searchedFlip).toBeGreaterThanOrEqual(3);
-      fs.writeFileSync(stopFile, '');
-      await exited;
-      expect(Number(/swaps (\d+)/.exec(output)?.[1] ?? 0)).toBeGreaterThan(2);
+      expect(await flipper.stop()).toBeGreaterThan(2);
     } finally {
-      flipper.kill('SIGKILL');
-      await exited;
+      await flipper.kill();
       await client.close();
     }
   });

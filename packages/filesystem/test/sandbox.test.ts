@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +7,7 @@ import { atomicWrite } from '../src/fs/atomic-write.js';
 import { createFilesystemServer, Sandbox } from '../src/index.js';
 import { parseLimits } from '../src/options.js';
 import { createFsContext } from '../src/tools/context.js';
+import { startFlipper } from './support/flipper.js';
 import { call, clientFor, makeWorld, outsideState, SECRET, type World } from './support/world.js';
 
 /**
@@ -331,37 +331,15 @@ describe.each(MODES)('sandbox: %s', (_mode, portable) => {
       async () => {
         fs.mkdirSync(path.join(world.root, 'flip'));
         fs.writeFileSync(path.join(world.root, 'flip', 'secret.txt'), 'harmless\n');
-        fs.mkdirSync(path.join(world.base, 'parked'));
         client = await clientFor(world, { portableChecks: portable });
-        // A separate process flips root/flip between the real folder and a link to the outside. It
-        // says "ready" after its first full swap, then swaps until the stop file appears, then
-        // prints how many swaps it made: a run with no race at all cannot pass.
-        const stopFile = path.join(world.base, 'stop-flipping');
-        const flipper = spawn(
-          process.execPath,
-          [
-            '-e',
-            `const fs=require('fs');const [d,p,o,stop]=process.argv.slice(1);let n=0;
-           const swap=()=>{try{fs.renameSync(d,p);fs.symlinkSync(o,d);fs.unlinkSync(d);fs.renameSync(p,d);n++;}catch{}};
-           while(n===0)swap();fs.writeSync(1,'ready\\n');
-           while(!fs.existsSync(stop))swap();
-           fs.writeSync(1,'swaps '+n+'\\n');`,
-            path.join(world.root, 'flip'),
-            path.join(world.base, 'parked', 'flip'),
-            world.outside,
-            stopFile,
-          ],
-          { stdio: ['ignore', 'pipe', 'ignore'] },
-        );
-        let output = '';
-        flipper.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          output += chunk;
-        });
-        const exited = new Promise((resolve) => flipper.once('exit', resolve));
+        // A separate process flips root/flip between the real folder and a link to the outside.
+        const flipper = await startFlipper(world, path.join(world.root, 'flip'));
         try {
-          await expect.poll(() => output, { timeout: 60_000, interval: 20 }).toContain('ready');
+          // At least 150 calls, and on until the folder was swapped several times during them (a
+          // fast server on a busy machine could otherwise finish before the flipper ran at all).
+          const before = flipper.swaps();
           let answered = 0;
-          for (let i = 0; i < 150; i++) {
+          for (let i = 0; i < 150 || (flipper.swaps() - before < 3 && i < 5000); i++) {
             const outcome = await call(client, i % 3 === 2 ? 'list_directory' : 'read_text_file', {
               path: i % 3 === 2 ? 'flip' : 'flip/secret.txt',
             });
@@ -369,14 +347,11 @@ describe.each(MODES)('sandbox: %s', (_mode, portable) => {
             if (!outcome.isError) answered++;
           }
           expect(answered).toBeGreaterThan(0);
-          fs.writeFileSync(stopFile, '');
-          await exited;
-          const swaps = Number(/swaps (\d+)/.exec(output)?.[1] ?? 0);
-          // Beyond the swap before "ready" and at most one after the stop file: the calls raced.
-          expect(swaps).toBeGreaterThan(2);
+          expect(flipper.swaps() - before).toBeGreaterThanOrEqual(3);
+          // Beyond the swap before "ready": the calls raced.
+          expect(await flipper.stop()).toBeGreaterThan(2);
         } finally {
-          flipper.kill('SIGKILL');
-          await exited;
+          await flipper.kill();
         }
       },
     );

@@ -13,19 +13,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { flag, repo, work } from './common.mjs';
 import { generateLargeFile, generateTree, RARE } from './generate.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const work = path.join(repo, 'bench/.work/filesystem');
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1];
-};
 const RUNS = Number(flag('runs', '5'));
 const ONLY = flag('only', '')?.split(',').filter(Boolean);
 
@@ -34,7 +26,7 @@ const CLI = process.env.MCPKIT_CLI
   ? path.resolve(process.env.MCPKIT_CLI)
   : path.join(repo, 'packages/cli/dist/bin.js');
 // --prof: mcpkit's server runs under `node --cpu-prof` (profiles in bench/.work/prof).
-const PROFILE = args.includes('--prof')
+const PROFILE = process.argv.includes('--prof')
   ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repo, 'bench/.work/prof')}`]
   : [];
 const REFERENCE = path.join(repo, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');

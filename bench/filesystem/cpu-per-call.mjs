@@ -7,17 +7,10 @@
 //   node bench/filesystem/cpu-per-call.mjs [--calls 1000] [--rounds 5] [--warmup 3000] [--cli a.js]
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { flag, repo, work } from './common.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const work = path.join(repo, 'bench/.work/filesystem');
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1];
-};
 const CALLS = Number(flag('calls', '1000'));
 const ROUNDS = Number(flag('rounds', '5'));
 // mcpkit's path is more code than the reference's: V8 needs a few thousand calls to settle on it.

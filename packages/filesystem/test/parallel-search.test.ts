@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Middleware } from '@mcpkit/core';
 import { connect, resultText, type TestClient } from '@mcpkit/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeSearchWorker, parallelCounts, searchParallelism } from '../src/fs/search-pool.js';
 import { createFilesystemServer } from '../src/index.js';
 import { startFlipper } from './support/flipper.js';
-import { call, clientFor, makeWorld, SECRET, type World, writeTree } from './support/world.js';
+import { call, clientFor, makeWorld, SECRET, type World, watchCalls, writeTree } from './support/world.js';
 
 /**
  * A large search runs on two threads (the walk and some batches on the main thread, other
@@ -188,19 +187,7 @@ describe.skipIf(process.platform !== 'linux')('two-thread search and the sandbox
     const files: Record<string, string> = {};
     for (let i = 0; i < 6000; i++) files[`d${i % 60}/f${i}.txt`] = `content ${i}\n`.repeat(20);
     writeTree(world.root, files);
-    const seen: { ended?: 'result' | 'error'; text?: string } = {};
-    const watch: Middleware = async (call, next) => {
-      if (call.name !== 'search_file_contents') return next();
-      try {
-        const outcome = await next();
-        seen.ended = 'result';
-        seen.text = resultText(outcome as { content?: unknown });
-        return outcome;
-      } catch (error) {
-        seen.ended = 'error';
-        throw error;
-      }
-    };
+    const { middleware: watch, seen } = watchCalls('search_file_contents');
     const client = await connect(await createFilesystemServer({ roots: [world.root] }), {
       middleware: [watch],
     });

@@ -1,6 +1,6 @@
 import fs, { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createDeclaredServer, type Middleware, resolveServerOptions, silentLogger } from '@mcpkit/core';
+import { createDeclaredServer, resolveServerOptions, silentLogger } from '@mcpkit/core';
 import { eraClientOptions } from '@mcpkit/core/client';
 import { checkToolSnapshots, connect, createTestContext, ERAS, resultText } from '@mcpkit/core/testing';
 import { Client } from '@modelcontextprotocol/client';
@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { servers } from '../src/declaration.js';
 import { walk } from '../src/fs/walk.js';
 import { createFilesystemServer, parseLimits, Sandbox } from '../src/index.js';
-import { makeWorld, SECRET, type World, writeTree } from './support/world.js';
+import { makeWorld, SECRET, type World, watchCalls, writeTree } from './support/world.js';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 
@@ -150,22 +150,7 @@ describe('long searches: progress and cancellation', () => {
 
   it('a cancelled call stops and the server answers the next one', async () => {
     // Seen from inside the server, nearest the handler: how the walk ended, and whether it saw the cancel.
-    const seen: { aborted: boolean; ended?: 'result' | 'error'; text?: string } = { aborted: false };
-    const watch: Middleware = async (call, next) => {
-      if (call.name !== 'search_file_contents') return next();
-      call.signal.addEventListener('abort', () => {
-        seen.aborted = true;
-      });
-      try {
-        const outcome = await next();
-        seen.ended = 'result';
-        seen.text = resultText(outcome as { content?: unknown });
-        return outcome;
-      } catch (error) {
-        seen.ended = 'error';
-        throw error;
-      }
-    };
+    const { middleware: watch, seen } = watchCalls('search_file_contents');
     const module = await createFilesystemServer({ roots: [world.root] });
     const client = await connect(module, { middleware: [watch] });
     try {

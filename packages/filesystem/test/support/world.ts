@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Era } from '@mcpkit/core';
+import type { Era, Middleware } from '@mcpkit/core';
 import { connect, resultText, type TestClient } from '@mcpkit/core/testing';
 import { createFilesystemServer, type FilesystemServerOptions } from '../../src/index.js';
 
@@ -97,4 +97,35 @@ export function writeTree(dir: string, files: Record<string, string | Buffer>): 
     fs.mkdirSync(path.dirname(full), { recursive: true });
     fs.writeFileSync(full, content);
   }
+}
+
+/** How one tool's calls ended, seen from a middleware nearest the handler (see watchCalls). */
+export interface CallEnding {
+  aborted: boolean;
+  ended?: 'result' | 'error';
+  text?: string;
+}
+
+/**
+ * A middleware recording how calls of `tool` end (a result and its text, or an error) and
+ * whether their signal was aborted: cancellation tests look from inside the server with it.
+ */
+export function watchCalls(tool: string): { middleware: Middleware; seen: CallEnding } {
+  const seen: CallEnding = { aborted: false };
+  const middleware: Middleware = async (call, next) => {
+    if (call.name !== tool) return next();
+    call.signal.addEventListener('abort', () => {
+      seen.aborted = true;
+    });
+    try {
+      const outcome = await next();
+      seen.ended = 'result';
+      seen.text = resultText(outcome as { content?: unknown });
+      return outcome;
+    } catch (error) {
+      seen.ended = 'error';
+      throw error;
+    }
+  };
+  return { middleware, seen };
 }

@@ -5,7 +5,7 @@ import { call, INSPECT_VALUED, prompt, prompts, read, resources, tools } from '.
 import { SERVE_VALUED, serve } from './commands/serve/index.js';
 import { type ParsedArgs, parseArgv, valuedOptionsOf } from './options.js';
 import { serverHelp } from './server-help.js';
-import { catalog } from './servers.js';
+import { catalog, loadServers, serverNames } from './servers.js';
 import { COMMAND_HELP, HELP, UsageError } from './usage.js';
 
 const VERSION = packageVersion(import.meta.url);
@@ -46,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
         if (topic === undefined) return write(HELP);
         const text = COMMAND_HELP[topic];
         if (text) return write(text);
+        await loadServers();
         if (catalog.find(topic)) return write(serverHelp(catalog.get(topic)));
         throw new UsageError(
           `no help on "${topic}": try mcpkit help (commands: ${Object.keys(COMMAND_HELP).join(', ')})`,
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       case '--version':
         return write(`${VERSION}\n`);
       case 'serve': {
-        const parsed = parseForServer(rest, SERVE_VALUED, SERVER_AT.serve!);
+        const parsed = await parseForServer(rest, SERVE_VALUED, SERVER_AT.serve!);
         if (parsed.options.has('help')) {
           const server = parsed.positionals[0];
           return write(server ? serverHelp(catalog.get(server)) : COMMAND_HELP.serve!);
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       case 'auth':
       case 'config': {
         // config claude carries serve's options into the entry: they take a value word as in serve.
-        const parsed = parseForServer(
+        const parsed = await parseForServer(
           rest,
           command === 'config' ? SERVE_VALUED : new Set(),
           SERVER_AT[command]!,
@@ -87,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       default: {
         const run = command ? INSPECT[command] : undefined;
         if (!run) throw new UsageError(`unknown command "${command}" (try mcpkit --help)`);
-        const parsed = parseForServer(rest, INSPECT_VALUED, SERVER_AT[command]!);
+        const parsed = await parseForServer(rest, INSPECT_VALUED, SERVER_AT[command]!);
         if (parsed.options.has('help')) return write(COMMAND_HELP[command]!);
         const code = await run(parsed);
         return typeof code === 'number' ? code : 0;
@@ -124,10 +125,17 @@ function oneLine(message: string): string {
 /**
  * Parses a command's arguments; when a positional names a built-in server (and no `--` command is
  * given), its own valued options are known too, so `--data-dir /tmp/x` reads as `--data-dir=/tmp/x`.
+ * Loads the declarations the command needs: that server's alone, or every one when none is named
+ * (a config file, `--list`, an unknown name whose error lists the known ones).
  */
-function parseForServer(argv: readonly string[], valued: ReadonlySet<string>, at: number): ParsedArgs {
+async function parseForServer(
+  argv: readonly string[],
+  valued: ReadonlySet<string>,
+  at: number,
+): Promise<ParsedArgs> {
   const first = parseArgv(argv, valued);
   const name = first.rest ? undefined : first.positionals[at];
+  await loadServers(name !== undefined && serverNames.includes(name) ? [name] : undefined);
   const declaration = name ? catalog.find(name) : undefined;
   if (!declaration) return first;
   return parseArgv(argv, new Set([...valued, ...valuedOptionsOf(declaration.options)]));

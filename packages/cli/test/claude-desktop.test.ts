@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { claudeDesktopAdapter, fromClaudeDesktop } from '../src/claude-desktop.js';
+import { loadServers } from '../src/servers.js';
+
+// The CLI loads every declaration before it reads a config file; so does this test.
+beforeAll(() => loadServers());
 
 describe("Claude Desktop's mcpServers shape", () => {
   it('maps `mcpkit serve` entries (direct, npx, node) to mounted built-ins, flags read as the command line reads them', () => {

@@ -33,7 +33,7 @@ describe('a server package added with nothing but its folder and a workspace ent
         exports: {
           './declaration': { '@mcpkit/source': './src/declaration.ts', default: './src/declaration.ts' },
         },
-        mcpkit: { declaration: './declaration' },
+        mcpkit: { declaration: './declaration', servers: ['hello'] },
       }),
     );
     writeFileSync(
@@ -72,13 +72,21 @@ export const servers = [
 
   it('is found, listed, validated in config files and served', async () => {
     expect(serverPackages(tree)).toEqual([
-      { dir: 'packages/hello', name: '@fixture/hello', specifier: '@fixture/hello/declaration' },
+      {
+        dir: 'packages/hello',
+        name: '@fixture/hello',
+        specifier: '@fixture/hello/declaration',
+        servers: ['hello'],
+      },
     ]);
-    // The list the build generates for the CLI, imported as the CLI imports it.
+    // The list the build generates for the CLI, imported and loaded as the CLI does.
     const listFile = path.join(tree, 'servers.generated.ts');
     writeFileSync(listFile, serverListModule(tree));
-    const { declaredServers } = (await import(listFile)) as { declaredServers: ServerDeclaration[] };
-    const catalog = new ServerCatalog(declaredServers);
+    const { declarationModules } = (await import(listFile)) as {
+      declarationModules: { servers: string[]; load(): Promise<ServerDeclaration[]> }[];
+    };
+    expect(declarationModules.map((m) => m.servers)).toEqual([['hello']]);
+    const catalog = new ServerCatalog((await Promise.all(declarationModules.map((m) => m.load()))).flat());
     expect(catalog.names()).toEqual(['hello']);
 
     const module = await createDeclaredServer(
@@ -99,5 +107,25 @@ export const servers = [
     expect(() =>
       parseConfig({ servers: { hi: { server: 'hello', options: { shoutt: true } } } }, { catalog }),
     ).toThrow(/servers\.hi\.options\.shoutt: unknown option \(did you mean shout\?\)/);
+  });
+
+  it('a package that does not list its server names is refused at build time, with what to add', () => {
+    const bare = mkdtempSync(path.join(tmpdir(), 'mcpkit-new-server-'));
+    try {
+      mkdirSync(path.join(bare, 'packages/hello'), { recursive: true });
+      writeFileSync(
+        path.join(bare, 'package.json'),
+        JSON.stringify({ private: true, workspaces: ['packages/hello'] }),
+      );
+      writeFileSync(
+        path.join(bare, 'packages/hello/package.json'),
+        JSON.stringify({ name: '@fixture/hello', mcpkit: { declaration: './declaration' } }),
+      );
+      expect(() => serverPackages(bare)).toThrow(
+        /packages\/hello\/package\.json: "mcpkit\.servers" must list/,
+      );
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 });

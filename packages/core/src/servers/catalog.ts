@@ -11,11 +11,16 @@ export class UnknownServerError extends Error {
 export class ServerCatalog {
   readonly #byName = new Map<string, ServerDeclaration>();
 
-  constructor(declarations: readonly ServerDeclaration[]) {
+  constructor(declarations: readonly ServerDeclaration[] = []) {
+    this.add(declarations);
+  }
+
+  /** Adds declarations (a program may load them on demand); a name declared twice is an error. */
+  add(declarations: readonly ServerDeclaration[]): void {
     for (const declaration of declarations) {
-      if (this.#byName.has(declaration.name)) {
-        throw new Error(`Two servers are declared as "${declaration.name}"`);
-      }
+      const known = this.#byName.get(declaration.name);
+      if (known === declaration) continue;
+      if (known) throw new Error(`Two servers are declared as "${declaration.name}"`);
       this.#byName.set(declaration.name, declaration);
     }
   }

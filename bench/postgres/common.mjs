@@ -1,6 +1,7 @@
 // What the PostgreSQL benchmarks share: where things are, their numeric options, medians.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /**
@@ -83,4 +84,39 @@ export function referenceRead(pool, sql, { format = false } = {}) {
       client.release();
     }
   };
+}
+
+/**
+ * Bundles TypeScript sources of the repository (or of an older copy of its files at `root`) with
+ * esbuild into bench/.work/<name>.mjs and imports that: no build needed. `exports` are the lines
+ * of the entry module. Other packages load from node_modules; with `workspaceSources`, the
+ * workspace's own (`@mcpkit/*`) are bundled from their sources too.
+ */
+export async function importSources(name, exports, { root = repo, workspaceSources = false } = {}) {
+  const out = path.join(repo, 'bench/.work', `${name}.mjs`);
+  await build({
+    stdin: { contents: exports.join('\n'), resolveDir: root, loader: 'ts' },
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['@mcpkit/source'],
+    logLevel: 'warning',
+    ...(workspaceSources
+      ? {
+          plugins: [
+            {
+              name: 'external-packages',
+              setup(b) {
+                b.onResolve({ filter: /^[^./]/ }, (args) =>
+                  args.path.startsWith('@mcpkit/') ? undefined : { path: args.path, external: true },
+                );
+              },
+            },
+          ],
+        }
+      : { packages: 'external' }),
+  });
+  return import(pathToFileURL(out).href);
 }

@@ -7,34 +7,17 @@
 //   node bench/postgres/db-in-process.mjs [--rows=100000] [--calls=4000] [--rounds=7] [--prof]
 // It bundles packages/postgres/src/db with esbuild first (TypeScript sources, no build needed).
 import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import pg from 'pg';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, median, referenceRead, repo, runRounds } from './common.mjs';
+import { arg, importSources, median, referenceRead, runRounds } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 4000);
 const ROUNDS = arg('rounds', 7);
 
-const out = path.join(repo, 'bench/.work/db-in-process.mjs');
-await build({
-  stdin: {
-    contents: "export { Database } from './packages/postgres/src/db/database.ts';",
-    resolveDir: repo,
-    loader: 'ts',
-  },
-  outfile: out,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  conditions: ['@mcpkit/source'],
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { Database } = await import(pathToFileURL(out).href);
+const { Database } = await importSources('db-in-process', [
+  "export { Database } from './packages/postgres/src/db/database.ts';",
+]);
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });

@@ -5,33 +5,14 @@
 //
 //   node bench/postgres/guard-in-process.mjs [--calls=5000] [--rounds=7]
 import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { arg, median, repo } from './common.mjs';
+import { arg, importSources, median } from './common.mjs';
 
 const CALLS = arg('calls', 5000);
 const ROUNDS = arg('rounds', 7);
-const out = path.join(repo, 'bench/.work/guard-in-process.mjs');
-await build({
-  stdin: {
-    contents: [
-      "export { checkReadOnly } from './packages/postgres/src/sql/guard.ts';",
-      "export * from './packages/postgres/src/sql/libpg.ts';",
-    ].join('\n'),
-    resolveDir: repo,
-    loader: 'ts',
-  },
-  outfile: out,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  conditions: ['@mcpkit/source'],
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { checkReadOnly, limitWasmTiering, loadLibpg } = await import(pathToFileURL(out).href);
+const { checkReadOnly, limitWasmTiering, loadLibpg } = await importSources('guard-in-process', [
+  "export { checkReadOnly } from './packages/postgres/src/sql/guard.ts';",
+  "export * from './packages/postgres/src/sql/libpg.ts';",
+]);
 limitWasmTiering(); // as the server does
 await loadLibpg();
 const sql = (i) => `SELECT * FROM big WHERE id = ${1 + ((i * 7919) % 100_000)}`;

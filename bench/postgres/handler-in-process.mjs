@@ -10,60 +10,31 @@
 // It bundles packages/postgres/src with esbuild first (TypeScript sources, no build needed).
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import pg from 'pg';
 import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, median, referenceRead, repo, runRounds } from './common.mjs';
+import { arg, importSources, median, referenceRead, repo, runRounds } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 3000);
 const ROUNDS = arg('rounds', 5);
 
-/** Bundles the postgres sources under `root` (the repository, or an older copy of its files). */
-async function bundle(root, out) {
-  await build({
-    stdin: {
-      contents: [
-        "export { loadParser, serverDatabase } from './packages/postgres/src/index.ts';",
-        "export { VerdictCache } from './packages/postgres/src/sql/verdicts.ts';",
-        "export { queryTool } from './packages/postgres/src/tools/statements.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    conditions: ['@mcpkit/source'],
-    logLevel: 'warning',
-    // The workspace's own code from its sources; every other package from node_modules.
-    plugins: [
-      {
-        name: 'external-packages',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@mcpkit/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
+/** The postgres sources under `root` (the repository, or an older copy of its files), bundled. */
+const bundle = (root, name) =>
+  importSources(
+    name,
+    [
+      "export { loadParser, serverDatabase } from './packages/postgres/src/index.ts';",
+      "export { VerdictCache } from './packages/postgres/src/sql/verdicts.ts';",
+      "export { queryTool } from './packages/postgres/src/tools/statements.ts';",
     ],
-  });
-  return import(pathToFileURL(out).href);
-}
-const { VerdictCache, loadParser, queryTool, serverDatabase } = await bundle(
-  repo,
-  path.join(repo, 'bench/.work/handler-in-process.mjs'),
-);
+    { root, workspaceSources: true },
+  );
+const { VerdictCache, loadParser, queryTool, serverDatabase } = await bundle(repo, 'handler-in-process');
 await loadParser();
 // --before=<dir>: a folder holding an earlier packages/postgres/src (say, from `git archive`),
 // whose Database.read and query handler run in the same rounds.
 const beforeDir = process.argv.find((a) => a.startsWith('--before='))?.slice(9);
-const before = beforeDir
-  ? await bundle(path.resolve(beforeDir), path.join(repo, 'bench/.work/handler-in-process-before.mjs'))
-  : undefined;
+const before = beforeDir ? await bundle(path.resolve(beforeDir), 'handler-in-process-before') : undefined;
 await before?.loadParser();
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /**
@@ -120,3 +121,24 @@ export async function importSources(name, exports, { root = repo, workspaceSourc
   });
   return import(pathToFileURL(out).href);
 }
+
+/**
+ * A private cluster holding `big` (`rows` rows: id, label, bucket; id the primary key), which the
+ * read-only `reader` role may read: the table every 1-row query of these benches reads.
+ */
+export async function clusterWithBig(rows) {
+  const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });
+  try {
+    await cluster.admin(
+      `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket FROM generate_series(1, ${rows}) g;
+       ALTER TABLE big ADD PRIMARY KEY (id); ANALYZE big; GRANT SELECT ON big TO reader;`,
+    );
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return cluster;
+}
+
+/** A logger that says nothing, for code run in the bench's own process. */
+export const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };

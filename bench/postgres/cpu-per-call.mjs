@@ -12,8 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import pg from 'pg';
-import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, cli, median, nodeFlags, reference, repo } from './common.mjs';
+import { arg, cli, clusterWithBig, median, nodeFlags, reference, repo } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 2000);
@@ -112,12 +111,8 @@ async function round(server, inFlight, offset) {
   });
 }
 
-const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });
+const cluster = await clusterWithBig(ROWS);
 try {
-  await cluster.admin(
-    `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket FROM generate_series(1, ${ROWS}) g;
-     ALTER TABLE big ADD PRIMARY KEY (id); ANALYZE big; GRANT SELECT ON big TO reader;`,
-  );
   postmaster = await postmasterOf(cluster.adminUrl);
   // --before=<bundle>: an earlier build of the CLI as a third server, in the same rounds.
   const before = process.argv.find((a) => a.startsWith('--before='))?.slice(9);

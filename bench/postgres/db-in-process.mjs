@@ -8,8 +8,7 @@
 // It bundles packages/postgres/src/db with esbuild first (TypeScript sources, no build needed).
 import os from 'node:os';
 import pg from 'pg';
-import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, importSources, median, referenceRead, runRounds } from './common.mjs';
+import { arg, clusterWithBig, importSources, median, referenceRead, runRounds, silent } from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 4000);
@@ -19,13 +18,8 @@ const { Database } = await importSources('db-in-process', [
   "export { Database } from './packages/postgres/src/db/database.ts';",
 ]);
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });
+const cluster = await clusterWithBig(ROWS);
 try {
-  await cluster.admin(
-    `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket FROM generate_series(1, ${ROWS}) g;
-     ALTER TABLE big ADD PRIMARY KEY (id); ANALYZE big; GRANT SELECT ON big TO reader;`,
-  );
   const db = new Database(
     new pg.Pool({ connectionString: cluster.readerUrl, max: 1, idleTimeoutMillis: 30_000 }),
     {

@@ -11,8 +11,16 @@
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startCluster } from '../../packages/postgres/test/support/cluster.mjs';
-import { arg, importSources, median, referenceRead, repo, runRounds } from './common.mjs';
+import {
+  arg,
+  clusterWithBig,
+  importSources,
+  median,
+  referenceRead,
+  repo,
+  runRounds,
+  silent,
+} from './common.mjs';
 
 const ROWS = arg('rows', 100_000);
 const CALLS = arg('calls', 3000);
@@ -37,13 +45,8 @@ const beforeDir = process.argv.find((a) => a.startsWith('--before='))?.slice(9);
 const before = beforeDir ? await bundle(path.resolve(beforeDir), 'handler-in-process-before') : undefined;
 await before?.loadParser();
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-const cluster = await startCluster({ settings: ['shared_buffers=128MB'] });
+const cluster = await clusterWithBig(ROWS);
 try {
-  await cluster.admin(
-    `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS label, g % 100 AS bucket FROM generate_series(1, ${ROWS}) g;
-     ALTER TABLE big ADD PRIMARY KEY (id); ANALYZE big; GRANT SELECT ON big TO reader;`,
-  );
   const options = {
     url: cluster.readerUrl,
     maxRows: 100,

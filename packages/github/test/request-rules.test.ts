@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../src/api/client.js';
 import { createGithubServer } from '../src/server.js';
 import { SEED, TOKENS } from './standin/seed.js';
-import { type GitHubStandin, startStandin } from './standin/server.js';
+import { startStandin } from './standin/server.js';
 import { call, textOf, until } from './support/harness.js';
 
 // The client's own request rules (src/api/request-rules.ts): rate limits, the one retry of a
@@ -132,22 +132,35 @@ const tooMany = (retryAfter: number): Scripted => ({
   headers: { 'retry-after': String(retryAfter) },
 });
 
+/**
+ * A GitHub server talking to the stand-in through a front (see Front), with a client of it;
+ * `stop` ends all three. `options` are the server's, given the front's URL.
+ */
+async function frontedServer(options: (apiUrl: string) => Parameters<typeof createGithubServer>[0]) {
+  const standin = await startStandin();
+  const front = await new Front(standin.url).start();
+  const client = await connect(createGithubServer(options(front.url)), { era: 'modern' });
+  return {
+    front,
+    client,
+    async stop() {
+      await client.close();
+      await front.stop();
+      await standin.stop();
+    },
+  };
+}
+
 describe('request rules: rate limits and retries', () => {
-  let standin: GitHubStandin;
+  let served: Awaited<ReturnType<typeof frontedServer>>;
   let front: Front;
   let client: TestClient;
   beforeAll(async () => {
-    standin = await startStandin();
-    front = await new Front(standin.url).start();
     // Reads only: no background scope check, so every request the front sees is a test's.
-    const module = createGithubServer({ apiUrl: front.url, env: { GITHUB_TOKEN: TOKENS.classic } });
-    client = await connect(module, { era: 'modern' });
+    served = await frontedServer((apiUrl) => ({ apiUrl, env: { GITHUB_TOKEN: TOKENS.classic } }));
+    ({ front, client } = served);
   });
-  afterAll(async () => {
-    await client.close();
-    await front.stop();
-    await standin.stop();
-  });
+  afterAll(() => served.stop());
 
   it('waits out a primary limit that resets within the budget, once, and asks after the reset', async () => {
     const reset = secondsFromNow(1);
@@ -202,14 +215,12 @@ describe('request rules: rate limits and retries', () => {
 
 describe('request rules: the time limit of a call', () => {
   it('a request GitHub never answers ends at the time limit, unretried, with an error saying so', async () => {
-    const standin = await startStandin();
-    const front = await new Front(standin.url).start();
-    const module = createGithubServer({
-      apiUrl: front.url,
+    const served = await frontedServer((apiUrl) => ({
+      apiUrl,
       env: { GITHUB_TOKEN: TOKENS.classic },
       timeoutMs: 300,
-    });
-    const client = await connect(module, { era: 'modern' });
+    }));
+    const { front, client } = served;
     try {
       front.hold = () => 'none';
       const res = await call(client, 'get_repository', { owner: o, repo: r });
@@ -217,35 +228,27 @@ describe('request rules: the time limit of a call', () => {
       expect(textOf(res)).toBe('GitHub API error: the request was cancelled or timed out; retry shortly');
       expect(front.arrivals).toHaveLength(1);
     } finally {
-      await client.close();
-      await front.stop();
-      await standin.stop();
+      await served.stop();
     }
   });
 });
 
 describe('request rules: pacing and the in-flight cap', () => {
-  let standin: GitHubStandin;
+  let served: Awaited<ReturnType<typeof frontedServer>>;
   let front: Front;
   let client: TestClient;
   beforeAll(async () => {
-    standin = await startStandin();
-    front = await new Front(standin.url).start();
     // A token of its own: pacing is per token and shared across the clients of a process.
-    const module = createGithubServer({
-      apiUrl: front.url,
+    served = await frontedServer((apiUrl) => ({
+      apiUrl,
       env: { GITHUB_TOKEN: TOKENS.fineGrained },
       writes: true,
-    });
-    client = await connect(module, { era: 'modern' });
+    }));
+    ({ front, client } = served);
     // With writes on, the server checks the token in the background (GET /user): let it finish first.
     await until(() => front.arrivals.some((a) => a.url === '/user' && a.status === 200));
   });
-  afterAll(async () => {
-    await client.close();
-    await front.stop();
-    await standin.stop();
-  });
+  afterAll(() => served.stop());
 
   it('starts writes a second apart (notifying ones three) and searches two, without holding reads', async () => {
     const from = front.arrivals.length;

@@ -85,11 +85,18 @@ export class WireGuard implements WireLimiter {
     while (i < chunk.length) {
       switch (this.at) {
         case At.Header: {
+          if (this.have === 0 && i + 5 <= chunk.length) {
+            // The whole header is in this chunk (the common case): read it in place, no copy.
+            this.headerStart = i;
+            this.begin(chunk, chunk[i]!, chunk.readInt32BE(i + 1));
+            i += 5;
+            break;
+          }
           if (this.have === 0) this.headerStart = i;
           i = this.fill(chunk, i, 5);
           if (this.have < 5)
             this.headerStart = -1; // it continues in the next chunk
-          else this.begin(chunk);
+          else this.begin(chunk, this.small[0]!, this.small.readInt32BE(1));
           break;
         }
         case At.Pass: {
@@ -189,11 +196,11 @@ export class WireGuard implements WireLimiter {
     return true;
   }
 
-  /** A message header has been read: decide how its body is handled. */
-  private begin(chunk: Buffer) {
+  /** A message header (its type and length) has been read: decide how its body is handled. */
+  private begin(chunk: Buffer, type: number, length: number) {
     this.have = 0;
-    this.type = this.small[0]!;
-    this.left = this.small.readInt32BE(1) - 4;
+    this.type = type;
+    this.left = length - 4;
     if (this.type === READY) {
       this.used = 0;
       this.full = false;

@@ -23,7 +23,14 @@ export async function readVerdict(
   sql: string,
   signal?: AbortSignal,
 ): Promise<ReadStatement> {
+  return verdictNow(pg, db, sql) ?? pg.verdicts.check(sql, await db.refreshFunctions(signal));
+}
+
+/**
+ * The verdict when the catalog as last read suffices (no function it does not know), at once;
+ * undefined when the catalog must be read again first (then use readVerdict). Throws a refusal.
+ */
+export function verdictNow(pg: PgContext, db: Database, sql: string): ReadStatement | undefined {
   const statement = pg.verdicts.check(sql, db.currentFunctions());
-  if (!statement.unknownFunctions.length) return statement;
-  return pg.verdicts.check(sql, await db.refreshFunctions(signal));
+  return statement.unknownFunctions.length ? undefined : statement;
 }

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { SYNC } from './wire.js';
 
 /** What one statement of a batch returned. */
 export interface StepResult {
@@ -75,14 +74,15 @@ export class Batch {
   private rows: (string | null)[][] = [];
   private done = false;
 
-  constructor(private readonly bytes: Buffer[]) {
+  /** `bytes`: every step's messages and the closing Sync, as one buffer. */
+  constructor(private readonly bytes: Buffer) {
     this.outcome = new Promise((resolve) => {
       this.settle = resolve;
     });
   }
 
   submit(connection: Connection): null {
-    connection.stream.write(Buffer.concat([...this.bytes, SYNC]));
+    connection.stream.write(this.bytes);
     return null;
   }
 

@@ -12,7 +12,7 @@ import {
 import { Batch, type StepResult } from './batch.js';
 import { BusyError, Gate, type GateOptions } from './gate.js';
 import { KNOWN_TYPES } from './types.js';
-import { encodeStep, encodeSteps, type Step } from './wire.js';
+import { encodeStep, encodeSteps, type Step, SYNC } from './wire.js';
 import { guardConnection, type WireLimiter, type WireLimits } from './wire-guard.js';
 
 export interface DatabaseSettings {
@@ -349,10 +349,11 @@ export class Database {
       const verify = options.verify || !this.verified.has(client) || ++this.calls % VERIFY_EVERY === 0;
       this.verified.add(client);
       const end = ENDS[options.readOnly ? 'read' : 'write'][verify ? 1 : 0];
-      const bytes = [...head.bytes];
+      const bytes: Buffer[] = [];
+      for (const step of head.bytes) bytes.push(step);
       for (const step of work) bytes.push(Buffer.isBuffer(step) ? step : encodeStep(step));
-      bytes.push(end);
-      const batch = new Batch(bytes);
+      bytes.push(end, SYNC);
+      const batch = new Batch(Buffer.concat(bytes));
       // The caller's statements are held to the memory limits; this server's own catalog reads
       // are not (their size is the catalog's, and a cut would corrupt them).
       limiter.use(options.limited ? this.settings.wire : undefined);
@@ -455,43 +456,40 @@ export class Database {
     },
   ): Promise<ReadResult> {
     const check = liveCheckStep(options.functions);
-    const result = await this.session(
-      { ...options, readOnly: true, limited: true },
-      [
-        ...check,
-        { prefix: DECLARE_PREFIX, text, values: params },
-        this.fetchStep(options.maxRows + 1),
-        ...this.countSteps,
-      ],
-      (results, failed) => {
-        const at = check.length;
-        if (failed && failed.step < at) this.refused(failed.error);
-        if (failed?.step === at) throw databaseError(failed.error, DECLARE_PREFIX.length);
-        if (failed && failed.step < at + 3) throw databaseError(failed.error);
-        const page = results[at + 1]!;
-        // The FETCH tag counts every row the server sent, the wire guard's left-out ones too.
-        const sent = Math.max(page.rowCount, page.rows.length);
-        const oversized = sent - page.rows.length;
-        const hasMore = sent > options.maxRows || oversized > 0;
-        const rows = page.rows.length > options.maxRows ? page.rows.slice(0, options.maxRows) : page.rows;
-        let remaining: ReadResult['remaining'];
-        // A count that ran out of time (failed) leaves how many were cut unknown.
-        if (hasMore && !failed) {
-          const skipped = results[at + 3]!.rowCount;
-          // Rows fetched but not returned (the one fetched to see that more exist, those over
-          // the memory budget) are among those left out.
-          remaining = { count: skipped + sent - rows.length, exact: skipped < this.settings.countLimit };
-        }
-        return { fields: page.fields, rows, hasMore, remaining, oversized };
-      },
+    const steps: (Step | Buffer)[] = check.length ? [check[0]!] : [];
+    steps.push(
+      { prefix: DECLARE_PREFIX, text, values: params },
+      this.fetchStep(options.maxRows + 1),
+      this.countSteps[0]!,
+      this.countSteps[1]!,
     );
-    return {
-      columns: await this.columns(result.fields, options.signal),
-      rows: result.rows,
-      hasMore: result.hasMore,
-      ...(result.remaining ? { remaining: result.remaining } : {}),
-      ...(result.oversized ? { oversized: result.oversized } : {}),
-    };
+    const result = await this.session(sessionOptions(options, true, true), steps, (results, failed) => {
+      const at = check.length;
+      if (failed && failed.step < at) this.refused(failed.error);
+      if (failed?.step === at) throw databaseError(failed.error, DECLARE_PREFIX.length);
+      if (failed && failed.step < at + 3) throw databaseError(failed.error);
+      const page = results[at + 1]!;
+      // The FETCH tag counts every row the server sent, the wire guard's left-out ones too.
+      const sent = Math.max(page.rowCount, page.rows.length);
+      const oversized = sent - page.rows.length;
+      const hasMore = sent > options.maxRows || oversized > 0;
+      const rows = page.rows.length > options.maxRows ? page.rows.slice(0, options.maxRows) : page.rows;
+      let remaining: ReadResult['remaining'];
+      // A count that ran out of time (failed) leaves how many were cut unknown.
+      if (hasMore && !failed) {
+        const skipped = results[at + 3]!.rowCount;
+        // Rows fetched but not returned (the one fetched to see that more exist, those over
+        // the memory budget) are among those left out.
+        remaining = { count: skipped + sent - rows.length, exact: skipped < this.settings.countLimit };
+      }
+      const read: ReadResult = { columns: NO_COLUMNS, rows, hasMore };
+      if (remaining) read.remaining = remaining;
+      if (oversized) read.oversized = oversized;
+      return { read, fields: page.fields };
+    });
+    const columns = this.knownColumns(result.fields);
+    result.read.columns = columns ?? (await this.columns(result.fields, options.signal));
+    return result.read;
   }
 
   /** `FETCH FORWARD rows`, with the row description; a few row counts kept encoded. */
@@ -534,7 +532,7 @@ export class Database {
     const explain = options.prefix;
     const check = liveCheckStep(options.functions);
     return this.session(
-      { ...options, readOnly: true, limited: true },
+      sessionOptions(options, true, true),
       [...check, { text: explain + text, values: params, describe: true }],
       (results, failed) => {
         if (failed && failed.step < check.length) this.refused(failed.error);
@@ -551,7 +549,7 @@ export class Database {
     options: { maxRows: number; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<WriteResult> {
     const result = await this.session(
-      { ...options, readOnly: false, verify: true, limited: true },
+      { signal: options.signal, timeoutMs: options.timeoutMs, readOnly: false, verify: true, limited: true },
       [{ text, values: params, describe: true }, { text: 'COMMIT' }],
       ([done], failed) => {
         if (failed) throw databaseError(failed.error);
@@ -578,13 +576,24 @@ export class Database {
     options: { signal?: AbortSignal } = {},
   ): Promise<T[]> {
     return this.session(
-      { ...options, readOnly: true },
+      { signal: options.signal, readOnly: true },
       [{ text, values: params, describe: true }],
       ([result], failed) => {
         if (failed) throw databaseError(failed.error);
         return rowObjects<T>(result!);
       },
     );
+  }
+
+  /** Column names and type names when every type is known already (the common case), else undefined. */
+  private knownColumns(fields: pg.FieldDef[]): Column[] | undefined {
+    const columns: Column[] = [];
+    for (const f of fields) {
+      const type = this.typeNames.get(f.dataTypeID);
+      if (type === undefined) return undefined;
+      columns.push({ name: f.name, oid: f.dataTypeID, type });
+    }
+    return columns;
   }
 
   /** Column names and type names; type names not known yet are looked up once. */
@@ -636,6 +645,18 @@ export class Database {
     await this.pool.end().catch(() => {});
     await this.onClose?.();
   }
+}
+
+/** A read's columns until they are named (never written to). */
+const NO_COLUMNS: Column[] = [];
+
+/** A session's options from a call's, as one literal (a spread copies every key per call). */
+function sessionOptions(
+  options: { signal?: AbortSignal; timeoutMs?: number; verify?: boolean },
+  readOnly: boolean,
+  limited: boolean,
+): SessionOptions {
+  return { signal: options.signal, verify: options.verify, timeoutMs: options.timeoutMs, readOnly, limited };
 }
 
 /** The live volatility check (see sql/functions.ts), when the statement calls functions. */

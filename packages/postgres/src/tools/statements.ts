@@ -1,6 +1,6 @@
 import { defineTool, formatBytes, structured, ToolError } from '@mcpkit/core';
 import * as z from 'zod';
-import { type PgContext, readVerdict } from '../context.js';
+import { type PgContext, readVerdict, verdictNow } from '../context.js';
 import type { Column } from '../db/database.js';
 import { jsonValue } from '../db/types.js';
 import {
@@ -98,7 +98,9 @@ function rowsResult(result: Shaped, format: 'csv' | 'table', maxRowsLimit: numbe
       : 'more rows exist';
     footer = `(${plural(count, 'row')} shown; ${left}. Rows were cut: add WHERE or LIMIT/OFFSET, or raise maxRows (up to ${maxRowsLimit}).)`;
   } else footer = `(${plural(count, 'row')})`;
-  const text = [extra, body, footer, ...result.notes].filter(Boolean).join('\n');
+  let text = extra;
+  for (const part of [body, footer]) if (part) text = text ? `${text}\n${part}` : part;
+  for (const note of result.notes) if (note) text = text ? `${text}\n${note}` : note;
   return structured(
     {
       columns: result.columns.map(({ name, type }) => ({ name, type })),
@@ -142,7 +144,8 @@ export function queryTool(pg: PgContext) {
     timeoutMs: statementTimeout + pg.options.queueWait + 5_000,
     async handler({ sql, params, maxRows: asked, format }, ctx) {
       const db = await pg.database();
-      const statement = await readVerdict(pg, db, sql, ctx.signal);
+      // Judged at once when the catalog suffices (no extra await on the common path).
+      const statement = verdictNow(pg, db, sql) ?? (await readVerdict(pg, db, sql, ctx.signal));
       if (statement.kind === 'explain') {
         const lines = await db.explain(statement.text, params ?? [], {
           prefix: '',

@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import * as z from 'zod';
 import { PushAsker } from '../ask/askers.js';
 import { type RoundTripOptions, RoundTrips } from '../ask/round-trips.js';
-import type { Asker } from '../ask/types.js';
+import type { Asker, AskKind, Question } from '../ask/types.js';
 import { boundedHealth, HEALTH_TIMEOUT_MS } from '../compose/health.js';
 import { type Era, type HandlerContext, principalOf } from '../define/context.js';
 import type { PromptDefinition } from '../define/prompt.js';
@@ -170,16 +170,7 @@ export async function createRuntime(source: ServerModule, options: RuntimeOption
     const connection = { era, auth, logger, ...(era === 'legacy' ? { listRoots: clientRoots(server) } : {}) };
     const asking: Asking =
       era === 'legacy'
-        ? (sdk, call, _input, run) =>
-            run(
-              new PushAsker(
-                sdk,
-                () => server.server.getClientCapabilities(),
-                (o) => server.server.listRoots(undefined, o),
-                () => call.signal,
-                () => (call as unknown as RunningCall).hold(),
-              ),
-            )
+        ? (sdk, call, _input, run) => run(new LegacyAsker(server, sdk, call as unknown as RunningCall))
         : (sdk, call, input, run) => {
             const round = { principal: call.principal, name: `${call.kind}:${call.name}`, input };
             return roundTrips
@@ -253,6 +244,43 @@ function capabilitiesOf(module: ServerModule): ServerCapabilities {
 }
 
 type Removable = { remove(): void };
+
+/**
+ * A 2025-era call's asker (requests on the connection), made on the first question: most calls
+ * never ask, and a PushAsker with its closures and answer map per call is most of a trivial
+ * call's allocation.
+ */
+class LegacyAsker implements Asker {
+  private asker: PushAsker | undefined;
+
+  constructor(
+    private readonly server: McpServer,
+    private readonly sdk: ServerContext,
+    private readonly call: RunningCall,
+  ) {}
+
+  private get inner(): PushAsker {
+    if (!this.asker) {
+      const { server, call } = this;
+      this.asker = new PushAsker(
+        this.sdk,
+        () => server.server.getClientCapabilities(),
+        (o) => server.server.listRoots(undefined, o),
+        () => call.signal,
+        () => call.hold(),
+      );
+    }
+    return this.asker;
+  }
+
+  can(kind: AskKind): boolean {
+    return this.inner.can(kind);
+  }
+
+  ask(question: Question, key: string | undefined): Promise<unknown> {
+    return this.inner.ask(question, key);
+  }
+}
 
 /** How a call asks the client: requests on the connection (2025) or input_required rounds (2026-07-28). */
 type Asking = (

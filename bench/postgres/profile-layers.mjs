@@ -6,11 +6,16 @@
 // MCPKIT_BUNDLE_MINIFY=0 is placed by the `// packages/...` or `// node_modules/...` comment
 // that esbuild writes above each module. Not a test.
 //
-//   node bench/postgres/profile-layers.mjs <file.cpuprofile> [calls]
+//   node bench/postgres/profile-layers.mjs <file.cpuprofile> [calls] [--detail=<layer regexp>]
+// `--detail` also lists, for the layers it matches, the functions their samples ended in (the
+// frame that named the layer, with its source module), so a layer's cost can be traced.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const [file, calls] = process.argv.slice(2);
+const [file, calls] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const detailOption = process.argv.find((a) => a.startsWith('--detail='))?.slice(9);
+const detail = detailOption ? new RegExp(detailOption) : undefined;
+const details = new Map();
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
@@ -75,20 +80,33 @@ profile.samples.forEach((id, i) => {
   for (let at = id; at !== undefined; at = parent.get(at)) frames.push(byId.get(at).callFrame);
   const up = new Set(frames.map((f) => f.functionName));
   let layer = 'other (Node streams, timers, microtasks)';
+  let named = frames[0];
   search: for (const frame of frames) {
     const src = sourceOf(frame);
     for (const [name, test] of rules) {
       if (test(frame, src, up)) {
         layer = name;
+        named = frame;
         break search;
       }
     }
   }
   totals.set(layer, (totals.get(layer) ?? 0) + us);
+  if (detail?.test(layer)) {
+    const key = `${layer.split(' (')[0]}: ${named.functionName || '(anonymous)'} ${sourceOf(named)}`;
+    details.set(key, (details.get(key) ?? 0) + us);
+  }
 });
 const perCall = calls ? `, ${(busy / Number(calls)).toFixed(0)} µs per call` : '';
 console.log(`busy ${(busy / 1000).toFixed(0)} ms${perCall}`);
 for (const [layer, us] of [...totals].sort((a, b) => b[1] - a[1])) {
   const share = `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
   console.log(`${share}${calls ? `${(us / Number(calls)).toFixed(0).padStart(6)} µs` : ''}  ${layer}`);
+}
+if (detail) {
+  console.log('');
+  for (const [key, us] of [...details].sort((a, b) => b[1] - a[1]).slice(0, 60)) {
+    const share = `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
+    console.log(`${share}${calls ? `${(us / Number(calls)).toFixed(1).padStart(7)} µs` : ''}  ${key}`);
+  }
 }

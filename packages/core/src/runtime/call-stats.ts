@@ -38,6 +38,8 @@ const RECENT = 50;
 export class CallStats {
   readonly startedAt = Date.now();
   private readonly tallies = new Map<string, Tally>();
+  /** The same tallies by kind, then name. */
+  private readonly byKind = new Map<string, Map<string, Tally>>();
   private readonly recentCalls: CallRecord[] = [];
   private readonly listeners = new Set<CallEvents>();
   private running = 0;
@@ -70,38 +72,50 @@ export class CallStats {
   readonly middleware: Middleware = (call, next) => {
     const started = performance.now();
     this.running++;
-    this.emit((l) => l.started?.({ kind: call.kind, name: call.name }));
-    const finish = (result: CallResult) => {
-      this.running--;
-      this.record({
-        kind: call.kind,
-        name: call.name,
-        result,
-        durationMs: performance.now() - started,
-        at: Date.now(),
-      });
-    };
+    if (this.listeners.size) this.emit((l) => l.started?.({ kind: call.kind, name: call.name }));
     return next().then(
       (outcome) => {
-        finish(resultOf(call, outcome));
+        this.finish(call, resultOf(call, outcome), started);
         return outcome;
       },
       (error: unknown) => {
-        finish(errorResult(call, error));
+        this.finish(call, errorResult(call, error), started);
         throw error;
       },
     );
   };
 
-  private record(record: CallRecord): void {
-    const key = `${record.kind}:${record.name}`;
-    const tally = this.tallies.get(key) ?? { calls: 0, errors: 0 };
+  private finish(call: Call, result: CallResult, started: number): void {
+    this.running--;
+    const record: CallRecord = {
+      kind: call.kind,
+      name: call.name,
+      result,
+      durationMs: performance.now() - started,
+      at: Date.now(),
+    };
+    const tally = this.tallyOf(record.kind, record.name);
     tally.calls++;
     if (record.result !== 'ok') tally.errors++;
-    this.tallies.set(key, tally);
     this.recentCalls.push(record);
     if (this.recentCalls.length > RECENT) this.recentCalls.shift();
-    this.emit((l) => l.finished?.(record));
+    if (this.listeners.size) this.emit((l) => l.finished?.(record));
+  }
+
+  /** The tally of `kind:name`, found without composing its key on every call. */
+  private tallyOf(kind: CallRecord['kind'], name: string): Tally {
+    let byName = this.byKind.get(kind);
+    if (!byName) {
+      byName = new Map();
+      this.byKind.set(kind, byName);
+    }
+    let tally = byName.get(name);
+    if (!tally) {
+      tally = { calls: 0, errors: 0 };
+      byName.set(name, tally);
+      this.tallies.set(`${kind}:${name}`, tally);
+    }
+    return tally;
   }
 
   private emit(send: (listener: CallEvents) => void): void {

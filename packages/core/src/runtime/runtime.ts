@@ -426,6 +426,8 @@ class Registrations {
       },
       ((input: Record<string, unknown>, sdk: ServerContext) =>
         this.run({ kind: 'tool', name: tool.name, tool, input }, sdk, async (ctx) => {
+          // Nothing to settle (no confirmation policy, no prepare step): straight to the handler.
+          if (!this.policy.confirm && !tool.prepare) return tool.handler(input, ctx);
           const refused = await this.settle(tool, input, ctx);
           return refused ?? tool.handler(input, ctx);
         }) as Promise<CallToolResult>) as any,

@@ -19,6 +19,8 @@ export interface HardenedStdioOptions {
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+const DONE: Promise<void> = Promise.resolve();
+
 /**
  * A stdio Transport that survives hostile input. The SDK's own stdio transport closes on a line
  * over its buffer cap and drops malformed lines silently; this one answers every malformed or
@@ -35,7 +37,8 @@ export class HardenedStdioTransport implements Transport {
   private readonly reader: BoundedLineReader;
   private readonly limits: GuardLimits;
   private readonly maxMessageBytes: number;
-  private writing: Promise<void> = Promise.resolve();
+  /** The last write still waiting for the output to drain, if any: later lines queue behind it. */
+  private backlog: Promise<void> | undefined;
   private started = false;
   private closed = false;
 
@@ -105,18 +108,34 @@ export class HardenedStdioTransport implements Transport {
   };
 
   send(message: JSONRPCMessage): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.closed) return DONE;
     const line = `${JSON.stringify(message)}\n`;
-    this.writing = this.writing.then(
-      () =>
-        new Promise<void>((resolve) => {
-          if (this.closed || this.output.destroyed) return resolve();
-          // Resolve on drain rather than per write: a flood is bounded by the pipe, not by memory.
-          if (this.output.write(line)) resolve();
-          else this.output.once('drain', resolve);
-        }),
-    );
-    return this.writing;
+    // Nothing waits for the pipe to drain: written now, without a promise chain per reply.
+    if (!this.backlog) return this.write(line);
+    const queued = this.backlog.then(() => this.write(line));
+    this.follow(queued);
+    return queued;
+  }
+
+  /**
+   * Writes one line. Resolves on drain rather than per write when the pipe is full, and later
+   * lines queue behind it: a flood is bounded by the pipe, not by memory.
+   */
+  private write(line: string): Promise<void> {
+    if (this.closed || this.output.destroyed) return DONE;
+    if (this.output.write(line)) return DONE;
+    const drained = new Promise<void>((resolve) => this.output.once('drain', resolve));
+    if (!this.backlog) this.follow(drained);
+    return drained;
+  }
+
+  /** Makes `tail` the write later lines wait for, until it settles. */
+  private follow(tail: Promise<void>): void {
+    this.backlog = tail;
+    const settled = () => {
+      if (this.backlog === tail) this.backlog = undefined;
+    };
+    tail.then(settled, settled);
   }
 
   async close(): Promise<void> {

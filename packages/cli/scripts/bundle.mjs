@@ -49,7 +49,8 @@ const pure = [
 /**
  * `import.meta.url` in workspace code (data folders, worker files, package.json versions) must keep
  * naming a file of the package it was written in, in the repository and in an install alike:
- * - the CLI's own files: relative to dist/ (`__mcpkitFileUrl('bin.js')`);
+ * - the CLI's own files: relative to dist/ (`__mcpkitFileUrl('bin.js')`), or to the folder a
+ *   private bundle is written to;
  * - a published package (@mcpkit/postgres): its installed copy, found the way Node finds packages,
  *   in node_modules beside or above the CLI (`__mcpkitFileUrl('dist/x.js', '@mcpkit/postgres')`;
  *   in the repository that is the workspace link);
@@ -71,9 +72,11 @@ function workspaceFileUrls() {
         const owner = workspaceOf(emitted);
         const posix = (p) => p.split(path.sep).join('/');
         let call;
-        if (!owner || owner.dir === cli)
-          call = `__mcpkitFileUrl(${JSON.stringify(posix(path.relative(dist, emitted)))})`;
-        else if (owner.pkg.private) {
+        if (!owner || owner.dir === cli) {
+          // Relative to the CLI's own dist/, which a private bundle's folder stands in for.
+          const inDist = posix(path.relative(path.join(cli, 'dist'), emitted));
+          call = `__mcpkitFileUrl(${JSON.stringify(inDist)})`;
+        } else if (owner.pkg.private) {
           const copy = path.join(
             dist,
             'bundled',
@@ -137,35 +140,62 @@ function externalsAndPurity() {
 await rm(path.join(dist, 'chunks'), { recursive: true, force: true });
 await rm(path.join(dist, 'bundled'), { recursive: true, force: true });
 await copyPrivateAssets();
-const result = await build({
-  entryPoints: { bin: path.join(cli, 'src/bin.ts') },
-  outdir: dist,
-  chunkNames: 'chunks/[name]-[hash]',
+/** What both builds share: the same sources, dependencies left outside, and minifying. */
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   // MCPKIT_BUNDLE_MINIFY=0 keeps names readable (for CPU profiles).
   minify: process.env.MCPKIT_BUNDLE_MINIFY !== '0',
   legalComments: 'none',
   conditions: ['@mcpkit/source'],
+  plugins: [externalsAndPurity(), workspaceFileUrls()],
+  logLevel: 'warning',
+};
+/** A published package's file: its copy in node_modules beside or above the CLI, as Node finds it. */
+const fileUrlHelper = [
+  'const __mcpkitFileUrl = (p, pkg) => { if (!pkg) return new URL(p, __mcpkitDist).href;',
+  "for (let d = new URL('../', __mcpkitDist); ; ) { const c = new URL('node_modules/' + pkg + '/', d);",
+  "if (require('node:fs').existsSync(new URL('package.json', c))) return new URL(p, c).href;",
+  "const up = new URL('../', d); if (up.href === d.href) return new URL(p, c).href; d = up; } };",
+];
+const result = await build({
+  ...common,
+  entryPoints: { bin: path.join(cli, 'src/bin.ts') },
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  format: 'esm',
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: {
     js: [
       "import { createRequire as __mcpkitRequire } from 'node:module';",
       'const require = __mcpkitRequire(import.meta.url);',
       "const __mcpkitDist = new URL(import.meta.url.includes('/chunks/') ? '../' : './', import.meta.url);",
-      // A published package's file: its copy in node_modules beside or above the CLI, as Node finds it.
-      'const __mcpkitFileUrl = (p, pkg) => { if (!pkg) return new URL(p, __mcpkitDist).href;',
-      "for (let d = new URL('../', __mcpkitDist); ; ) { const c = new URL('node_modules/' + pkg + '/', d);",
-      "if (require('node:fs').existsSync(new URL('package.json', c))) return new URL(p, c).href;",
-      "const up = new URL('../', d); if (up.href === d.href) return new URL(p, c).href; d = up; } };",
+      ...fileUrlHelper,
     ].join(' '),
   },
-  plugins: [externalsAndPurity(), workspaceFileUrls()],
   metafile: true,
-  logLevel: 'warning',
+});
+// The same CLI as one CommonJS file, which Node 20 (no compile cache of its own) loads with
+// V8's code cache (src/code-cache.ts). A bundled dependency's import.meta.url names this file,
+// as it names a chunk in the build above.
+await build({
+  ...common,
+  entryPoints: { main: path.join(cli, 'src/main.ts') },
+  outfile: path.join(dist, 'main.cjs'),
+  format: 'cjs',
+  // import() of a dependency left outside becomes require() (Node >= 20.19 requires ES modules):
+  // V8 code from a cache loses vm.Script's import() hook on Node 20.
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__mcpkitFileUrlOfThis' },
+  banner: {
+    js: [
+      "const __mcpkitFileUrlOfThis = require('node:url').pathToFileURL(__filename).href;",
+      "const __mcpkitDist = new URL('./', __mcpkitFileUrlOfThis);",
+      ...fileUrlHelper,
+    ].join(' '),
+  },
 });
 const outputs = Object.entries(result.metafile.outputs);
 const eager = outputs.find(([file]) => file.endsWith('/bin.js'));

@@ -35,7 +35,9 @@ async function loadedBy(args: string[]): Promise<string[]> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: ['--import', RECORDER, CLI, 'serve', ...args, '--log-level', 'silent'],
-    env: { ...(process.env as Record<string, string>), MCPKIT_LOAD_LOG: log },
+    // The ES module bundle, which Node 22+ runs (Node 20 loads dist/main.cjs with a code cache
+    // instead: code-cache.test.ts).
+    env: { ...(process.env as Record<string, string>), MCPKIT_LOAD_LOG: log, MCPKIT_CODE_CACHE: '0' },
     stderr: 'pipe',
   });
   const client = new Client({ name: 'startup-test', version: '1.0.0' });

@@ -10,6 +10,7 @@ import {
   volatileFunctionNamed,
 } from '../sql/functions.js';
 import { Batch, type StepResult } from './batch.js';
+import { type Cancellation, signalOf } from './cancellation.js';
 import { BusyError, Gate, type GateOptions } from './gate.js';
 import { KNOWN_TYPES } from './types.js';
 import { encodeStep, encodeSteps, type Step, SYNC } from './wire.js';
@@ -160,8 +161,12 @@ type PoolClient = pg.PoolClient & {
   processID?: number;
 };
 
+/** How long a session given a signal source runs before it watches the signal. */
+const WATCH_AFTER_MS = 10;
+const ONCE = { once: true } as const;
+
 interface SessionOptions {
-  signal?: AbortSignal;
+  signal?: Cancellation;
   /** Check after the reset that no advisory lock survived (see VERIFY_SQL). */
   verify?: boolean;
   /** Statement timeout for this call; defaults to the database's. */
@@ -322,10 +327,20 @@ export class Database {
     const deadlineMs = this.settings.mode === 'embedded' ? timeoutMs : timeoutMs + 2000;
     let timer: NodeJS.Timeout | undefined;
     const onAbort = () => kill('cancel');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let watched: AbortSignal | undefined;
+    const watch = () => {
+      const signal = signalOf(options.signal);
+      if (!signal || watched) return;
+      watched = signal;
+      if (signal.aborted) kill('cancel');
+      else signal.addEventListener('abort', onAbort, ONCE);
+    };
+    // A signal given as such is watched from the start; one from a source once the call runs long.
+    const lazy = options.signal !== undefined && !(options.signal instanceof AbortSignal);
+    if (!lazy) watch();
     const giveBack = () => {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      watched?.removeEventListener('abort', onAbort);
       client?.release(broken ? true : undefined);
       release();
     };
@@ -344,7 +359,12 @@ export class Database {
       }
       if (stopped) throw new Error(stopped);
       // The clock starts with the statement, not while a database opens or restarts.
-      timer = setTimeout(() => kill('timeout'), deadlineMs);
+      if (lazy && deadlineMs > WATCH_AFTER_MS) {
+        timer = setTimeout(() => {
+          watch();
+          if (!stopped) timer = setTimeout(() => kill('timeout'), deadlineMs - WATCH_AFTER_MS);
+        }, WATCH_AFTER_MS);
+      } else timer = setTimeout(() => kill('timeout'), deadlineMs);
       const head = this.beginSteps(options.readOnly, timeoutMs);
       const verify = options.verify || !this.verified.has(client) || ++this.calls % VERIFY_EVERY === 0;
       this.verified.add(client);
@@ -449,7 +469,8 @@ export class Database {
     params: unknown[],
     options: {
       maxRows: number;
-      signal?: AbortSignal;
+      /** The call's signal, or a source of it (see Cancellation). */
+      signal?: Cancellation;
       timeoutMs?: number;
       verify?: boolean;
       functions?: string[];
@@ -488,7 +509,7 @@ export class Database {
       return { read, fields: page.fields };
     });
     const columns = this.knownColumns(result.fields);
-    result.read.columns = columns ?? (await this.columns(result.fields, options.signal));
+    result.read.columns = columns ?? (await this.columns(result.fields, signalOf(options.signal)));
     return result.read;
   }
 
@@ -652,7 +673,7 @@ const NO_COLUMNS: Column[] = [];
 
 /** A session's options from a call's, as one literal (a spread copies every key per call). */
 function sessionOptions(
-  options: { signal?: AbortSignal; timeoutMs?: number; verify?: boolean },
+  options: { signal?: Cancellation; timeoutMs?: number; verify?: boolean },
   readOnly: boolean,
   limited: boolean,
 ): SessionOptions {

@@ -1,4 +1,5 @@
 import { ToolError } from '@mcpkit/core';
+import { type Cancellation, signalOf } from './cancellation.js';
 
 export interface GateOptions {
   /** Calls that may hold a connection at once. */
@@ -43,13 +44,20 @@ export class Gate {
     return { active: this.active, waiting: this.waiting.length };
   }
 
-  /** Resolves with a release function once the call may proceed. */
-  enter(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(new ToolError('The call was cancelled.'));
+  /**
+   * Resolves with a release function once the call may proceed. A signal source (see
+   * Cancellation) is read only when the call has to wait.
+   */
+  enter(cancel?: Cancellation): Promise<() => void> {
+    if (cancel instanceof AbortSignal && cancel.aborted) {
+      return Promise.reject(new ToolError('The call was cancelled.'));
+    }
     if (this.active < this.options.capacity && this.waiting.length === 0) {
       this.active++;
       return Promise.resolve(this.releaser());
     }
+    const signal = signalOf(cancel);
+    if (signal?.aborted) return Promise.reject(new ToolError('The call was cancelled.'));
     if (this.waiting.length >= this.options.maxWaiting) {
       return Promise.reject(
         new BusyError(

@@ -169,7 +169,8 @@ export function queryTool(pg: PgContext) {
       const limit = asked ?? maxRows;
       const result = await db.read(statement.text, params ?? [], {
         maxRows: limit,
-        signal: ctx.signal,
+        // The context, not ctx.signal: the signal is made only if the call waits or runs long.
+        signal: ctx,
         verify: statement.callsUserCode,
         functions: statement.functions,
       });

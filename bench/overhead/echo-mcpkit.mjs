@@ -1,7 +1,9 @@
 // The same trivial tool, as an mcpkit module served with mcpkit's defaults (error mapping, audit
 // log, timeout, output limit; hardened stdio; the HTTP transport with its guards and sessions).
 // Usage: node echo-mcpkit.mjs stdio | node echo-mcpkit.mjs http <port>
-import { createLogger, createRuntime, serveRuntimeOverHttp, serveRuntimeOverStdio } from '@mcpkit/core';
+import { createLogger, createRuntime } from '@mcpkit/core';
+import { serveRuntimeOverHttp } from '@mcpkit/core/http';
+import { serveRuntimeOverStdio } from '@mcpkit/core/stdio';
 import { echoModule } from './echo-module.mjs';
 
 const runtime = await createRuntime(echoModule, {

@@ -4,7 +4,8 @@
 // medians of rounds, variants interleaved. Less disturbed by a busy machine than wall time.
 //
 //   npm run build && node bench/overhead/in-process.mjs
-import { createLogger, createRuntime, serveOnConnection } from '@mcpkit/core';
+import { createLogger, createRuntime } from '@mcpkit/core';
+import { serveOnConnection } from '@mcpkit/core/stdio';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { bareEchoServer } from './echo-bare.mjs';

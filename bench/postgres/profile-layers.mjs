@@ -25,7 +25,8 @@ for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(
 const modules = new Map();
 function sourceOf(frame) {
   const url = frame.url;
-  if (!url.startsWith('file://') || !url.includes('/chunks/')) return url;
+  // Any bundle file (chunks/*.js, or main.cjs when the CLI loads one script with a code cache).
+  if (!url.startsWith('file://') || !/\/chunks\/|\.cjs$/.test(url)) return url;
   let starts = modules.get(url);
   if (!starts) {
     starts = [];

@@ -1,8 +1,9 @@
 // Where a 1-row query call's time goes: CPU per call of the server process, of the client (the
 // SDK v2 Client in this process) and of the database cluster, mcpkit postgres (URL) against the
 // reference server on the same private cluster, one call at a time and 16 in flight, after a
-// long warm-up (V8 needs about 10,000 calls to settle on mcpkit's path). Rounds alternate
-// between the two servers.
+// long warm-up (V8 needs about 10,000 calls to settle on mcpkit's path; then 500 calls 16 at a
+// time, so the connections the 16-in-flight rounds use are open). Rounds alternate between the
+// servers.
 // Not a test; prints a Markdown table for bench/RESULTS.md. `--prof` writes CPU profiles.
 //
 //   npm run build && node bench/postgres/cpu-per-call.mjs [--rows=100000] [--calls=2000]
@@ -85,6 +86,13 @@ async function open(label, args) {
     if (result.isError) throw new Error(JSON.stringify(result.content));
   };
   for (let i = 0; i < WARMUP; i++) await call(i);
+  // Then some calls FLIGHT at a time, so each server has opened the connections those rounds use
+  // (a connection's SCRAM handshake is not a call's cost).
+  let next = 0;
+  const lane = async () => {
+    while (next < 500) await call(WARMUP + next++);
+  };
+  await Promise.all(Array.from({ length: FLIGHT }, lane));
   return { label, transport, client, call, rounds: { 1: [], [FLIGHT]: [] } };
 }
 

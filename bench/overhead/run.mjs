@@ -166,8 +166,8 @@ async function throughput() {
   return rows;
 }
 
-/** Spawn → first tools/list answer over stdio, in ms. */
-function coldStart(args, env = {}) {
+/** Spawn to the first tools/list answer, ms; the child is stopped `holdMs` after it. */
+function coldStart(args, env = {}, holdMs = 0) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, {
@@ -189,7 +189,8 @@ function coldStart(args, env = {}) {
       out += chunk;
       if (out.includes('"id":2')) {
         resolve(performance.now() - started);
-        child.kill();
+        if (holdMs) setTimeout(() => child.kill(), holdMs);
+        else child.kill();
       }
     });
     child.once('exit', (code) => (out.includes('"id":2') ? undefined : reject(new Error(`exited ${code}`))));
@@ -221,6 +222,35 @@ async function bundledBare() {
   return path.join(outdir, 'echo-bare.js');
 }
 
+/**
+ * The same bare server as one CommonJS file exporting main(), as the CLI is built for Node 20,
+ * to be started through the CLI's code-cache loader (code-cached.mjs).
+ */
+async function bundledBareCommonJs() {
+  const { build } = await import('esbuild');
+  const outfile = path.join(root, 'bench/.work/echo-bare-bundle/echo-bare-main.cjs');
+  await build({
+    stdin: {
+      contents: [
+        `import { bareEchoServer } from ${JSON.stringify(SERVERS['bare SDK'])};`,
+        "import { serveStdio } from '@modelcontextprotocol/server/stdio';",
+        'export async function main() { serveStdio(bareEchoServer); }',
+      ].join('\n'),
+      resolveDir: here,
+    },
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    supported: { 'dynamic-import': false },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
 async function coldStarts() {
   // MCPKIT_CLI names another bundle of the CLI (say, a private one; see packages/cli/scripts/bundle.mjs).
   const cli = process.env.MCPKIT_CLI
@@ -242,17 +272,25 @@ async function coldStarts() {
       root,
     ],
     'bare SDK v2 (echo-bare.mjs, bundled the same way)': [await bundledBare(), 'stdio'],
+    'bare SDK v2 (echo-bare.mjs) as one CommonJS file through the code-cache loader of the CLI': [
+      { env: { MCPKIT_CACHE_DIR: path.join(root, 'bench/.work/code-cache') } },
+      path.join(here, 'code-cached.mjs'),
+      await bundledBareCommonJs(),
+      'stdio',
+    ],
     'mcpkit as a library (echo-mcpkit.mjs, unbundled)': [SERVERS.mcpkit, 'stdio'],
     'bare SDK v2 (echo-bare.mjs, unbundled)': [SERVERS['bare SDK'], 'stdio'],
     'node itself (a script that answers JSON-RPC by hand)': [path.join(here, 'node-floor.mjs')],
   };
   const split = (target) => (typeof target[0] === 'object' ? [target.slice(1), target[0].env] : [target]);
-  for (const target of Object.values(targets)) {
-    const [args, env] = split(target);
-    await coldStart(args, env).catch(() => undefined);
-  }
-  // The code cache is written a couple of seconds into a server's run: wait for it.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Each runs a few seconds once: the code cache is written a couple of seconds into a run.
+  await Promise.all(
+    Object.values(targets).map((target) => {
+      const [args, env] = split(target);
+      return coldStart(args, env, 3000).catch(() => undefined);
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3500));
   const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let run = 0; run < COLD_RUNS; run++) {
     // A target that fails to start (say, a dist folder mid-rebuild) is left out of its median.

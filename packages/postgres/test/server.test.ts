@@ -353,6 +353,26 @@ describe('every escape from read-only is refused, and nothing changes', () => {
     await cluster.admin('DROP FUNCTION public.late_bump()');
   });
 
+  it('a VOLATILE operator created after the server started is refused once the catalog is read again', async () => {
+    // Only the catalog knows an operator's function (the live check sees function calls), and a
+    // re-read that finds the catalog's digest unchanged keeps the last read: this one changed.
+    await cluster.admin(
+      "CREATE FUNCTION public.late_op(int, int) RETURNS int LANGUAGE sql VOLATILE AS 'SELECT 1'; CREATE OPERATOR public.@#@ (LEFTARG = int, RIGHTARG = int, FUNCTION = public.late_op); GRANT EXECUTE ON FUNCTION public.late_op(int, int) TO reader",
+    );
+    try {
+      // Read again in the background once the last read is 5 s old.
+      await expect
+        .poll(
+          async () =>
+            resultText(await client.callTool({ name: 'query', arguments: { sql: 'SELECT 1 @#@ 2 AS x' } })),
+          { timeout: 20_000, interval: 250 },
+        )
+        .toMatch(/operator @#@ runs a VOLATILE function/);
+    } finally {
+      await cluster.admin('DROP OPERATOR public.@#@ (int, int); DROP FUNCTION public.late_op(int, int)');
+    }
+  });
+
   it('a backslash trick is one harmless SELECT: strings are read the same by the parser and the server', async () => {
     const result = await client.callTool({
       name: 'query',

@@ -1,7 +1,8 @@
 import { type Logger, ToolError } from '@mcpkit/core';
 import pg from 'pg';
 import {
-  CATALOG_FUNCTIONS_SQL,
+  CATALOG_DIGEST_SQL,
+  CATALOG_READ_SQL,
   type CatalogFunctions,
   catalogFunctionsFrom,
   LIVE_CHECK_SQL,
@@ -194,6 +195,8 @@ export class Database {
   private functions: CatalogFunctions | undefined;
   private functionsReadAt = 0;
   private functionsReading: Promise<CatalogFunctions> | undefined;
+  /** The digest of the rows `functions` was last read from (see CATALOG_READ_SQL). */
+  private functionsDigest: string | undefined;
   private info: ServerInfo | undefined;
   private closed = false;
   /** Recoveries still running after their call returned. */
@@ -282,16 +285,28 @@ export class Database {
     if (this.functions && Date.now() - this.functionsReadAt < 1000) return this.functions;
     if (this.functionsReading) return this.functionsReading;
     this.functionsReadAt = Date.now();
-    this.functionsReading = this.catalog<any>(CATALOG_FUNCTIONS_SQL, [], { signal })
-      .then((rows) => {
-        const read = catalogFunctionsFrom(rows);
-        if (!this.functions || read.fingerprint !== this.functions.fingerprint) this.functions = read;
-        return this.functions;
-      })
-      .finally(() => {
-        this.functionsReading = undefined;
-      });
+    this.functionsReading = this.readFunctions(signal).finally(() => {
+      this.functionsReading = undefined;
+    });
     return this.functionsReading;
+  }
+
+  /**
+   * The catalog's functions: first its digest alone, and when that is the one of the last read,
+   * the last read (a busy server re-reads every few seconds, and parsing thousands of rows each
+   * time cost a few µs per call); else the rows and their digest, in one statement.
+   */
+  private async readFunctions(signal?: AbortSignal): Promise<CatalogFunctions> {
+    if (this.functions && this.functionsDigest !== undefined) {
+      const [row] = await this.catalog<{ digest: string | null }>(CATALOG_DIGEST_SQL, [], { signal });
+      if (row?.digest === this.functionsDigest) return this.functions;
+    }
+    const rows = await this.catalog<any>(CATALOG_READ_SQL, [], { signal });
+    const digest = rows.find((row) => row.kind === 'p')?.name as string | null | undefined;
+    const read = catalogFunctionsFrom(rows.filter((row) => row.kind !== 'p'));
+    if (!this.functions || read.fingerprint !== this.functions.fingerprint) this.functions = read;
+    this.functionsDigest = digest ?? undefined;
+    return this.functions;
   }
 
   /**

@@ -153,6 +153,25 @@ SELECT DISTINCT 'o', o.oprname, true, false, false, false, false
   JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode
  WHERE p.provolatile = 'v'`;
 
+/** One catalog row as text, unambiguously (the name's length before it): what its digest is of. */
+const CATALOG_ROW_TEXT = `concat_ws(',', kind, length(name), name, coalesce(volatile::text, '-'),
+  coalesce(composite_arg::text, '-'), coalesce(builtin::text, '-'), coalesce(user_defined::text, '-'),
+  coalesce(user_volatile::text, '-'))`;
+const CATALOG_DIGEST = `(SELECT md5(string_agg(${CATALOG_ROW_TEXT}, E'\\n' ORDER BY kind, name)) FROM fns)`;
+
+/**
+ * CATALOG_FUNCTIONS_SQL's rows and, first, a row of kind `p` whose name is a digest of them, in
+ * one statement (so of one snapshot): a later CATALOG_DIGEST_SQL that gives the same digest
+ * means the catalog says the same, and the rows need not be read and parsed again.
+ */
+export const CATALOG_READ_SQL = `WITH fns AS (${CATALOG_FUNCTIONS_SQL})
+SELECT 'p' AS kind, ${CATALOG_DIGEST} AS name, NULL::boolean AS volatile, NULL::boolean AS composite_arg,
+       NULL::boolean AS builtin, NULL::boolean AS user_defined, NULL::boolean AS user_volatile
+UNION ALL SELECT * FROM fns`;
+
+/** The digest alone (see CATALOG_READ_SQL). */
+export const CATALOG_DIGEST_SQL = `WITH fns AS (${CATALOG_FUNCTIONS_SQL}) SELECT ${CATALOG_DIGEST} AS digest`;
+
 type Flag = boolean | string | null | undefined;
 const isTrue = (flag: Flag) => flag === true || flag === 't';
 

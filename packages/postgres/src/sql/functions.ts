@@ -157,7 +157,10 @@ SELECT DISTINCT 'o', o.oprname, true, false, false, false, false
 const CATALOG_ROW_TEXT = `concat_ws(',', kind, length(name), name, coalesce(volatile::text, '-'),
   coalesce(composite_arg::text, '-'), coalesce(builtin::text, '-'), coalesce(user_defined::text, '-'),
   coalesce(user_volatile::text, '-'))`;
-const CATALOG_DIGEST = `(SELECT md5(string_agg(${CATALOG_ROW_TEXT}, E'\\n' ORDER BY kind, name)) FROM fns)`;
+// sha256 (PostgreSQL 11+), not md5: md5() fails on a server in FIPS mode, and no collision may
+// hide a change in the catalog.
+const CATALOG_TEXT = `string_agg(${CATALOG_ROW_TEXT}, E'\\n' ORDER BY kind, name)`;
+const CATALOG_DIGEST = `(SELECT encode(sha256(convert_to(${CATALOG_TEXT}, 'UTF8')), 'hex') FROM fns)`;
 
 /**
  * CATALOG_FUNCTIONS_SQL's rows and, first, a row of kind `p` whose name is a digest of them, in

@@ -166,14 +166,15 @@ function makeFolder(dir: string, depth: number): void {
   }
 }
 
-/** `serve-filesystem`, `tools-catalog`, `call`: the command and the server it names, if any. */
+/**
+ * `serve-filesystem`, `tools-catalog`, `call`: the command and the server it names, when the word
+ * after the command has a server name's shape (a URL or a command of `call`, `tools`, `serve --`
+ * would make a new cache per port or path).
+ */
 function commandName(): string {
   const [command = 'help', server] = process.argv.slice(2);
-  const name = server && !server.startsWith('-') ? `${command}-${server}` : command;
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '_')
-    .slice(0, 40);
+  const named = server !== undefined && /^[a-z][a-z0-9-]{0,39}$/.test(server);
+  return (named ? `${command}-${server}` : command).replace(/[^a-z0-9-]/gi, '_').slice(0, 40);
 }
 
 /** A short, file-name-safe digest (FNV-1a, 32 bits twice): node:crypto costs more to load. */

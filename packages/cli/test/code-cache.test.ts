@@ -117,6 +117,16 @@ describe.skipIf(nodeHasCompileCache)('the code cache on Node 20', () => {
     }
   });
 
+  it('names a cache by command and server, never by a URL or a path', async () => {
+    await mcpkit(['tools', 'http://127.0.0.1:9/mcp']).catch(() => undefined); // refused: exit 1
+    await mcpkit(['tools', 'catalog']);
+    expect(
+      caches()
+        .map((f) => f.replace(/^main-[a-z0-9]+-/, ''))
+        .sort(),
+    ).toEqual(['tools-catalog.v8', 'tools.v8']);
+  });
+
   it('MCPKIT_CODE_CACHE=0 turns it off', async () => {
     const off = await mcpkit(['tools', 'catalog'], { MCPKIT_CODE_CACHE: '0' });
     expect(off.stdout).toMatch(/search_customers/);

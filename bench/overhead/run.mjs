@@ -260,43 +260,34 @@ async function coldStarts() {
   // written by a command's first start: one start of each target before timing writes it (and
   // warms the page cache alike), and a row with a cache folder that cannot be made shows a
   // first start. MCPKIT_CODE_CACHE=0 in this process's environment turns the cache off.
-  const noCache = { MCPKIT_CACHE_DIR: path.join(root, 'package.json', 'no-cache') };
+  const FIRST_START = 'mcpkit CLI (`mcpkit serve filesystem .`), a first start (no code cache on Node 20)';
+  const BARE_CACHED =
+    'bare SDK v2 (echo-bare.mjs) as one CommonJS file through the code-cache loader of the CLI';
+  /** The environment a target starts with, beyond this process's. */
+  const envs = {
+    [FIRST_START]: { MCPKIT_CACHE_DIR: path.join(root, 'package.json', 'no-cache') },
+    [BARE_CACHED]: { MCPKIT_CACHE_DIR: path.join(root, 'bench/.work/code-cache') },
+  };
   const targets = {
     'mcpkit CLI (`mcpkit serve catalog`, bundled)': [cli, 'serve', 'catalog'],
     'mcpkit CLI (`mcpkit serve filesystem .`, bundled)': [cli, 'serve', 'filesystem', root],
-    'mcpkit CLI (`mcpkit serve filesystem .`), a first start (no code cache on Node 20)': [
-      { env: noCache },
-      cli,
-      'serve',
-      'filesystem',
-      root,
-    ],
+    [FIRST_START]: [cli, 'serve', 'filesystem', root],
     'bare SDK v2 (echo-bare.mjs, bundled the same way)': [await bundledBare(), 'stdio'],
-    'bare SDK v2 (echo-bare.mjs) as one CommonJS file through the code-cache loader of the CLI': [
-      { env: { MCPKIT_CACHE_DIR: path.join(root, 'bench/.work/code-cache') } },
-      path.join(here, 'code-cached.mjs'),
-      await bundledBareCommonJs(),
-      'stdio',
-    ],
+    [BARE_CACHED]: [path.join(here, 'code-cached.mjs'), await bundledBareCommonJs(), 'stdio'],
     'mcpkit as a library (echo-mcpkit.mjs, unbundled)': [SERVERS.mcpkit, 'stdio'],
     'bare SDK v2 (echo-bare.mjs, unbundled)': [SERVERS['bare SDK'], 'stdio'],
     'node itself (a script that answers JSON-RPC by hand)': [path.join(here, 'node-floor.mjs')],
   };
-  const split = (target) => (typeof target[0] === 'object' ? [target.slice(1), target[0].env] : [target]);
   // Each runs a few seconds once: the code cache is written a couple of seconds into a run.
   await Promise.all(
-    Object.values(targets).map((target) => {
-      const [args, env] = split(target);
-      return coldStart(args, env, 3000).catch(() => undefined);
-    }),
+    Object.entries(targets).map(([name, args]) => coldStart(args, envs[name], 3000).catch(() => undefined)),
   );
   await new Promise((resolve) => setTimeout(resolve, 3500));
   const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let run = 0; run < COLD_RUNS; run++) {
     // A target that fails to start (say, a dist folder mid-rebuild) is left out of its median.
-    for (const [name, target] of Object.entries(targets)) {
-      const [args, env] = split(target);
-      const ms = await coldStart(args, env).catch(() => undefined);
+    for (const [name, args] of Object.entries(targets)) {
+      const ms = await coldStart(args, envs[name]).catch(() => undefined);
       if (ms !== undefined) samples[name].push(ms);
     }
   }

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -112,12 +113,13 @@ function save(script: vm.Script, dir: string, cacheFile: string, stamp: string):
     debug('code cache written: %s', cacheFile);
     // Caches of other builds (an update, a second install) go oldest first beyond a bound; not
     // all at once, or two installs used in turn would each drop the other's on every start.
+    // (Another process may drop a file meanwhile: `throwIfNoEntry` and `force` let it.)
     const all = readdirSync(dir)
       .filter((name) => name.startsWith('main-') && name.endsWith('.v8'))
-      .map((name) => ({ name, at: statSync(path.join(dir, name)).mtimeMs }))
+      .map((name) => ({ name, at: statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
       .sort((a, b) => a.at - b.at);
     for (const { name } of all.slice(0, Math.max(0, all.length - MAX_FILES))) {
-      unlinkSync(path.join(dir, name));
+      rmSync(path.join(dir, name), { force: true });
     }
   } catch (error) {
     // A read-only or full home folder: the next start compiles again, nothing else changes.

@@ -116,7 +116,7 @@ export type {
   ResourceCall,
   ToolCall,
 } from './middleware/types.js';
-export { byteLength, formatBytes, truncateUtf8 } from './output/truncate.js';
+export { byteLength, formatBytes, formatCount, truncateUtf8 } from './output/truncate.js';
 export { applyPolicy, type PolicyOptions } from './policy/policy.js';
 export { type CallEvents, type CallRecord, type CallResult, CallStats } from './runtime/call-stats.js';
 export {

@@ -8,6 +8,7 @@ import {
   cache,
   createRuntime,
   errorMapping,
+  formatCount,
   outputLimit,
   type Runtime,
   silentLogger,
@@ -232,6 +233,11 @@ describe('output limit', () => {
   it('never splits a surrogate pair', () => {
     expect(truncateUtf8('a😀b', 3)).toBe('a');
     expect(truncateUtf8('a😀b', 5)).toBe('a😀');
+  });
+
+  it('writes counts as en-US does, without ICU for integers', () => {
+    const samples = [0, 7, 999, 1000, 65_536, 1_234_567, -1_234_567, 2 ** 53 - 1, 1e21, 1234.5678, -0.5];
+    for (const n of samples) expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
   });
 });
 

@@ -1,6 +1,5 @@
-import { ToolError } from '@mcpkit/core';
+import { formatCount, ToolError } from '@mcpkit/core';
 import type { Database } from './db/database.js';
-import { thousands } from './format.js';
 
 /** Schemas the tools leave out unless asked: Postgres's own. */
 export const SYSTEM_SCHEMA_SQL = `(n.nspname IN ('pg_catalog', 'information_schema') OR n.nspname LIKE 'pg\\_toast%' OR n.nspname LIKE 'pg\\_temp\\_%')`;
@@ -232,7 +231,7 @@ const quoteIdent = (name: string) =>
 export function renderTable(t: TableDescription): string {
   const facts = [
     t.kind,
-    t.rowEstimate !== null ? `~${thousands(Math.round(t.rowEstimate))} rows` : undefined,
+    t.rowEstimate !== null ? `~${formatCount(Math.round(t.rowEstimate))} rows` : undefined,
     t.size ?? undefined,
   ].filter(Boolean);
   const lines = [

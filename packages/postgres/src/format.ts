@@ -1,4 +1,5 @@
 /** Renders rows for a model: compact CSV (RFC 4180 quoting) or an aligned text table. */
+import { formatCount } from '@mcpkit/core';
 
 export type Cell = string | null;
 
@@ -80,11 +81,6 @@ export function rowsWithin(rows: readonly Cell[][], maxBytes: number): number {
   return rows.length;
 }
 
-/** 1234567 -> "1,234,567" (toLocaleString is slow on a hot path). */
-export function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${thousands(n)} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

@@ -16,6 +16,17 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return bytes.subarray(0, end).toString('utf8');
 }
 
+/**
+ * 1234567 -> "1,234,567", as `toLocaleString('en-US')` writes it, for counts in messages a model
+ * reads. By hand for integers: the first `toLocaleString` of a process sets up ICU's number
+ * formatting (about 20 ms, paid by a server's first call) and every later one costs far more
+ * than this.
+ */
+export function formatCount(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** "12.3 KiB" style sizes for messages a model reads. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

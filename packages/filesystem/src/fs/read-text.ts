@@ -1,3 +1,4 @@
+import { formatCount as formatNumber } from '@mcpkit/core';
 import { PathError } from '../sandbox/errors.js';
 import type { ReadableFile, Resolved, Sandbox } from '../sandbox/sandbox.js';
 import { type FileIdentity, type LineWindow, readLines, readTail } from './lines.js';
@@ -14,8 +15,6 @@ export interface TextRead {
   window: LineWindow;
   size: number;
 }
-
-const formatNumber = (n: number) => n.toLocaleString('en-US');
 
 /** First bytes of an open file, to tell text from binary. */
 export async function sniff(handle: ReadableFile, size: number): Promise<Buffer> {

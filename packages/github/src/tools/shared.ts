@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, requestKey } from '@mcpkit/core';
+import { decodeCursor, encodeCursor, formatCount, requestKey } from '@mcpkit/core';
 import * as z from 'zod';
 import type { GitHubApi } from '../api/github.js';
 import type { Lockdown } from '../api/lockdown.js';
@@ -75,8 +75,8 @@ export function searchNotes(
   if (incomplete) notes.push("GitHub's search timed out: these results may be incomplete; narrow the query.");
   if (capped) {
     notes.push(
-      `GitHub reports ${total.toLocaleString('en-US')} matches but returns only the first ` +
-        `${SEARCH_CAP.toLocaleString('en-US')}; ` +
+      `GitHub reports ${formatCount(total)} matches but returns only the first ` +
+        `${formatCount(SEARCH_CAP)}; ` +
         'narrow the query (qualifiers like repo:, language:, created:) to see the rest.',
     );
   }

@@ -1,4 +1,4 @@
-import { ApiError } from '@mcpkit/core';
+import { ApiError, formatCount } from '@mcpkit/core';
 import type { Operation } from '../operations/types.js';
 import type { JsonObject } from '../spec/types.js';
 import { cutUtf8, type ReadBody } from './body.js';
@@ -68,10 +68,6 @@ function retryAfter(value: string | null): number | undefined {
   return Number.isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : undefined;
 }
 
-function bytesLabel(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 /** A hint that names the operation's paging parameters, when it has some. */
 function narrowHint(op: Operation): string {
   const paging = op.parameters
@@ -92,7 +88,7 @@ export async function shapeResponse(response: Response, o: ShapeOptions): Promis
   if (!ok) {
     const read = await o.read(response, o.maxErrorBytes, o.drainLimit);
     let body = read.total > 0 ? cutUtf8(read.bytes, o.maxErrorBytes).trim() : '';
-    if (body && read.total > o.maxErrorBytes) body += ` [cut: ${bytesLabel(read.total)} bytes in all]`;
+    if (body && read.total > o.maxErrorBytes) body += ` [cut: ${formatCount(read.total)} bytes in all]`;
     let hint: string | undefined;
     if ((status === 401 || status === 403) && o.missingCredentials.length > 0) {
       const needs = o.missingCredentials.join('; or ');
@@ -125,7 +121,7 @@ export async function shapeResponse(response: Response, o: ShapeOptions): Promis
   }
 
   const read = await o.read(response, o.maxResponseBytes + 1, o.drainLimit);
-  const total = read.complete ? bytesLabel(read.total) : `more than ${bytesLabel(read.total)}`;
+  const total = read.complete ? formatCount(read.total) : `more than ${formatCount(read.total)}`;
   if (read.total === 0)
     return { content: [{ type: 'text', text: `HTTP ${status} from ${label}: empty body.` }] };
 
@@ -181,7 +177,7 @@ export async function shapeResponse(response: Response, o: ShapeOptions): Promis
   if (whole) return { content: [{ type: 'text', text: redact(read.bytes.toString('utf8'), o.secrets) }] };
   const shown = cutUtf8(read.bytes, o.maxResponseBytes);
   const note =
-    `[truncated: showing the first ${bytesLabel(Buffer.byteLength(shown))} of ${total} bytes; ` +
+    `[truncated: showing the first ${formatCount(Buffer.byteLength(shown))} of ${total} bytes; ` +
     `${narrowHint(o.op)}]`;
   return {
     content: [{ type: 'text', text: `${redact(shown, o.secrets)}\n${note}` }],

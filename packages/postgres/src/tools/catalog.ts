@@ -1,8 +1,8 @@
-import { defineTool, isToolError, structured } from '@mcpkit/core';
+import { defineTool, formatCount, isToolError, structured } from '@mcpkit/core';
 import * as z from 'zod';
 import { describeTable, listSchemas, listTables, renderTable } from '../catalog.js';
 import type { PgContext } from '../context.js';
-import { plural, thousands } from '../format.js';
+import { plural } from '../format.js';
 import { orNull } from './portable.js';
 
 const READ = {
@@ -83,7 +83,7 @@ export function listTablesTool(pg: PgContext) {
       });
       const next = page.offset + tables.length < total ? page.offset + tables.length : undefined;
       const lines = tables.map((t) => {
-        const rows = t.rowEstimate === null ? '' : `, ~${thousands(Math.round(t.rowEstimate))} rows`;
+        const rows = t.rowEstimate === null ? '' : `, ~${formatCount(Math.round(t.rowEstimate))} rows`;
         return `${t.schema}.${t.name} (${t.kind}${rows}${t.size ? `, ${t.size}` : ''})${t.comment ? ` -- ${t.comment}` : ''}`;
       });
       const footer =

@@ -1,4 +1,4 @@
-import { defineTool, formatBytes, structured, ToolError } from '@mcpkit/core';
+import { defineTool, formatBytes, formatCount, structured, ToolError } from '@mcpkit/core';
 import * as z from 'zod';
 import { type PgContext, readVerdict, verdictNow } from '../context.js';
 import type { Column } from '../db/database.js';
@@ -10,7 +10,6 @@ import {
   MAX_CELL_CHARS,
   plural,
   rowsWithin,
-  thousands,
   toCsv,
   toTable,
 } from '../format.js';
@@ -94,7 +93,7 @@ function rowsResult(result: Shaped, format: 'csv' | 'table', maxRowsLimit: numbe
   let footer: string;
   if (result.hasMore) {
     const left = result.remaining
-      ? `${result.remaining.exact ? '' : 'at least '}${thousands(result.remaining.count)} more not shown`
+      ? `${result.remaining.exact ? '' : 'at least '}${formatCount(result.remaining.count)} more not shown`
       : 'more rows exist';
     footer = `(${plural(count, 'row')} shown; ${left}. Rows were cut: add WHERE or LIMIT/OFFSET, or raise maxRows (up to ${maxRowsLimit}).)`;
   } else footer = `(${plural(count, 'row')})`;
@@ -262,7 +261,7 @@ export function executeTool(pg: PgContext) {
       const db = await pg.database();
       const statement = checkWrite(sql);
       const result = await db.write(statement.text, params ?? [], { maxRows, signal: ctx.signal });
-      const summary = `${result.command} ${thousands(result.rowCount)} (${plural(result.rowCount, 'row')} affected)`;
+      const summary = `${result.command} ${formatCount(result.rowCount)} (${plural(result.rowCount, 'row')} affected)`;
       if (!result.columns.length) {
         return structured(
           {

@@ -137,11 +137,13 @@ try {
           ]),
         ]
       : []),
-    // --stored: the same tool answering from memory (stored-answer.mjs), on mcpkit and on the bare SDK.
+    // --stored: the same tool answering from memory (stored-answer.mjs), on mcpkit, on the bare SDK
+    // v2 and on the SDK the reference server runs on (1.0.1).
     ...(process.argv.includes('--stored')
       ? [
           await open('mcpkit runtime, stored answer', [stored, 'mcpkit']),
           await open('bare SDK v2, stored answer', [stored, 'bare']),
+          await open("the reference's SDK (1.0.1), stored answer", [stored, 'v1']),
         ]
       : []),
     await open('reference server-postgres', [reference, cluster.readerUrl]),

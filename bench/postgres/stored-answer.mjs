@@ -5,6 +5,8 @@
 //
 //   node bench/postgres/stored-answer.mjs mcpkit   (an mcpkit runtime, as `mcpkit serve` runs one)
 //   node bench/postgres/stored-answer.mjs bare     (a bare SDK v2 McpServer)
+//   node bench/postgres/stored-answer.mjs v1       (the SDK the reference server runs on, 1.0.1,
+//                                                   its low-level Server, as the reference uses it)
 import { createLogger, createRuntime, defineServer, defineTool } from '@mcpkit/core';
 import { serveRuntimeOverStdio } from '@mcpkit/core/stdio';
 import { McpServer } from '@modelcontextprotocol/server';
@@ -51,7 +53,25 @@ function answer(sql) {
   };
 }
 
-if (process.argv[2] === 'bare') {
+if (process.argv[2] === 'v1') {
+  // The reference server's own copy of the SDK (it pins 1.0.1), loaded from its folder.
+  const sdk = new URL(
+    '../../node_modules/@modelcontextprotocol/server-postgres/node_modules/@modelcontextprotocol/sdk/dist/',
+    import.meta.url,
+  );
+  const { Server } = await import(new URL('server/index.js', sdk).href);
+  const { StdioServerTransport } = await import(new URL('server/stdio.js', sdk).href);
+  const { CallToolRequestSchema, ListToolsRequestSchema } = await import(new URL('types.js', sdk).href);
+  const server = new Server({ name: 'stored-v1', version: '1.0.0' }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: [{ name: 'query', description: 'A stored answer', inputSchema: { type: 'object' } }],
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    if (request.params.name !== 'query') throw new Error('Unknown tool');
+    return answer(String(request.params.arguments?.sql ?? ''));
+  });
+  await server.connect(new StdioServerTransport());
+} else if (process.argv[2] === 'bare') {
   serveStdio(() => {
     const server = new McpServer({ name: 'stored-bare', version: '1.0.0' });
     server.registerTool(

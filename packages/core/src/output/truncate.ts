@@ -19,8 +19,7 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 /**
  * 1234567 -> "1,234,567", as `toLocaleString('en-US')` writes it, for counts in messages a model
  * reads. By hand for integers: the first `toLocaleString` of a process sets up ICU's number
- * formatting (about 20 ms, paid by a server's first call) and every later one costs far more
- * than this.
+ * formatting (about 20 ms, paid by a server's first call).
  */
 export function formatCount(n: number): string {
   if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');

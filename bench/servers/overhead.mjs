@@ -46,6 +46,8 @@ const cli = process.env.MCPKIT_CLI
 const profFlags = PROF
   ? [
       '--cpu-prof',
+      // Every 100 µs (the default, 1 ms, leaves about one sample per call).
+      '--cpu-prof-interval=100',
       `--cpu-prof-dir=${path.join(repo, 'bench/.work/prof/servers')}`,
       // exit through process.exit on SIGTERM, which writes the profile
       '--import',

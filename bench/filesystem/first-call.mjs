@@ -25,7 +25,11 @@ const servers = [
 ];
 
 async function firstCall(server) {
-  const transport = new StdioClientTransport({ command: process.execPath, args: server.args, stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: server.args,
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'fs-first-call', version: '0' });
   await client.connect(transport);
   await client.listTools();
@@ -42,10 +46,17 @@ for (const server of servers) server.runs = [];
 for (let r = 0; r < ROUNDS; r++) for (const server of servers) server.runs.push(await firstCall(server));
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const range = (values) => `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}`;
-console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${ROUNDS} rounds`);
+console.log(
+  `load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${ROUNDS} rounds`,
+);
 console.log('| server | first call ms, median (range) | client CPU ms during it, median |');
 console.log('|---|---:|---:|');
 for (const s of servers) {
   const ms = s.runs.map((r) => r.ms);
-  console.log(`| ${s.name} | ${median(ms).toFixed(1)} (${range(ms)}) | ${median(s.runs.map((r) => r.clientMs)).toFixed(1)} |`);
+  console.log(
+    `| ${s.name} | ${median(ms).toFixed(1)} (${range(ms)}) | ${median(s.runs.map((r) => r.clientMs)).toFixed(1)} |`,
+  );
 }

@@ -12,3 +12,21 @@ export function flag(name, fallback) {
   const i = args.indexOf(`--${name}`);
   return i === -1 ? fallback : args[i + 1];
 }
+
+/**
+ * The servers a side-by-side filesystem bench starts on `work`: each mcpkit CLI named by `--cli`
+ * (comma-separated; the repository's build by default), then the reference server.
+ */
+export function serversToCompare() {
+  const clis = flag('cli', path.join(repo, 'packages/cli/dist/bin.js')).split(',');
+  return [
+    ...clis.map((cli) => ({
+      name: clis.length > 1 ? `mcpkit (${path.relative(repo, cli)})` : 'mcpkit',
+      args: [path.resolve(cli), 'serve', 'filesystem', work, '--log-level', 'silent'],
+    })),
+    {
+      name: 'reference',
+      args: [path.join(repo, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'), work],
+    },
+  ];
+}

@@ -6,23 +6,12 @@
 //
 //   node bench/filesystem/first-call.mjs [--rounds 5] [--cli a.js,b.js]
 import os from 'node:os';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { flag, repo, work } from './common.mjs';
+import { flag, serversToCompare } from './common.mjs';
 
 const ROUNDS = Number(flag('rounds', '5'));
-const clis = flag('cli', path.join(repo, 'packages/cli/dist/bin.js')).split(',');
-const servers = [
-  ...clis.map((cli) => ({
-    name: clis.length > 1 ? `mcpkit (${path.relative(repo, cli)})` : 'mcpkit',
-    args: [path.resolve(cli), 'serve', 'filesystem', work, '--log-level', 'silent'],
-  })),
-  {
-    name: 'reference',
-    args: [path.join(repo, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'), work],
-  },
-];
+const servers = serversToCompare();
 
 async function firstCall(server) {
   const transport = new StdioClientTransport({

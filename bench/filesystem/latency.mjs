@@ -9,20 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { flag, repo, work } from './common.mjs';
+import { flag, serversToCompare, work } from './common.mjs';
 
 const CALLS = Number(flag('calls', '300'));
-const clis = flag('cli', path.join(repo, 'packages/cli/dist/bin.js')).split(',');
-const servers = [
-  ...clis.map((cli) => ({
-    name: clis.length > 1 ? `mcpkit (${path.relative(repo, cli)})` : 'mcpkit',
-    args: [path.resolve(cli), 'serve', 'filesystem', work, '--log-level', 'silent'],
-  })),
-  {
-    name: 'reference',
-    args: [path.join(repo, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'), work],
-  },
-];
+const servers = serversToCompare();
 
 const small = (p) => {
   const dir = `tree/pkg-${p % 50}/dir-${p % 10}/sub-${(p * 7) % 10}`;

@@ -1,4 +1,4 @@
-import { formatCount as formatNumber } from '@mcpkit/core';
+import { formatCount } from '@mcpkit/core';
 import { PathError } from '../sandbox/errors.js';
 import type { ReadableFile, Resolved, Sandbox } from '../sandbox/sandbox.js';
 import { type FileIdentity, type LineWindow, readLines, readTail } from './lines.js';
@@ -57,7 +57,7 @@ export async function readText(
     if ('pastEnd' in window) {
       throw new PathError(
         resolved.input,
-        `offset ${formatNumber(request.offset)} is past the end: the file has ${formatNumber(window.pastEnd)} lines`,
+        `offset ${formatCount(request.offset)} is past the end: the file has ${formatCount(window.pastEnd)} lines`,
       );
     }
     return { window, size };
@@ -111,17 +111,17 @@ export function continuationNote(
   const parts: string[] = [];
   if (window.cutLine) {
     parts.push(
-      `The last line shown is longer than the ${formatNumber(maxBytes)}-byte limit; only its start is shown.`,
+      `The last line shown is longer than the ${formatCount(maxBytes)}-byte limit; only its start is shown.`,
     );
   }
   if (window.firstLine !== undefined && window.nextOffset !== undefined) {
     const last = window.firstLine + window.lines - 1;
     parts.push(
-      `Showing lines ${formatNumber(window.firstLine)}-${formatNumber(last)} (bytes ${formatNumber(window.startByte)}-${formatNumber(window.endByte)} of ${formatNumber(size)}). More follows: call ${tool} with offset=${window.nextOffset} to continue.`,
+      `Showing lines ${formatCount(window.firstLine)}-${formatCount(last)} (bytes ${formatCount(window.startByte)}-${formatCount(window.endByte)} of ${formatCount(size)}). More follows: call ${tool} with offset=${window.nextOffset} to continue.`,
     );
   } else if (window.firstLine === undefined && window.startByte > 0) {
     parts.push(
-      `Showing the last ${formatNumber(window.lines)} lines (bytes ${formatNumber(window.startByte)}-${formatNumber(window.endByte)} of ${formatNumber(size)}); earlier lines: use head or offset.`,
+      `Showing the last ${formatCount(window.lines)} lines (bytes ${formatCount(window.startByte)}-${formatCount(window.endByte)} of ${formatCount(size)}); earlier lines: use head or offset.`,
     );
   }
   return parts.length ? `[${parts.join(' ')}]` : undefined;
